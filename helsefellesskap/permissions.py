@@ -1,0 +1,66 @@
+"""Who may do what, as django-rules predicates.
+
+Roles:
+- secretariat (group "Sekretariat"): reads and edits everything;
+- decision maker (group "Beslutningstaker") and reader (group "Leser", the directors):
+  read the register; later issues give them their own actions;
+- body member, leader and secretary: follow from the user's person's current memberships.
+
+Views check these through Django's permission API (`user.has_perm(...)`), so a rule lives in
+exactly one place. A predicate that needs an object (a body) takes it as the second argument.
+"""
+
+import rules
+
+from .models import Body, Membership
+
+SECRETARIAT_GROUP = "Sekretariat"
+DECISION_MAKER_GROUP = "Beslutningstaker"
+READER_GROUP = "Leser"
+ROLE_GROUPS = (SECRETARIAT_GROUP, DECISION_MAKER_GROUP, READER_GROUP)
+
+
+@rules.predicate
+def is_secretariat(user):
+    return user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()
+
+
+is_decision_maker = rules.is_group_member(DECISION_MAKER_GROUP)
+is_reader = rules.is_group_member(READER_GROUP)
+
+
+def _current_memberships(user):
+    person = getattr(user, "person", None)
+    if person is None:
+        return Membership.objects.none()
+    return Membership.objects.current().filter(person=person)
+
+
+@rules.predicate
+def is_member_of_body(user, body: Body):
+    return _current_memberships(user).filter(body=body).exists()
+
+
+@rules.predicate
+def leads_body(user, body: Body):
+    return _current_memberships(user).filter(body=body).leading_roles().exists()
+
+
+@rules.predicate
+def is_body_member(user):
+    return _current_memberships(user).exists()
+
+
+# Everyone logged in reads the register: the structure and its people are the partnership's
+# shared knowledge, published in minutes and annual reports.
+rules.add_perm("helsefellesskap.view_register", rules.is_authenticated)
+
+# Only the secretariat keeps the register.
+for model in ("organisation", "sector", "sectorassignment", "body", "person", "membership"):
+    for action in ("add", "change", "delete"):
+        rules.add_perm(f"helsefellesskap.{action}_{model}", is_secretariat)
+    rules.add_perm(f"helsefellesskap.view_{model}", rules.is_authenticated)
+
+# Who changed what: the secretariat everywhere, a body's leader and secretary for their body.
+rules.add_perm("helsefellesskap.view_history", is_secretariat)
+rules.add_perm("helsefellesskap.view_body_history", is_secretariat | leads_body)
