@@ -5,6 +5,8 @@ reform, Alna's somatic services moving to OUS, leaders taking over). Every model
 full history (django-simple-history) with the acting user.
 """
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
@@ -31,6 +33,13 @@ def periods_overlap(start_a, end_a, start_b, end_b) -> bool:
     return (start_a is None or end_b is None or start_a <= end_b) and (
         start_b is None or end_a is None or start_b <= end_a
     )
+
+
+class NamedManager(models.Manager):
+    """Fixtures may refer to an organisation or body by its unique name."""
+
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
 
 
 class InForceQuerySet(models.QuerySet):
@@ -76,7 +85,7 @@ class Organisation(models.Model):
     note = models.TextField("merknad", blank=True)
 
     history = HistoricalRecords()
-    objects = InForceQuerySet.as_manager()
+    objects = NamedManager.from_queryset(InForceQuerySet)()
 
     class Meta:
         verbose_name = "virksomhet"
@@ -85,6 +94,9 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        return (self.name,)
 
     def get_absolute_url(self):
         return reverse("organisation_detail", args=[self.pk])
@@ -195,8 +207,32 @@ class BodyQuerySet(models.QuerySet):
             Q(dissolved__isnull=True) | Q(dissolved__gte=day),
         )
 
-    def for_tree(self):
-        return self.select_related("sector", "parent").order_by("position", "name")
+    def as_tree(self, day: date) -> list["BodyNode"]:
+        """The bodies as nested nodes with their current member count and composition gaps.
+
+        Two queries whatever the number of bodies: the bodies, and their active memberships.
+        """
+        bodies = list(self.select_related("sector").order_by("position", "name"))
+        active = defaultdict(list)
+        for membership in (
+            Membership.objects.active_on(day)
+            .filter(body__in=[body.pk for body in bodies])
+            .only("body_id", "representative_kind")
+        ):
+            active[membership.body_id].append(membership)
+        nodes = {
+            body.pk: BodyNode(
+                body=body,
+                member_count=len(active[body.pk]),
+                missing=body.missing_representatives(active[body.pk]),
+            )
+            for body in bodies
+        }
+        roots = []
+        for body in bodies:
+            parent = nodes.get(body.parent_id)
+            (parent.children if parent else roots).append(nodes[body.pk])
+        return roots
 
 
 class Body(models.Model):
@@ -252,7 +288,7 @@ class Body(models.Model):
     )
 
     history = HistoricalRecords()
-    objects = BodyQuerySet.as_manager()
+    objects = NamedManager.from_queryset(BodyQuerySet)()
 
     class Meta:
         verbose_name = "organ"
@@ -261,6 +297,9 @@ class Body(models.Model):
 
     def __str__(self):
         return self.name
+
+    def natural_key(self):
+        return (self.name,)
 
     def get_absolute_url(self):
         return reverse("body_detail", args=[self.pk])
@@ -286,6 +325,14 @@ class Body(models.Model):
             for kind in Membership.RepresentativeKind
             if kind != Membership.RepresentativeKind.NONE and kind not in present
         ]
+
+
+@dataclass
+class BodyNode:
+    body: "Body"
+    member_count: int
+    missing: list[str]
+    children: list["BodyNode"] = field(default_factory=list)
 
 
 class PersonQuerySet(models.QuerySet):

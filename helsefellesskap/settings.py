@@ -145,6 +145,7 @@ FORMAT_MODULE_PATH = ["helsefellesskap.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 MEDIA_ROOT = BASE_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,54 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is set up by them.
+SHELL := /bin/bash
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run data test lint format browser clean
+
+# Create the virtual environment and install the project with its test tools.
+$(INSTALLED): pyproject.toml
+	python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+# Migrate the database DATABASE_URL names (SQLite file by default) and load the real
+# Helsefellesskap Oslo register plus the demo logins. Safe to run again.
+data: $(INSTALLED)
+	$(PYTHON) manage.py migrate --noinput
+	$(PYTHON) manage.py load_portal_data
+
+run: data
+	$(PYTHON) manage.py runserver 127.0.0.1:8000
+
+# The Nu HTML Checker, used by the page checks in the test suite.
+$(VNU_JAR): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $(VNU_JAR)
+
+# Debian's Chromium (and pdftotext) for the browser tests; installed when missing and we are root.
+browser:
+	@if [ ! -x $(CHROMIUM) ] || ! command -v pdftotext >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else \
+	    echo "Mangler Chromium: kjør 'sudo apt-get install chromium poppler-utils' og prøv igjen." >&2; exit 1; \
+	  fi; \
+	fi
+
+test: $(INSTALLED) $(VNU_JAR) browser
+	$(PYTHON) -m pytest
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(INSTALLED)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules db.sqlite3 staticfiles media .pytest_cache

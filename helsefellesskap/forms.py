@@ -1,0 +1,129 @@
+"""Forms the secretariat uses to keep the register.
+
+Validation lives on the models (`clean()`, constraints); these forms add widgets, the optional
+reason for a change, and choices limited to what makes sense for the field.
+"""
+
+from django import forms
+
+from .models import Body, Membership, Organisation, Person, SectorAssignment
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ChangeReasonForm(forms.ModelForm):
+    """Adds "why" to a change; it is stored with the history record."""
+
+    change_reason = forms.CharField(
+        label="Begrunnelse for endringen",
+        max_length=200,
+        required=False,
+        help_text="Valgfritt. Vises i historikken.",
+    )
+
+    def save(self, commit=True):
+        self.instance._change_reason = self.cleaned_data.get("change_reason", "")
+        return super().save(commit=commit)
+
+
+class OrganisationForm(ChangeReasonForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "ownership",
+            "parent",
+            "valid_from",
+            "valid_to",
+            "note",
+        ]
+        widgets = {
+            "valid_from": DateInput(),
+            "valid_to": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class SectorAssignmentForm(ChangeReasonForm):
+    class Meta:
+        model = SectorAssignment
+        fields = ["sector", "service_area", "valid_from", "valid_to", "source"]
+        widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
+
+
+class BodyForm(ChangeReasonForm):
+    class Meta:
+        model = Body
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "sector",
+            "mandate",
+            "secretariat",
+            "requires_representatives",
+            "former_names",
+            "established",
+            "dissolved",
+            "position",
+        ]
+        widgets = {
+            "established": DateInput(),
+            "dissolved": DateInput(),
+            "mandate": forms.Textarea(attrs={"rows": 5}),
+            "secretariat": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class PersonForm(ChangeReasonForm):
+    class Meta:
+        model = Person
+        fields = ["name", "title", "organisation", "email", "phone", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        detail = person.title_and_organisation
+        return f"{person.name} – {detail}" if detail else person.name
+
+
+class MembershipForm(ChangeReasonForm):
+    """A person's seat in one body; the body comes from the page the form is on."""
+
+    person = PersonChoiceField(
+        label="Person", queryset=Person.objects.select_related("organisation")
+    )
+
+    class Meta:
+        model = Membership
+        fields = [
+            "person",
+            "role",
+            "organisation",
+            "representative_kind",
+            "position",
+            "deputy_for",
+            "start",
+            "end",
+            "source",
+        ]
+        widgets = {"start": DateInput(), "end": DateInput()}
+
+    def __init__(self, *args, body: Body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.body = body
+        self.fields["deputy_for"].queryset = (
+            Membership.objects.filter(body=body)
+            .exclude(role=Membership.Role.DEPUTY)
+            .exclude(pk=self.instance.pk)
+            .select_related("person", "body")
+        )

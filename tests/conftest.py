@@ -1,0 +1,57 @@
+"""Users for each role of the portal, shared by all tests."""
+
+import pytest
+
+from helsefellesskap.models import Membership
+from helsefellesskap.permissions import DECISION_MAKER_GROUP, READER_GROUP, SECRETARIAT_GROUP
+from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
+
+ROLES = ("anonymous", "secretariat", "member", "leader", "decision_maker", "reader")
+
+
+@pytest.fixture
+def lsu(db):
+    return BodyFactory(name="Lokalt samarbeidsutvalg Testsektoren", requires_representatives=True)
+
+
+@pytest.fixture
+def secretariat_user(db):
+    user = UserFactory(username="sekretariat", roles=[SECRETARIAT_GROUP], is_staff=True)
+    PersonFactory(name="Siri Sekretariat", user=user)
+    return user
+
+
+@pytest.fixture
+def member_user(lsu):
+    user = UserFactory(username="medlem")
+    MembershipFactory(person=PersonFactory(name="Mona Medlem", user=user), body=lsu)
+    return user
+
+
+@pytest.fixture
+def leader_user(lsu):
+    user = UserFactory(username="leder")
+    MembershipFactory(
+        person=PersonFactory(name="Lars Leder", user=user), body=lsu, role=Membership.Role.LEADER
+    )
+    return user
+
+
+@pytest.fixture
+def decision_maker_user(db):
+    return UserFactory(username="beslutning", roles=[DECISION_MAKER_GROUP])
+
+
+@pytest.fixture
+def reader_user(db):
+    return UserFactory(username="leser", roles=[READER_GROUP])
+
+
+@pytest.fixture
+def user_for_role(request):
+    """user_for_role("leader") → a logged-in-able user with that role, or None for anonymous."""
+
+    def get(role):
+        return None if role == "anonymous" else request.getfixturevalue(f"{role}_user")
+
+    return get
