@@ -21,7 +21,7 @@ EMPTY = "(tom)"
 @dataclass
 class FieldChange:
     label: str
-    old: str
+    old: str | None  # None when the object was created: there was no old value
     new: str
 
 
@@ -107,7 +107,7 @@ def _entries_for(history_qs) -> list[HistoryEntry]:
             changes.append(
                 FieldChange(
                     label=str(f.verbose_name).capitalize(),
-                    old=_display(old, f, related_names) if previous else EMPTY,
+                    old=_display(old, f, related_names) if previous else None,
                     new=_display(new, f, related_names),
                 )
             )

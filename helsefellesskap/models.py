@@ -95,11 +95,11 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.name,)
-
     def get_absolute_url(self):
         return reverse("organisation_detail", args=[self.pk])
+
+    def natural_key(self):
+        return (self.name,)
 
     def clean(self):
         validate_period(self.valid_from, self.valid_to, end_field="valid_to")
@@ -298,11 +298,11 @@ class Body(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.name,)
-
     def get_absolute_url(self):
         return reverse("body_detail", args=[self.pk])
+
+    def natural_key(self):
+        return (self.name,)
 
     def clean(self):
         validate_period(self.established, self.dissolved, end_field="dissolved")

@@ -29,7 +29,9 @@ if PRODUCTION:
         SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
         ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
     except KeyError as missing:
-        raise ImproperlyConfigured(f"Production mode needs the environment variable {missing}.")
+        raise ImproperlyConfigured(
+            f"Production mode needs the environment variable {missing}."
+        ) from None
 else:
     # Development only; production refuses to start without its own key.
     SECRET_KEY = "dev-only-not-secret-8f2d1c0b7a6e5d4c3b2a19087f6e5d4c3b2a1908"
@@ -45,7 +47,6 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
@@ -58,7 +59,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,6 +73,10 @@ MIDDLEWARE = [
     # django-axes wants to be last.
     "axes.middleware.AxesMiddleware",
 ]
+
+if PRODUCTION:
+    # Static files are served by the portal itself, compressed and cached, no CDN.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "helsefellesskap.urls"
 WSGI_APPLICATION = "helsefellesskap.wsgi.application"

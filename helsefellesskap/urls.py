@@ -1,4 +1,4 @@
-"""Root URLconf. The register's own pages are listed here; feature apps add theirs with include()."""
+"""Root URLconf: the register's own pages; feature apps add theirs with include()."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views

@@ -55,3 +55,13 @@ def user_for_role(request):
         return None if role == "anonymous" else request.getfixturevalue(f"{role}_user")
 
     return get
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Creating users should not cost a real key derivation each; PBKDF2 stays available so
+    # that the demo logins (stored with PBKDF2) still verify.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]

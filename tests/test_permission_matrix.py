@@ -1,0 +1,91 @@
+"""Every URL of the portal × every role → the expected status code.
+
+Later issues add their URLs to MATRIX; `test_every_portal_url_is_in_the_matrix` fails when a
+named URL exists that the matrix does not cover.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import ROLES
+from tests.factories import MembershipFactory, SectorAssignmentFactory
+
+OK, FORBIDDEN, LOGIN, NOT_ALLOWED = 200, 403, 302, 405
+
+EVERYONE = {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], OK)
+SECRETARIAT_ONLY = {"anonymous": LOGIN, "secretariat": OK} | dict.fromkeys(ROLES[2:], FORBIDDEN)
+
+# url name → (how to build its arguments from the test data, expected status per role)
+MATRIX = {
+    "login": (lambda d: [], {"anonymous": OK} | dict.fromkeys(ROLES[1:], LOGIN)),
+    # Logging out is a POST; a GET is refused (anonymous users are sent to log in first).
+    "logout": (lambda d: [], dict.fromkeys(ROLES, NOT_ALLOWED) | {"anonymous": LOGIN}),
+    "home": (lambda d: [], EVERYONE),
+    "body_tree": (lambda d: [], EVERYONE),
+    "body_create": (lambda d: [], SECRETARIAT_ONLY),
+    "body_detail": (lambda d: [d["lsu"].pk], EVERYONE),
+    "body_edit": (lambda d: [d["lsu"].pk], SECRETARIAT_ONLY),
+    # A body's leader and secretary follow changes to their own body.
+    "body_history": (lambda d: [d["lsu"].pk], SECRETARIAT_ONLY | {"leader": OK}),
+    "membership_create": (lambda d: [d["lsu"].pk], SECRETARIAT_ONLY),
+    "membership_edit": (lambda d: [d["membership"].pk], SECRETARIAT_ONLY),
+    "membership_history": (lambda d: [d["membership"].pk], SECRETARIAT_ONLY),
+    "organisation_list": (lambda d: [], EVERYONE),
+    "organisation_create": (lambda d: [], SECRETARIAT_ONLY),
+    "organisation_detail": (lambda d: [d["organisation"].pk], EVERYONE),
+    "organisation_edit": (lambda d: [d["organisation"].pk], SECRETARIAT_ONLY),
+    "organisation_history": (lambda d: [d["organisation"].pk], SECRETARIAT_ONLY),
+    "sector_assignment_create": (lambda d: [d["organisation"].pk], SECRETARIAT_ONLY),
+    "sector_assignment_edit": (lambda d: [d["assignment"].pk], SECRETARIAT_ONLY),
+    "person_list": (lambda d: [], EVERYONE),
+    "person_create": (lambda d: [], SECRETARIAT_ONLY),
+    "person_detail": (lambda d: [d["person"].pk], EVERYONE),
+    "person_edit": (lambda d: [d["person"].pk], SECRETARIAT_ONLY),
+    "person_history": (lambda d: [d["person"].pk], SECRETARIAT_ONLY),
+    # The admin sends everyone who is not staff to its own login page.
+    "admin:index": (lambda d: [], dict.fromkeys(ROLES, LOGIN) | {"secretariat": OK}),
+}
+
+
+def _named_urls(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # the admin's own pages are covered by admin:index and Django's tests
+            yield from _named_urls(pattern, f"{pattern.namespace}:" if pattern.namespace else "")
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def test_every_portal_url_is_in_the_matrix():
+    missing = set(_named_urls()) - set(MATRIX)
+    assert not missing, f"Add these URLs to the permission matrix: {sorted(missing)}"
+
+
+@pytest.fixture
+def register_data(lsu):
+    membership = MembershipFactory(body=lsu)
+    assignment = SectorAssignmentFactory()
+    return {
+        "lsu": lsu,
+        "membership": membership,
+        "person": membership.person,
+        "organisation": assignment.organisation,
+        "assignment": assignment,
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_permission_matrix(client, user_for_role, register_data, url_name, role):
+    build_args, expected = MATRIX[url_name]
+    user = user_for_role(role)
+    if user:
+        client.force_login(user)
+    response = client.get(reverse(url_name, args=build_args(register_data)))
+    assert response.status_code == expected[role], (
+        f"{role} on {url_name}: {response.status_code}, expected {expected[role]}"
+    )
+    if expected[role] == LOGIN and url_name != "login":
+        assert "logg-inn" in response["Location"] or "admin/login" in response["Location"]
