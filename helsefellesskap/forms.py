@@ -19,6 +19,10 @@ class DateInput(forms.DateInput):
 class ChangeReasonForm(forms.ModelForm):
     """Adds "why" to a change; it is stored with the history record."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # Norwegian forms label fields without a colon
+        super().__init__(*args, **kwargs)
+
     change_reason = forms.CharField(
         label="Begrunnelse for endringen",
         max_length=200,

@@ -1,0 +1,90 @@
+"""`make data` loads the real Helsefellesskap Oslo register and the demo logins, and can run
+again without duplicating anything."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+from helsefellesskap.models import Body, Membership, Organisation, Person, SectorAssignment
+from helsefellesskap.permissions import ROLE_GROUPS, is_secretariat, leads_body
+
+pytestmark = pytest.mark.django_db
+
+REGISTER_MODELS = (Organisation, SectorAssignment, Body, Person, Membership, User)
+
+
+@pytest.fixture
+def portal_data():
+    for name in ROLE_GROUPS:  # created by a migration; recreated after a flushing test
+        Group.objects.get_or_create(name=name)
+    call_command("load_portal_data", verbosity=0)
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in REGISTER_MODELS}
+
+
+def test_loading_twice_changes_nothing(portal_data):
+    first = counts()
+    call_command("load_portal_data", verbosity=0)
+    assert counts() == first
+    assert first["Body"] >= 15 and first["Person"] >= 50
+
+
+def test_the_structure_runs_from_the_partnership_meeting_to_the_local_committees(portal_data):
+    tree = Body.objects.as_tree(date(2026, 1, 1))
+    assert [node.body.name for node in tree] == ["Partnerskapsmøtet"]
+    ssu = Body.objects.get(short_name="SSU")
+    assert ssu.parent.name == "Partnerskapsmøtet"
+    assert Body.objects.filter(kind=Body.Kind.LOCAL_COMMITTEE, parent=ssu).count() == 4
+    assert all(
+        lsu.requires_representatives and lsu.sector
+        for lsu in Body.objects.filter(kind=Body.Kind.LOCAL_COMMITTEE)
+    )
+
+
+def test_ssu_leadership_passes_from_tone_ikdahl_to_bovild_tjonn(portal_data):
+    ssu = Body.objects.get(short_name="SSU")
+
+    def leader_on(day):
+        return Membership.objects.active_on(day).get(body=ssu, role="leder").person.name
+
+    assert leader_on(date(2025, 10, 14)) == "Tone Ikdahl"
+    assert leader_on(date(2025, 10, 15)) == "Bovild Tjønn"
+
+
+def test_alna_moves_to_ous_for_somatic_services_on_1_january_2026(portal_data):
+    alna = Organisation.objects.get(name="Bydel Alna")
+
+    def sector_for(area, day):
+        in_force = SectorAssignment.objects.in_force_on(day).filter(organisation=alna)
+        return in_force.get(service_area=area).sector.short_name
+
+    assert sector_for("somatikk", date(2025, 12, 31)) == "Ahus"
+    assert sector_for("somatikk", date(2026, 1, 1)) == "OUS"
+    assert sector_for("psykisk_helse", date(2026, 1, 1)) == "Ahus"
+
+
+def test_the_2019_ahus_representatives_are_in_the_register(portal_data):
+    in_2019 = Membership.objects.active_on(date(2019, 3, 28))
+    lsu_ahus = Body.objects.get(kind=Body.Kind.LOCAL_COMMITTEE, sector__short_name="Ahus")
+    assert in_2019.get(body=lsu_ahus, role="leder").person.name == "Øystein Mæland"
+    assert in_2019.filter(body=lsu_ahus, person__name="Bjørn Hjalmar Nielsen").exists()
+    assert "Direktørmøtet" in lsu_ahus.former_names
+
+
+def test_demo_logins_have_their_roles_and_are_marked_as_demo(portal_data, rf):
+    def log_in(username):
+        return authenticate(rf.post("/logg-inn/"), username=username, password="demo")
+
+    secretariat, leader = log_in("sekretariat"), log_in("leder")
+    assert secretariat is not None and is_secretariat(secretariat)
+    lsu_ous = Body.objects.get(name="Lokalt samarbeidsutvalg OUS-sektoren")
+    assert leads_body(leader, lsu_ous)
+    for username in ("medlem", "beslutning", "leser"):
+        user = log_in(username)
+        assert user is not None and not is_secretariat(user)
+        assert user.person.name.endswith("(demo)")
