@@ -1,13 +1,7 @@
 """Real Chromium (Debian's) driven by Playwright against pytest-django's live server."""
 
-import os
-
 import pytest
 from playwright.sync_api import sync_playwright
-
-# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
-# database access from the test body. Only the browser tests set this.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -26,8 +20,17 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module")
+def allow_database_access_beside_playwright():
+    # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
+    # database access from the test body. Set only while a browser test module runs.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def browser(allow_database_access_beside_playwright):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
