@@ -17,10 +17,29 @@ class HistoryImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     pass
 
 
+class NameWidget(ForeignKeyWidget):
+    """A related object given by its name in the sheet; an unknown name is a field error
+    on that row, in words the secretariat understands."""
+
+    def __init__(self, model):
+        super().__init__(model, field="name")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(
+                f"Fant ingen {self.model._meta.verbose_name} med navnet «{value}» i registeret."
+            ) from None
+        except self.model.MultipleObjectsReturned:
+            raise ValueError(
+                f"Flere {self.model._meta.verbose_name_plural} heter «{value}»; "
+                "legg inn medlemskapet i portalen i stedet."
+            ) from None
+
+
 class OrganisationResource(resources.ModelResource):
-    parent = fields.Field(
-        attribute="parent", column_name="parent", widget=ForeignKeyWidget(Organisation, "name")
-    )
+    parent = fields.Field(attribute="parent", column_name="parent", widget=NameWidget(Organisation))
 
     class Meta:
         model = Organisation
@@ -34,7 +53,7 @@ class PersonResource(resources.ModelResource):
     organisation = fields.Field(
         attribute="organisation",
         column_name="organisation",
-        widget=ForeignKeyWidget(Organisation, "name"),
+        widget=NameWidget(Organisation),
     )
 
     class Meta:
@@ -47,14 +66,12 @@ class PersonResource(resources.ModelResource):
 class MembershipResource(resources.ModelResource):
     """Columns by name, not id, so a member list typed in Excel can be loaded as it is."""
 
-    person = fields.Field(
-        attribute="person", column_name="person", widget=ForeignKeyWidget(Person, "name")
-    )
-    body = fields.Field(attribute="body", column_name="body", widget=ForeignKeyWidget(Body, "name"))
+    person = fields.Field(attribute="person", column_name="person", widget=NameWidget(Person))
+    body = fields.Field(attribute="body", column_name="body", widget=NameWidget(Body))
     organisation = fields.Field(
         attribute="organisation",
         column_name="organisation",
-        widget=ForeignKeyWidget(Organisation, "name"),
+        widget=NameWidget(Organisation),
     )
     start = fields.Field(attribute="start", column_name="start", widget=DateWidget("%d.%m.%Y"))
     end = fields.Field(attribute="end", column_name="end", widget=DateWidget("%d.%m.%Y"))

@@ -131,3 +131,9 @@ class MembershipForm(ChangeReasonForm):
             .exclude(pk=self.instance.pk)
             .select_related("person", "body")
         )
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Søk etter navn, stilling eller virksomhet", max_length=100, required=False
+    )

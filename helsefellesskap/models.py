@@ -12,7 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -135,6 +135,10 @@ class SectorAssignmentQuerySet(InForceQuerySet):
     def with_related(self):
         return self.select_related("organisation", "sector", "sector__hospital")
 
+    def chronological(self):
+        # An unknown start means "since before our records": first, on every database.
+        return self.order_by("service_area", F("valid_from").asc(nulls_first=True))
+
 
 class SectorAssignment(models.Model):
     """Which sector hospital serves an organisation's population, per service area and period.
@@ -173,7 +177,7 @@ class SectorAssignment(models.Model):
     class Meta:
         verbose_name = "sektortilhørighet"
         verbose_name_plural = "sektortilhørigheter"
-        ordering = ["organisation__name", "service_area", "valid_from"]
+        ordering = ["organisation__name", "service_area", F("valid_from").asc(nulls_first=True)]
 
     def __str__(self):
         return f"{self.organisation} – {self.sector} ({self.get_service_area_display().lower()})"
@@ -339,6 +343,16 @@ class PersonQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("organisation", "user")
 
+    def search(self, text: str):
+        """People whose name, title or organisation contains the text; all when it is empty."""
+        if not text:
+            return self.order_by("name")
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(title__icontains=text)
+            | Q(organisation__name__icontains=text)
+        ).order_by("name")
+
 
 class Person(models.Model):
     name = models.CharField("navn", max_length=200)
@@ -418,6 +432,10 @@ class MembershipQuerySet(models.QuerySet):
 
     def leading_roles(self):
         return self.filter(role__in=Membership.LEADING_ROLES)
+
+    def newest_first(self):
+        # An unknown start counts as oldest, on every database (PostgreSQL and SQLite differ).
+        return self.order_by(F("start").desc(nulls_last=True), "body__name")
 
 
 class Membership(models.Model):

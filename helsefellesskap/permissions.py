@@ -55,7 +55,9 @@ def is_body_member(user):
 # shared knowledge, published in minutes and annual reports.
 rules.add_perm("helsefellesskap.view_register", rules.is_authenticated)
 
-# Only the secretariat keeps the register.
+# Only the secretariat keeps the register, in the portal's pages and in the admin (which asks
+# for the app label before it shows the app's models).
+rules.add_perm("helsefellesskap", is_secretariat)
 for model in ("organisation", "sector", "sectorassignment", "body", "person", "membership"):
     for action in ("add", "change", "delete"):
         rules.add_perm(f"helsefellesskap.{action}_{model}", is_secretariat)

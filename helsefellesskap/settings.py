@@ -100,8 +100,8 @@ TEMPLATES = [
 
 # --- Database: embedded SQLite by default, DATABASE_URL selects another (PostgreSQL). ---
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=60 if PRODUCTION else 0,
     )
 }

@@ -6,14 +6,20 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from .forms import BodyForm, MembershipForm, OrganisationForm, PersonForm, SectorAssignmentForm
+from .forms import (
+    BodyForm,
+    MembershipForm,
+    OrganisationForm,
+    PersonForm,
+    PersonSearchForm,
+    SectorAssignmentForm,
+)
 from .history import change_log
 from .models import Body, Membership, Organisation, Person, SectorAssignment, today
 from .permissions import is_secretariat
@@ -230,9 +236,7 @@ class OrganisationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         organisation = self.object
         return super().get_context_data(
-            sector_assignments=organisation.sector_assignments.with_related().order_by(
-                "service_area", "valid_from"
-            ),
+            sector_assignments=organisation.sector_assignments.with_related().chronological(),
             children=organisation.children.order_by("name"),
             people=organisation.people.order_by("name"),
             memberships=Membership.objects.current()
@@ -316,15 +320,10 @@ class PersonListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        people = Person.objects.with_related().order_by("name")
-        query = self.request.GET.get("q", "").strip()[:100]
-        if query:
-            people = people.filter(
-                Q(name__icontains=query)
-                | Q(title__icontains=query)
-                | Q(organisation__name__icontains=query)
-            )
-        return people
+        self.search_form = PersonSearchForm(self.request.GET)
+        if not self.search_form.is_valid():
+            return Person.objects.none()  # the form shows what is wrong with the search
+        return Person.objects.with_related().search(self.search_form.cleaned_data["q"])
 
     def get_template_names(self):
         # The search box asks htmx for the result list only.
@@ -333,7 +332,11 @@ class PersonListView(ListView):
         return super().get_template_names()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(query=self.request.GET.get("q", "")[:100], **kwargs)
+        return super().get_context_data(
+            search_form=self.search_form,
+            query=self.search_form.cleaned_data.get("q", ""),
+            **kwargs,
+        )
 
 
 class PersonDetailView(DetailView):
@@ -342,7 +345,7 @@ class PersonDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         day = today()
-        memberships = list(self.object.memberships.with_related().order_by("-start"))
+        memberships = list(self.object.memberships.with_related().newest_first())
         user = self.request.user
         return super().get_context_data(
             current_memberships=[m for m in memberships if m.is_active_on(day)],

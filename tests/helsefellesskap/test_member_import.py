@@ -1,0 +1,115 @@
+"""The secretariat bulk-loads members from an Excel sheet in the admin (django-import-export):
+columns by name, a preview first, and a bad row named with nothing written."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook
+
+from helsefellesskap.admin import MembershipResource
+from helsefellesskap.models import Membership
+from tests.factories import BodyFactory, OrganisationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["person", "body", "role", "organisation", "representative_kind", "start", "end"]
+
+
+@pytest.fixture
+def register():
+    return {
+        "body": BodyFactory(name="Samarbeidsforum for somatikk"),
+        "org": OrganisationFactory(name="Bydel Stovner"),
+        "person": PersonFactory(name="Anna K. Ryymin"),
+        "gp": PersonFactory(name="Ellen A. Fagerberg"),
+    }
+
+
+def sheet(*rows):
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    buffer.seek(0)
+    buffer.name = "medlemmer.xlsx"
+    return buffer
+
+
+def test_members_listed_by_name_are_imported(register):
+    from tablib import Dataset
+
+    dataset = Dataset(headers=HEADER)
+    dataset.append(
+        [
+            "Anna K. Ryymin",
+            "Samarbeidsforum for somatikk",
+            "medlem",
+            "Bydel Stovner",
+            "",
+            "01.01.2026",
+            "",
+        ]
+    )
+    dataset.append(
+        ["Ellen A. Fagerberg", "Samarbeidsforum for somatikk", "medlem", "", "fastlege", "", ""]
+    )
+    result = MembershipResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Membership.objects.filter(body=register["body"]).count() == 2
+    gp = Membership.objects.get(person=register["gp"])
+    assert gp.representative_kind == "fastlege"
+    assert gp.history.count() == 1  # imported rows are in the audit trail
+
+
+def test_the_secretariat_sees_the_register_in_the_admin(client, secretariat_user):
+    client.force_login(secretariat_user)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:helsefellesskap_membership_changelist") in page
+    assert client.get(reverse("admin:helsefellesskap_membership_import")).status_code == 200
+
+
+def test_an_unknown_body_names_its_row_and_nothing_is_written(client, secretariat_user, register):
+    client.force_login(secretariat_user)
+    form = client.get(reverse("admin:helsefellesskap_membership_import")).context["form"]
+    xlsx = next(value for value, label in form.fields["format"].choices if label == "xlsx")
+    upload = sheet(
+        ["Anna K. Ryymin", "Samarbeidsforum for somatikk", "medlem", "", "", "01.01.2026", ""],
+        ["Ellen A. Fagerberg", "Utvalg som ikke finnes", "medlem", "", "", "", ""],
+    )
+    response = client.post(
+        reverse("admin:helsefellesskap_membership_import"),
+        {"import_file": upload, "format": xlsx, "resource": "0"},
+    )
+    result = response.context["result"]
+    assert result.has_validation_errors()
+    assert [row.number for row in result.invalid_rows] == [2]
+    assert result.invalid_rows[0].error_dict["body"] == [
+        "Fant ingen organ med navnet «Utvalg som ikke finnes» i registeret."
+    ]
+    assert "confirm_form" not in response.context  # no way to confirm a failing import
+    assert Membership.objects.count() == 0
+
+
+def test_end_before_start_in_the_sheet_is_refused(register):
+    from tablib import Dataset
+
+    dataset = Dataset(headers=HEADER)
+    dataset.append(
+        [
+            "Anna K. Ryymin",
+            "Samarbeidsforum for somatikk",
+            "medlem",
+            "",
+            "",
+            "01.06.2026",
+            "01.01.2026",
+        ]
+    )
+    result = MembershipResource().import_data(dataset, dry_run=True)
+    assert result.has_validation_errors()
+    row_errors = result.invalid_rows[0].error_dict
+    assert "Sluttdato kan ikke være før startdato." in row_errors["end"]
+    assert Membership.objects.count() == 0
