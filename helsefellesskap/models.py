@@ -205,12 +205,6 @@ class SectorAssignment(models.Model):
 
 
 class BodyQuerySet(models.QuerySet):
-    def active_on(self, day: date):
-        return self.filter(
-            Q(established__isnull=True) | Q(established__lte=day),
-            Q(dissolved__isnull=True) | Q(dissolved__gte=day),
-        )
-
     def as_tree(self, day: date) -> list["BodyNode"]:
         """The bodies as nested nodes with their current member count and composition gaps.
 
@@ -421,9 +415,6 @@ class MembershipQuerySet(models.QuerySet):
 
     def current(self):
         return self.active_on(today())
-
-    def past(self):
-        return self.filter(end__lt=today())
 
     def with_related(self):
         return self.select_related(
