@@ -52,6 +52,18 @@ class InForceQuerySet(models.QuerySet):
         )
 
 
+class OrganisationQuerySet(InForceQuerySet):
+    def with_sectors_on(self, day: date):
+        """Each organisation with `current_sectors`: its sector assignments in force that day."""
+        return self.select_related("parent").prefetch_related(
+            models.Prefetch(
+                "sector_assignments",
+                queryset=SectorAssignment.objects.in_force_on(day).select_related("sector"),
+                to_attr="current_sectors",
+            )
+        )
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         MUNICIPALITY = "kommune", "Kommune"
@@ -85,7 +97,7 @@ class Organisation(models.Model):
     note = models.TextField("merknad", blank=True)
 
     history = HistoricalRecords()
-    objects = NamedManager.from_queryset(InForceQuerySet)()
+    objects = NamedManager.from_queryset(OrganisationQuerySet)()
 
     class Meta:
         verbose_name = "virksomhet"

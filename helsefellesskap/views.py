@@ -213,17 +213,12 @@ class OrganisationListView(ListView):
     template_name = "helsefellesskap/organisation_list.html"
 
     def get_queryset(self):
-        return Organisation.objects.select_related("parent").order_by("kind", "name")
+        return Organisation.objects.with_sectors_on(today()).order_by("kind", "name")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        day = today()
-        sectors_by_org = {}
-        for assignment in SectorAssignment.objects.in_force_on(day).with_related():
-            sectors_by_org.setdefault(assignment.organisation_id, []).append(assignment)
         groups = {}
         for organisation in context["object_list"]:
-            organisation.current_sectors = sectors_by_org.get(organisation.pk, [])
             groups.setdefault(organisation.get_kind_display(), []).append(organisation)
         context["groups"] = groups
         return context

@@ -284,3 +284,19 @@ def test_malformed_requests_get_no_500(secretariat, lsu):
     )
     assert bad_post.status_code == 200
     assert set(bad_post.context["form"].errors) >= {"person", "start", "deputy_for", "role"}
+
+
+def test_organisation_list_shows_todays_sector_in_a_fixed_number_of_queries(
+    client, reader_user, django_assert_max_num_queries
+):
+    alna = OrganisationFactory(name="Bydel Alna")
+    SectorAssignmentFactory(organisation=alna, sector__short_name="OLD", valid_to=date(2020, 1, 1))
+    SectorAssignmentFactory(organisation=alna, sector__short_name="NOW", service_area="somatikk")
+    client.force_login(reader_user)
+    with django_assert_max_num_queries(100) as few:
+        page = client.get(reverse("organisation_list")).content.decode()
+    assert "NOW" in page and "OLD" not in page
+    for _ in range(10):
+        SectorAssignmentFactory(service_area="somatikk")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("organisation_list"))
