@@ -47,6 +47,12 @@ def leads_body(user, body: Body):
 
 
 @rules.predicate
+def is_body_secretary(user, body: Body):
+    """The body's own secretariat: a current membership as sekretær."""
+    return _current_memberships(user).filter(body=body, role=Membership.Role.SECRETARY).exists()
+
+
+@rules.predicate
 def is_body_member(user):
     return _current_memberships(user).exists()
 

@@ -1,0 +1,257 @@
+"""The portfolio plan (porteføljeplan): focus areas, groups of measures, measures and one status
+cell per measure and year column.
+
+The plan is a living document: the secretariat edits cells all year and every change is kept
+(django-simple-history), so the plan can be shown as it stood on any date (see `snapshot.py`).
+A cell carries a version number so that two people editing the same cell cannot silently
+overwrite each other (see `editing.py`).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from helsefellesskap.models import Body
+
+
+class Status(models.TextChoices):
+    """The four statuses of the partnership's slides, in their order of progress.
+
+    Descriptions are shown in the legend, so that everyone sets them the same way.
+    """
+
+    NOT_STARTED = "ikke_pabegynt", "Ikke påbegynt"
+    PLANNED = "planlagt", "Planlagt/påbegynt"
+    IN_PROGRESS = "under_arbeid", "Under arbeid"
+    COMPLETED = "ferdigstilt", "Ferdigstilt"
+
+
+STATUS_DESCRIPTIONS = {
+    Status.NOT_STARTED: "Tiltaket er vedtatt eller ønsket, men ingen har begynt arbeidet.",
+    Status.PLANNED: "Arbeidet er planlagt: ansvar, oppdrag eller prosjekt er avklart, "
+    "eller de første stegene er tatt.",
+    Status.IN_PROGRESS: "Arbeidet pågår i tjenestene, i et prosjekt eller i et nettverk.",
+    Status.COMPLETED: "Målet for året er nådd, eller tiltaket er innført og i drift.",
+}
+
+CELL_TEXT_MAX_LENGTH = 300
+
+
+class PlanQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("body", "based_on")
+
+
+class Plan(models.Model):
+    """A portfolio plan: the partnership's overall plan, or one LSU's local plan."""
+
+    title = models.CharField("tittel", max_length=200)
+    body = models.ForeignKey(
+        Body,
+        verbose_name="lokalt samarbeidsutvalg",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portfolio_plans",
+        help_text="Tomt for Helsefellesskap Oslos felles plan; ellers LSU-et som eier den lokale "
+        "planen.",
+    )
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name="i tråd med",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="local_plans",
+        help_text="Den felles planen en lokal plan er laget i tråd med.",
+    )
+    updated_label = models.CharField(
+        "oppdatert", max_length=100, blank=True, help_text="For eksempel «oppdatert oktober 2025»."
+    )
+    dated = models.DateField("datert", null=True, blank=True)
+    note = models.TextField("merknad", blank=True)
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "porteføljeplan"
+        verbose_name_plural = "porteføljeplaner"
+        ordering = [models.F("body").asc(nulls_first=True), "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("portfolio:plan_detail", args=[self.pk])
+
+    @property
+    def is_local(self) -> bool:
+        return self.body_id is not None
+
+    def clean(self):
+        if self.body_id and self.body.kind != Body.Kind.LOCAL_COMMITTEE:
+            raise ValidationError({"body": "En lokal plan må høre til et lokalt samarbeidsutvalg."})
+        if self.based_on_id and self.based_on.is_local:
+            raise ValidationError({"based_on": "En lokal plan bygger på den felles planen."})
+
+
+class Column(models.Model):
+    """A year column of a plan: "2024", "2025", "Fokus for 2026"."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="columns")
+    year = models.PositiveSmallIntegerField("år")
+    label = models.CharField("overskrift", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = "årskolonne"
+        verbose_name_plural = "årskolonner"
+        ordering = ["plan", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="one_column_per_plan_year")
+        ]
+
+    def __str__(self):
+        return self.heading
+
+    @property
+    def heading(self) -> str:
+        return self.label or str(self.year)
+
+
+class FocusArea(models.Model):
+    """An innsatsområde with its vision (målbilde): one bullet sentence per line."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
+    name = models.CharField("navn", max_length=200)
+    vision = models.TextField("målbilde", blank=True, help_text="Ett kulepunkt per linje.")
+    position = models.PositiveSmallIntegerField("rekkefølge", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "innsatsområde"
+        verbose_name_plural = "innsatsområder"
+        ordering = ["plan", "position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def vision_points(self) -> list[str]:
+        return [line.strip() for line in self.vision.splitlines() if line.strip()]
+
+
+class MeasureGroup(models.Model):
+    """A heading that groups measures: "Få felles forståelse", "Avklare ansvars- og ..."."""
+
+    area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField("navn", max_length=200)
+    position = models.PositiveSmallIntegerField("rekkefølge", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "tiltaksgruppe"
+        verbose_name_plural = "tiltaksgrupper"
+        ordering = ["area", "position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class MeasureQuerySet(models.QuerySet):
+    def of_plan(self, plan):
+        return self.filter(group__area__plan=plan)
+
+
+class Measure(models.Model):
+    """A tiltak: one row of the plan."""
+
+    group = models.ForeignKey(MeasureGroup, on_delete=models.CASCADE, related_name="measures")
+    name = models.CharField("tiltak", max_length=400)
+    position = models.PositiveSmallIntegerField("rekkefølge", default=0)
+    responsible_body = models.ForeignKey(
+        Body,
+        verbose_name="ansvarlig organ",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portfolio_measures",
+    )
+    overall_measure = models.ForeignKey(
+        "self",
+        verbose_name="tiltak i den felles planen",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="local_measures",
+        help_text="For en lokal plan: tiltaket i den felles planen som dette følger opp.",
+    )
+
+    objects = MeasureQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "tiltak"
+        verbose_name_plural = "tiltak"
+        ordering = ["group", "position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class CellQuerySet(models.QuerySet):
+    def of_plan(self, plan):
+        return self.filter(column__plan=plan)
+
+    def status_counts(self):
+        """Number of cells per (area, column, status); empty statuses are left out."""
+        return (
+            self.exclude(status="")
+            .values("measure__group__area", "column", "status")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+
+
+class Cell(models.Model):
+    """What a measure is about in one year column, and how far it has come.
+
+    `version` grows by one with every save; an edit names the version it started from, and a
+    save from an older version is refused (see editing.py).
+    """
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="cells")
+    column = models.ForeignKey(Column, on_delete=models.CASCADE, related_name="cells")
+    text = models.CharField("tekst", max_length=CELL_TEXT_MAX_LENGTH, blank=True)
+    status = models.CharField("status", max_length=20, choices=Status.choices, blank=True)
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = CellQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = "statuscelle"
+        verbose_name_plural = "statusceller"
+        ordering = ["measure", "column__year"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "column"], name="one_cell_per_measure_year")
+        ]
+
+    def __str__(self):
+        return f"{self.measure} – {self.column}"
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text and not self.status
+
+    def clean(self):
+        if (
+            self.column_id
+            and self.measure_id
+            and self.column.plan_id != self.measure.group.area.plan_id
+        ):
+            raise ValidationError({"column": "Planen har ingen slik årskolonne."})

@@ -1,0 +1,27 @@
+"""Who may read and edit portfolio plans (django-rules, checked through `user.has_perm`).
+
+Everyone logged in reads every plan. The secretariat edits every plan; an LSU's own
+secretariat (its sekretær) edits that LSU's local plan.
+"""
+
+import rules
+
+from helsefellesskap.permissions import is_body_secretary, is_secretariat
+
+
+@rules.predicate
+def is_local_plan_secretary(user, plan):
+    return plan is not None and plan.body_id is not None and is_body_secretary(user, plan.body)
+
+
+can_edit_plan = is_secretariat | is_local_plan_secretary
+
+rules.add_perm("portfolio", is_secretariat)
+rules.add_perm("portfolio.view_plan", rules.is_authenticated)
+rules.add_perm("portfolio.add_plan", is_secretariat)
+rules.add_perm("portfolio.change_plan", can_edit_plan)
+rules.add_perm("portfolio.delete_plan", is_secretariat)
+for model in ("column", "focusarea", "measuregroup", "measure", "cell"):
+    rules.add_perm(f"portfolio.view_{model}", rules.is_authenticated)
+    for action in ("add", "change", "delete"):
+        rules.add_perm(f"portfolio.{action}_{model}", is_secretariat)
