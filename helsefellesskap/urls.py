@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -61,5 +61,6 @@ urlpatterns = [
     path("personer/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("personer/<int:pk>/endre/", views.PersonUpdateView.as_view(), name="person_edit"),
     path("personer/<int:pk>/historikk/", views.PersonHistoryView.as_view(), name="person_history"),
+    path("portefolje/", include("portfolio.urls")),
     path("admin/", admin.site.urls),
 ]

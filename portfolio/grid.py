@@ -197,3 +197,66 @@ class PlanGrid:
 
 def _position_key(row):
     return (row.position, row.pk)
+
+
+@dataclass
+class CellDifference:
+    """One cell that differs between two moments; `before` is None for a new measure's cell."""
+
+    group_name: str
+    measure_name: str
+    column: Column
+    before: GridCell | None
+    after: GridCell | None
+
+
+@dataclass
+class AreaChanges:
+    name: str
+    differences: list[CellDifference]
+
+
+def changes_between(before: PlanGrid, after: PlanGrid) -> list[AreaChanges]:
+    """Every cell whose text or status differs between two grids of one plan, by area, in the
+    plan's order.
+
+    Net changes: a cell edited twice and set back counts as unchanged. Measures that were
+    added show their new cells; removed measures show what they held.
+    """
+    old_cells = {
+        (measure.pk, cell.column.pk): cell
+        for area in before.areas
+        for measure in area.measures
+        for cell in measure.cells
+    }
+    new_cells = {
+        (measure.pk, cell.column.pk): cell
+        for area in after.areas
+        for measure in area.measures
+        for cell in measure.cells
+    }
+    by_area: dict[str, list[CellDifference]] = {}
+    seen = set()
+    for grid in (after, before):
+        for area in grid.areas:
+            for group in area.groups:
+                for measure in group.measures:
+                    for cell in measure.cells:
+                        key = (measure.pk, cell.column.pk)
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                        cell_before, cell_after = old_cells.get(key), new_cells.get(key)
+                        if not _same(cell_before, cell_after):
+                            by_area.setdefault(area.name, []).append(
+                                CellDifference(
+                                    group.name, measure.name, cell.column, cell_before, cell_after
+                                )
+                            )
+    return [AreaChanges(name, differences) for name, differences in by_area.items()]
+
+
+def _same(before: GridCell | None, after: GridCell | None) -> bool:
+    before_state = (before.text, before.status) if before else ("", "")
+    after_state = (after.text, after.status) if after else ("", "")
+    return before_state == after_state

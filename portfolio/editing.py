@@ -1,0 +1,158 @@
+"""Changing a plan: saving a cell without overwriting someone else's edit, moving rows, and
+copying a plan to start next year's.
+
+Views, the Excel import and tests call these functions; each runs in one transaction and
+records the acting user and the reason in the history.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+
+from .models import Cell, Column, FocusArea, Measure, MeasureGroup, Plan
+
+
+class StaleCellEdit(Exception):
+    """The cell changed since the editor opened it; `current` is what it holds now."""
+
+    def __init__(self, current: Cell):
+        super().__init__("Cellen er endret av noen andre siden du åpnet den.")
+        self.current = current
+
+
+@dataclass
+class CellChange:
+    text: str
+    status: str
+    comment: str = ""
+
+
+def save_cell(
+    *, measure: Measure, column: Column, change: CellChange, based_on_version: int, user
+) -> Cell:
+    """Write one cell if nobody else has saved it since `based_on_version`.
+
+    The version check is part of the UPDATE's WHERE clause (or the unique constraint, for a
+    cell's first text), so it holds on PostgreSQL and SQLite alike, under concurrency.
+    An unchanged cell is left alone: no version bump, no history row.
+    """
+    with transaction.atomic():
+        cell = Cell.objects.filter(measure=measure, column=column).first()
+        current_version = cell.version if cell else 0
+        if current_version != based_on_version:
+            raise StaleCellEdit(cell)
+        if cell and cell.text == change.text and cell.status == change.status:
+            return cell
+        if cell is None:
+            cell = Cell(measure=measure, column=column)
+            _stamp(cell, user, change.comment)
+            cell.text, cell.status, cell.version = change.text, change.status, 1
+            try:
+                with transaction.atomic():
+                    cell.save()
+            except IntegrityError:
+                raise StaleCellEdit(Cell.objects.get(measure=measure, column=column)) from None
+            return cell
+        claimed = Cell.objects.filter(pk=cell.pk, version=based_on_version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            raise StaleCellEdit(Cell.objects.get(pk=cell.pk))
+        cell.text, cell.status, cell.version = change.text, change.status, based_on_version + 1
+        _stamp(cell, user, change.comment)
+        cell.save(update_fields=["text", "status"])
+        return cell
+
+
+def move(obj: FocusArea | MeasureGroup | Measure, *, up: bool, user) -> None:
+    """Swap a row with its neighbour above or below among its siblings."""
+    siblings = list(_siblings(obj))
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == obj.pk)
+    other_index = index - 1 if up else index + 1
+    if not 0 <= other_index < len(siblings):
+        return
+    siblings[index], siblings[other_index] = siblings[other_index], siblings[index]
+    with transaction.atomic():
+        for position, sibling in enumerate(siblings, start=1):
+            if sibling.position != position:
+                sibling.position = position
+                _stamp(sibling, user, "Flyttet")
+                sibling.save(update_fields=["position"])
+
+
+def next_position(siblings) -> int:
+    return (siblings.aggregate(highest=Max("position"))["highest"] or 0) + 1
+
+
+def _siblings(obj):
+    if isinstance(obj, FocusArea):
+        return FocusArea.objects.filter(plan_id=obj.plan_id)
+    if isinstance(obj, MeasureGroup):
+        return MeasureGroup.objects.filter(area_id=obj.area_id)
+    return Measure.objects.filter(group_id=obj.group_id)
+
+
+def copy_plan(plan: Plan, *, title: str, year: int, user) -> Plan:
+    """Start the plan for `year` from `plan`: the same areas, groups and measures, year columns
+    year-2, year-1 and "Fokus for year", and the texts and statuses of the years both plans
+    share. The new plan keeps its owner (an LSU's local plan stays that LSU's)."""
+    with transaction.atomic():
+        copy = Plan(
+            title=title,
+            body=plan.body,
+            based_on=plan.based_on,
+            note=f"Kopiert fra «{plan.title}».",
+        )
+        _stamp(copy, user, f"Kopiert fra «{plan.title}»")
+        copy.save()
+        new_columns = {
+            column_year: Column.objects.create(
+                plan=copy,
+                year=column_year,
+                label=f"Fokus for {column_year}" if column_year == year else "",
+            )
+            for column_year in (year - 2, year - 1, year)
+        }
+        old_cells = {
+            (cell.measure_id, cell.column.year): cell
+            for cell in Cell.objects.of_plan(plan).select_related("column")
+        }
+        for area in plan.areas.prefetch_related("groups__measures"):
+            groups = list(area.groups.all())
+            new_area = _copy_row(area, user, plan=copy)
+            for group in groups:
+                measures = list(group.measures.all())
+                new_group = _copy_row(group, user, area=new_area)
+                for measure in measures:
+                    old_measure_pk = measure.pk
+                    new_measure = _copy_row(measure, user, group=new_group)
+                    for column_year, column in new_columns.items():
+                        old = old_cells.get((old_measure_pk, column_year))
+                        if old and not old.is_empty:
+                            cell = Cell(
+                                measure=new_measure,
+                                column=column,
+                                text=old.text,
+                                status=old.status,
+                                version=1,
+                            )
+                            _stamp(cell, user, f"Kopiert fra «{plan.title}»")
+                            cell.save()
+        return copy
+
+
+def _copy_row(row, user, **parent):
+    row.pk = None
+    row._state.adding = True
+    for name, value in parent.items():
+        setattr(row, name, value)
+    _stamp(row, user, "Kopiert fra forrige plan")
+    row.save()
+    return row
+
+
+def _stamp(obj, user, reason: str) -> None:
+    """Who did it and why, for the history record the next save() writes."""
+    obj._history_user = user
+    obj._change_reason = reason
