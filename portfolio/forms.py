@@ -42,7 +42,14 @@ class CellForm(NorwegianForm):
         required=False,
         help_text="Valgfritt: hvorfor cellen endres. Vises i cellens historikk.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": "Skjemaet mangler versjonen av cellen. Last siden på nytt og prøv igjen.",
+            "invalid": "Skjemaet har en ugyldig versjon av cellen. Last siden på nytt.",
+        },
+    )
 
     def change(self) -> CellChange:
         data = self.cleaned_data

@@ -22,6 +22,10 @@ class AreaCounts:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def ordered_counts(self) -> list[int]:
+        return [self.counts[status] for status in STATUS_ORDER]
+
 
 def status_counts(grid: PlanGrid, column: Column) -> list[AreaCounts]:
     rows = []

@@ -13,11 +13,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
+from django_htmx.http import trigger_client_event
 from rules.contrib.views import PermissionRequiredMixin
 
 from helsefellesskap.history import change_log
 from helsefellesskap.models import Body
-from helsefellesskap.views import FormPageMixin
+from helsefellesskap.views import FormPageMixin, ObjectPermissionRequiredMixin
 
 from . import editing
 from .forms import (
@@ -59,7 +60,7 @@ class PlanListView(ListView):
     template_name = "portfolio/plan_list.html"
 
 
-class PlanDetailView(PermissionRequiredMixin, DetailView):
+class PlanDetailView(ObjectPermissionRequiredMixin, DetailView):
     """The grid, filtered, today or as of a date (then read-only)."""
 
     queryset = Plan.objects.with_related()
@@ -81,13 +82,18 @@ class PlanDetailView(PermissionRequiredMixin, DetailView):
             as_of_form=as_of_form,
             moment=moment,
             can_edit=not moment and self.request.user.has_perm("portfolio.change_plan", plan),
-            legend=[(status, label, STATUS_DESCRIPTIONS[status]) for status, label in _statuses()],
+            legend=_legend(),
             **kwargs,
         )
 
 
 def _statuses():
     return [(status, STATUS_LABELS[status]) for status in STATUS_ORDER if status]
+
+
+def _legend():
+    """(status, label, what it means) for the legend shown with the grid and the cell form."""
+    return [(status, label, STATUS_DESCRIPTIONS[status]) for status, label in _statuses()]
 
 
 class CellMixin(PlanMixin):
@@ -154,7 +160,7 @@ class CellEditView(CellMixin, View):
         return self.render_form(form, cell)
 
     def post(self, request, *args, **kwargs):
-        form = CellForm(request.POST)
+        form = CellForm(request.POST, auto_id=self.auto_id)
         if not form.is_valid():
             return self.render_form(form, self.grid_cell(self.stored_cell()), status=422)
         try:
@@ -171,18 +177,22 @@ class CellEditView(CellMixin, View):
         if not request.htmx:
             messages.success(request, f"Lagret: {self.measure} ({self.column}).")
             return HttpResponseRedirect(f"{self.plan.get_absolute_url()}#{cell.dom_id}")
-        return render(
-            request,
-            "portfolio/_cell.html",
-            self.cell_context(cell=cell, can_edit=True, announcement="Cellen er lagret."),
+        response = render(
+            request, "portfolio/_cell.html", self.cell_context(cell=cell, can_edit=True)
         )
+        return trigger_client_event(response, "cellSaved", "Cellen er lagret.")
+
+    @property
+    def auto_id(self) -> str:
+        # Several cells' forms can be open at once: ids must differ per cell.
+        return f"celle-{self.measure.pk}-{self.column.year}-%s"
 
     def render_conflict(self, form, current: Cell | None):
         """Show the other person's value, and let this user save again on top of it."""
         latest = current.history.select_related("history_user").first() if current else None
         data = form.data.copy()
         data["version"] = current.version if current else 0
-        form = CellForm(data)
+        form = CellForm(data, auto_id=self.auto_id)
         form.is_valid()
         return self.render_form(
             form,
@@ -200,8 +210,7 @@ class CellEditView(CellMixin, View):
                 form=form,
                 cell=cell,
                 conflict=conflict,
-                statuses=_statuses(),
-                legend=STATUS_DESCRIPTIONS,
+                legend=_legend(),
             ),
             status=status,
         )

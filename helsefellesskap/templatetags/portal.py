@@ -6,7 +6,8 @@ from django import template
 
 register = template.Library()
 
-# Which main-menu entry a page belongs to, by the prefix of its URL name.
+# Which main-menu entry a page belongs to: a feature app's namespace ("portfolio"), or for the
+# register's pages the prefix of the URL name.
 NAV_SECTIONS = {
     "body": "bodies",
     "membership": "bodies",
@@ -20,6 +21,8 @@ NAV_SECTIONS = {
 @register.simple_tag(takes_context=True)
 def nav_section(context) -> str:
     match = getattr(context.get("request"), "resolver_match", None)
+    if match and match.namespace:
+        return match.namespace
     name = match.url_name if match else ""
     return next(
         (section for prefix, section in NAV_SECTIONS.items() if name.startswith(prefix)), ""

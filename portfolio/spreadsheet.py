@@ -1,0 +1,637 @@
+"""The plan as an Excel workbook: download it, edit texts and statuses in Excel, upload it again.
+
+One sheet, "Porteføljeplan", one row per measure: the measure's area, group and name, then a
+text and a status column for each year column of the plan. Uploading is two steps: a preview
+(`preview_import`) that only reads and lists what would change, and a confirmation
+(`apply_import`) that writes those changes in one transaction through `editing.save_cell`, so
+the version check, the history and the acting user are the same as for an edit in the grid.
+
+What an upload can and cannot do:
+- It changes the texts and statuses of measures that already exist in the plan. A measure is
+  found by its area, group and name (letter case and extra spaces do not matter).
+- A row for a measure the plan does not have is an error ("legg det til i portalen først"):
+  adding, renaming, moving or removing areas, groups and measures is done in the portal,
+  where each step is deliberate and recorded. The same holds for year columns.
+- Measures left out of the sheet, and empty rows, are left alone (nothing is deleted).
+- Any error anywhere means nothing can be imported: the user fixes the file and uploads it
+  again. Formulas are refused: a cell must hold the text itself.
+
+We write the workbook with openpyxl (the library tablib and django-import-export use for
+xlsx) rather than through a tablib Dataset, because we need per-cell control: every value is
+written as text, and a value starting with = + - @ (or a tab or carriage return) gets Excel's
+own "quote prefix", so Excel shows it as text and never evaluates it, also after the user
+edits the cell. That is the rule behind the project's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT,
+applied always and without loss: import-export's own escaping only drops a leading "=",
+which would change the text and make every round trip report a change.
+"""
+
+import io
+import re
+import zipfile
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+import openpyxl
+from django.db import transaction
+from django.utils.text import slugify
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import editing
+from .grid import PlanGrid
+from .models import CELL_TEXT_MAX_LENGTH, Column, Measure, Plan, Status
+
+SHEET_NAME = "Porteføljeplan"
+AREA_HEADER = "Innsatsområde"
+GROUP_HEADER = "Tiltaksgruppe"
+MEASURE_HEADER = "Tiltak"
+NAME_HEADERS = (AREA_HEADER, GROUP_HEADER, MEASURE_HEADER)
+TEXT_SUFFIX = "tekst"
+STATUS_SUFFIX = "status"
+IMPORT_COMMENT = "Importert fra Excel"
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+MAX_FILE_SIZE = 5 * 1024 * 1024
+MAX_FILE_SIZE_LABEL = "5 MB"
+# An .xlsx is a zip of XML; a small file can unpack to gigabytes (a "zip bomb").
+MAX_UNPACKED_SIZE = 100 * 1024 * 1024
+MAX_ROWS = 5000
+MAX_ERRORS = 100
+
+# Characters that make a spreadsheet treat a typed value as a formula (OWASP: CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# "2025 – tekst": the heading, a dash (en dash as exported; a hyphen or em dash typed by hand
+# is accepted too), and which half of the pair.
+YEAR_HEADER = re.compile(
+    rf"^(?P<heading>.+?)\s*[–—-]\s*(?P<kind>{TEXT_SUFFIX}|{STATUS_SUFFIX})$", re.IGNORECASE
+)
+UNREADABLE = (
+    "Filen kunne ikke leses som et Excel-regneark (.xlsx). Last ned planen som Excel på nytt, "
+    "eller lagre filen som «Excel-arbeidsbok (.xlsx)» og prøv igjen."
+)
+
+
+def text_header(column: Column) -> str:
+    return f"{column.heading} – {TEXT_SUFFIX}"
+
+
+def status_header(column: Column) -> str:
+    return f"{column.heading} – {STATUS_SUFFIX}"
+
+
+def export_filename(plan: Plan) -> str:
+    """"Porteføljeplan 2026" → "portefoljeplan-2026.xlsx" (ASCII, for every browser and OS)."""
+    ascii_title = plan.title.translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
+    ascii_title = ascii_title.translate(str.maketrans({"Æ": "Ae", "Ø": "O", "Å": "A"}))
+    return f"{slugify(ascii_title) or 'porteforljeplan'}.xlsx"
+
+
+# --- Export ---
+
+
+def export_plan(plan: Plan) -> bytes:
+    """Today's plan as an .xlsx workbook, read through `PlanGrid.current`."""
+    grid = PlanGrid.current(plan)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_NAME
+    workbook.properties.title = plan.title
+    workbook.properties.language = "nb-NO"
+
+    headers = list(NAME_HEADERS)
+    for column in grid.columns:
+        headers += [text_header(column), status_header(column)]
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+
+    row_count = 0
+    for area in grid.areas:
+        for group in area.groups:
+            for measure in group.measures:
+                values = [area.name, group.name, measure.name]
+                for grid_cell in measure.cells:
+                    values += [grid_cell.text, grid_cell.status_label]
+                row_count += 1
+                _write_row(sheet, row_count + 1, values)
+
+    widths = [28, 28, 45] + [40, 18] * len(grid.columns)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "D2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{row_count + 1}"
+    if grid.columns and row_count:
+        _add_status_choices(sheet, len(grid.columns), row_count)
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_row(sheet, row_number: int, values: list[str]) -> None:
+    for column_number, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row_number, column=column_number)
+        cell.value = value
+        # openpyxl makes any string starting with "=" a formula: keep every value as text.
+        cell.data_type = "s"
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+
+
+def _add_status_choices(sheet, column_count: int, row_count: int) -> None:
+    """A drop-down of the four status labels in every status column (Excel still lets the
+    user type; the import checks the value either way)."""
+    labels = ",".join(label for _, label in Status.choices)
+    validation = DataValidation(
+        type="list",
+        formula1=f'"{labels}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Ukjent status",
+        error="Velg en av statusene i listen, eller la cellen stå tom.",
+    )
+    for index in range(column_count):
+        letter = get_column_letter(len(NAME_HEADERS) + 2 * index + 2)
+        validation.add(f"{letter}2:{letter}{row_count + 1}")
+    sheet.add_data_validation(validation)
+
+
+# --- Import: preview ---
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """Something in the file that stops the import. `row` is the row number as Excel shows
+    it (the header is row 1); None for the file or the sheet as a whole."""
+
+    message: str
+    row: int | None = None
+    column: str = ""
+
+
+@dataclass
+class CellUpdate:
+    """One cell whose text or status the file changes, and the version it had when read."""
+
+    measure_id: int
+    column_id: int
+    area: str
+    group: str
+    measure: str
+    heading: str
+    old_text: str
+    old_status: str
+    new_text: str
+    new_status: str
+    version: int
+    row: int
+
+    @property
+    def text_changed(self) -> bool:
+        return _normalise_newlines(self.old_text) != _normalise_newlines(self.new_text)
+
+    @property
+    def status_changed(self) -> bool:
+        return self.old_status != self.new_status
+
+    @property
+    def old_status_label(self) -> str:
+        return Status(self.old_status).label if self.old_status else ""
+
+    @property
+    def new_status_label(self) -> str:
+        return Status(self.new_status).label if self.new_status else ""
+
+
+@dataclass
+class ImportPreview:
+    """What an uploaded file would change. Only a preview without problems can be applied."""
+
+    problems: list[ImportProblem] = field(default_factory=list)
+    changes: list[CellUpdate] = field(default_factory=list)
+    measure_rows: int = 0
+
+    @property
+    def can_apply(self) -> bool:
+        return not self.problems and bool(self.changes)
+
+    @property
+    def file_problems(self) -> list[ImportProblem]:
+        return [problem for problem in self.problems if problem.row is None]
+
+    @property
+    def row_problems(self) -> list[ImportProblem]:
+        return [problem for problem in self.problems if problem.row is not None]
+
+    def changes_as_data(self) -> list[dict]:
+        """The changes as plain data (for the session between preview and confirmation)."""
+        return [asdict(change) for change in self.changes]
+
+    @classmethod
+    def from_changes_data(cls, data: list[dict]) -> "ImportPreview":
+        return cls(changes=[CellUpdate(**change) for change in data])
+
+
+class UnreadableFile(Exception):
+    pass
+
+
+class _Problems(list):
+    """Collects problems; stops the reading once there are too many to be useful."""
+
+    class Full(Exception):
+        pass
+
+    def add(self, message: str, row: int | None = None, column: str = "") -> None:
+        if len(self) >= MAX_ERRORS:
+            self.append(
+                ImportProblem(f"Det er mer enn {MAX_ERRORS} feil i filen. Rett opp disse først.")
+            )
+            raise self.Full
+        self.append(ImportProblem(message, row, column))
+
+
+def preview_import(plan: Plan, uploaded_file) -> ImportPreview:
+    """Read an uploaded workbook (a file object or bytes) and list what it would change in
+    today's plan. Writes nothing."""
+    data = uploaded_file if isinstance(uploaded_file, bytes) else uploaded_file.read()
+    try:
+        rows = _read_rows(data)
+    except UnreadableFile as problem:
+        return ImportPreview(problems=[ImportProblem(str(problem))])
+
+    grid = PlanGrid.current(plan)
+    problems = _Problems()
+    preview = ImportPreview(problems=problems)
+    try:
+        layout = _read_header(rows[0] if rows else [], grid, problems)
+        if layout is not None and not problems:
+            _read_measure_rows(rows, layout, grid, preview, problems)
+    except _Problems.Full:
+        pass
+    preview.problems = list(problems)
+    return preview
+
+
+def _read_rows(data: bytes) -> list[list]:
+    """The sheet's rows as lists of values; a formula is kept as a `_Formula`."""
+    if not data:
+        raise UnreadableFile("Filen er tom.")
+    if len(data) > MAX_FILE_SIZE:
+        raise UnreadableFile(f"Filen er for stor: høyst {MAX_FILE_SIZE_LABEL}.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise UnreadableFile(UNREADABLE) from None
+    if unpacked > MAX_UNPACKED_SIZE:
+        raise UnreadableFile("Filen er for stor når den pakkes ut. Er det riktig fil?")
+    try:
+        # read_only streams the sheet; data_only=False so that formulas can be recognised.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds of errors for a damaged or foreign file
+        raise UnreadableFile(UNREADABLE) from None
+    try:
+        if SHEET_NAME not in workbook.sheetnames:
+            found = ", ".join(f"«{name}»" for name in workbook.sheetnames) or "ingen"
+            raise UnreadableFile(
+                f"Fant ikke arket «{SHEET_NAME}». Arkene i filen heter: {found}. Bruk filen du "
+                f"lastet ned fra planen, og gi ikke arket nytt navn."
+            )
+        sheet = workbook[SHEET_NAME]
+        # Ignore the stored size of the sheet (it can be wrong, or absurdly large) and read
+        # only the cells that are there.
+        sheet.reset_dimensions()
+        rows = []
+        try:
+            for index, row in enumerate(sheet.iter_rows(), start=1):
+                values = [_cell_value(cell) for cell in row]
+                if index > MAX_ROWS and any(_present(value) for value in values):
+                    raise UnreadableFile(f"Arket har for mange rader: høyst {MAX_ROWS}.")
+                if index <= MAX_ROWS:
+                    rows.append(values)
+        except UnreadableFile:
+            raise
+        except Exception:
+            raise UnreadableFile(UNREADABLE) from None
+        return rows
+    finally:
+        workbook.close()
+
+
+@dataclass(frozen=True)
+class _Formula:
+    source: str
+
+
+def _cell_value(cell):
+    if getattr(cell, "data_type", None) == "f":
+        return _Formula(str(cell.value))
+    return cell.value
+
+
+def _present(value) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+def _as_text(value) -> str:
+    """A cell's value as the text the user sees (Excel may turn "2025" into a number)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M") if value.time() else value.strftime("%d.%m.%Y")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return str(value).strip()
+
+
+def _name_key(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+def _normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass
+class _Layout:
+    """Where each column is: the three names, and a (text, status) index pair per column."""
+
+    names: dict[str, int]
+    years: list[tuple[Column, int, int]]
+
+
+def _read_header(header: list, grid: PlanGrid, problems: _Problems) -> _Layout | None:
+    if not any(_present(value) for value in header):
+        problems.add(
+            "Første rad i arket må være overskriftene: "
+            f"{', '.join(NAME_HEADERS)} og en tekst- og statuskolonne per år."
+        )
+        return None
+    plan_headings = {_name_key(column.heading): column for column in grid.columns}
+    plan_years = ", ".join(column.heading for column in grid.columns)
+    names: dict[str, int] = {}
+    halves: dict[tuple[int, str], int] = {}
+    seen: dict[str, int] = {}
+    for index, value in enumerate(header):
+        if isinstance(value, _Formula) or not _present(value):
+            if isinstance(value, _Formula):
+                problems.add("En overskrift kan ikke være en formel.", 1, get_column_letter(index + 1))
+            continue
+        title = _as_text(value)
+        key = _name_key(title)
+        if key in seen:
+            problems.add(f"Kolonnen «{title}» står to ganger.", 1, title)
+            continue
+        seen[key] = index
+        name_header = next((name for name in NAME_HEADERS if _name_key(name) == key), None)
+        if name_header:
+            names[name_header] = index
+            continue
+        match = YEAR_HEADER.match(title)
+        if not match:
+            problems.add(
+                f"Ukjent kolonne «{title}». Arket kan bare ha kolonnene fra nedlastingen: "
+                f"{', '.join(NAME_HEADERS)} og «<år> – tekst» og «<år> – status» for hvert år.",
+                1,
+                title,
+            )
+            continue
+        column = plan_headings.get(_name_key(match["heading"]))
+        if column is None:
+            problems.add(
+                f"Kolonnen «{title}» hører ikke til planen: planen har ikke året "
+                f"«{match['heading']}». Planens år er: {plan_years}. Nye år legges til i portalen.",
+                1,
+                title,
+            )
+            continue
+        halves[(column.pk, match["kind"].lower())] = index
+    for name in NAME_HEADERS:
+        if name not in names:
+            problems.add(f"Kolonnen «{name}» mangler.", 1, name)
+    years = []
+    for column in grid.columns:
+        text_index = halves.get((column.pk, TEXT_SUFFIX))
+        status_index = halves.get((column.pk, STATUS_SUFFIX))
+        if text_index is None:
+            problems.add(f"Kolonnen «{text_header(column)}» mangler.", 1, text_header(column))
+        if status_index is None:
+            problems.add(f"Kolonnen «{status_header(column)}» mangler.", 1, status_header(column))
+        years.append((column, text_index, status_index))
+    return _Layout(names=names, years=years)
+
+
+def _read_measure_rows(rows, layout: _Layout, grid: PlanGrid, preview, problems) -> None:
+    measures: dict[tuple[str, str, str], list] = {}
+    areas, groups = set(), set()
+    for area in grid.areas:
+        areas.add(_name_key(area.name))
+        for group in area.groups:
+            groups.add((_name_key(area.name), _name_key(group.name)))
+            for measure in group.measures:
+                key = (_name_key(area.name), _name_key(group.name), _name_key(measure.name))
+                measures.setdefault(key, []).append((area, group, measure))
+    status_by_label = {_name_key(label): value for value, label in Status.choices}
+    status_labels = ", ".join(label for _, label in Status.choices)
+    used_columns = {index for index in layout.names.values()} | {
+        index for _, text, status in layout.years for index in (text, status)
+    }
+    first_row_of: dict[tuple[str, str, str], int] = {}
+
+    for row_number, values in enumerate(rows[1:], start=2):
+        if not any(_present(value) for value in values):
+            continue
+        for index, value in enumerate(values):
+            if index not in used_columns and _present(value):
+                problems.add(
+                    "Det står noe i en kolonne uten overskrift. Fjern det, eller flytt det til "
+                    "riktig kolonne.",
+                    row_number,
+                    f"kolonne {get_column_letter(index + 1)}",
+                )
+                break
+
+        def value_at(index, values=values):
+            return values[index] if index is not None and index < len(values) else None
+
+        names = {}
+        row_ok = True
+        for header, index in layout.names.items():
+            value = value_at(index)
+            if isinstance(value, _Formula):
+                problems.add("Cellen inneholder en formel. Skriv navnet i stedet.", row_number, header)
+                row_ok = False
+            names[header] = _as_text(value)
+        if not row_ok:
+            continue
+        missing = [header for header in NAME_HEADERS if not names[header]]
+        if missing:
+            problems.add(
+                f"{', '.join(missing)} mangler. Hver rad må ha innsatsområde, tiltaksgruppe og "
+                "tiltak.",
+                row_number,
+                missing[0],
+            )
+            continue
+        area_name, group_name, measure_name = (names[header] for header in NAME_HEADERS)
+        key = (_name_key(area_name), _name_key(group_name), _name_key(measure_name))
+        found = measures.get(key, [])
+        if not found:
+            if key[0] not in areas:
+                problems.add(
+                    f"Ukjent innsatsområde «{area_name}». Nye innsatsområder kan ikke legges til "
+                    "fra Excel – legg det til i portalen først.",
+                    row_number,
+                    AREA_HEADER,
+                )
+            elif key[:2] not in groups:
+                problems.add(
+                    f"Ukjent tiltaksgruppe «{group_name}» under «{area_name}». Nye "
+                    "tiltaksgrupper kan ikke legges til fra Excel – legg den til i portalen "
+                    "først.",
+                    row_number,
+                    GROUP_HEADER,
+                )
+            else:
+                problems.add(
+                    f"Ukjent tiltak «{measure_name}» under «{area_name}» › «{group_name}». Nye "
+                    "tiltak kan ikke legges til fra Excel – legg det til i portalen først, og "
+                    "last ned planen på nytt.",
+                    row_number,
+                    MEASURE_HEADER,
+                )
+            continue
+        if len(found) > 1:
+            problems.add(
+                f"Planen har {len(found)} tiltak som heter «{measure_name}» i samme "
+                "tiltaksgruppe, så raden kan ikke knyttes til ett av dem. Gi dem ulike navn i "
+                "portalen, eller endre dem der.",
+                row_number,
+                MEASURE_HEADER,
+            )
+            continue
+        if key in first_row_of:
+            problems.add(
+                f"Tiltaket står også i rad {first_row_of[key]}. Hvert tiltak kan bare stå én "
+                "gang i arket.",
+                row_number,
+                MEASURE_HEADER,
+            )
+            continue
+        first_row_of[key] = row_number
+        preview.measure_rows += 1
+        area, group, measure = found[0]
+        cells = {grid_cell.column.pk: grid_cell for grid_cell in measure.cells}
+
+        for column, text_index, status_index in layout.years:
+            text_value, status_value = value_at(text_index), value_at(status_index)
+            valid = True
+            if isinstance(text_value, _Formula):
+                problems.add(
+                    "Cellen inneholder en formel. Skriv teksten i stedet.",
+                    row_number,
+                    text_header(column),
+                )
+                valid = False
+                text = ""
+            else:
+                text = _as_text(text_value)
+                if len(text) > CELL_TEXT_MAX_LENGTH:
+                    problems.add(
+                        f"Teksten er {len(text)} tegn; høyst {CELL_TEXT_MAX_LENGTH} er tillatt.",
+                        row_number,
+                        text_header(column),
+                    )
+                    valid = False
+            if isinstance(status_value, _Formula):
+                problems.add(
+                    "Cellen inneholder en formel. Velg en status i stedet.",
+                    row_number,
+                    status_header(column),
+                )
+                continue
+            status_text = _as_text(status_value)
+            status = status_by_label.get(_name_key(status_text)) if status_text else ""
+            if status is None:
+                problems.add(
+                    f"Ukjent status «{status_text}». Bruk en av: {status_labels} – eller la "
+                    "cellen stå tom.",
+                    row_number,
+                    status_header(column),
+                )
+                continue
+            if not valid:
+                continue
+            current = cells[column.pk]
+            if (
+                _normalise_newlines(current.text) == _normalise_newlines(text)
+                and current.status == status
+            ):
+                continue
+            preview.changes.append(
+                CellUpdate(
+                    measure_id=measure.pk,
+                    column_id=column.pk,
+                    area=area.name,
+                    group=group.name,
+                    measure=measure.name,
+                    heading=column.heading,
+                    old_text=current.text,
+                    old_status=current.status,
+                    new_text=text,
+                    new_status=status,
+                    version=current.version,
+                    row=row_number,
+                )
+            )
+
+
+# --- Import: applying a preview ---
+
+
+class ImportConflict(Exception):
+    """A cell changed (or its measure or year disappeared) after the preview; nothing was
+    written."""
+
+    def __init__(self, change: CellUpdate, reason: str):
+        super().__init__(
+            f"«{change.measure}» ({change.heading}) {reason} etter at du lastet opp filen. "
+            "Ingenting er importert. Last opp filen på nytt for å se endringene slik planen er nå."
+        )
+        self.change = change
+
+
+def apply_import(plan: Plan, preview: ImportPreview, user) -> int:
+    """Write every change of a preview, all or nothing; returns the number of cells changed.
+
+    Each cell is saved on top of the version the preview read: if anyone saved it since,
+    `ImportConflict` names the cell and the whole import is rolled back.
+    """
+    if preview.problems:
+        raise ValueError("A preview with problems cannot be applied.")
+    measures = Measure.objects.of_plan(plan).in_bulk([change.measure_id for change in preview.changes])
+    columns = {column.pk: column for column in plan.columns.all()}
+    with transaction.atomic():
+        for change in preview.changes:
+            measure, column = measures.get(change.measure_id), columns.get(change.column_id)
+            if measure is None or column is None:
+                raise ImportConflict(change, "er fjernet fra planen")
+            try:
+                editing.save_cell(
+                    measure=measure,
+                    column=column,
+                    change=editing.CellChange(
+                        text=change.new_text, status=change.new_status, comment=IMPORT_COMMENT
+                    ),
+                    based_on_version=change.version,
+                    user=user,
+                )
+            except editing.StaleCellEdit:
+                raise ImportConflict(change, "er endret av noen andre") from None
+    return len(preview.changes)
