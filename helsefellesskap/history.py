@@ -38,7 +38,8 @@ class HistoryEntry:
 def _tracked_fields(history_model) -> list[models.Field]:
     """The original model's fields as copied onto the historical model, minus the key."""
     original = history_model.instance_type
-    names = {f.name for f in original._meta.concrete_fields if not f.primary_key}
+    # Fields users never edit (a row's version counter) are bookkeeping, not changes.
+    names = {f.name for f in original._meta.concrete_fields if not f.primary_key and f.editable}
     return [f for f in history_model._meta.concrete_fields if f.name in names]
 
 

@@ -124,7 +124,7 @@ class PlanGrid:
                         column=column_by_id[column.pk],
                         text=cell.text if cell else "",
                         status=cell.status if cell else "",
-                        version=getattr(cell, "version", 0) if cell else 0,
+                        version=cell.version if cell else 0,
                     )
                 )
             return row

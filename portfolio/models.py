@@ -231,7 +231,9 @@ class Cell(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = CellQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version"])
+    # The version is kept in the history too: simple-history fills excluded fields from the live
+    # row, one query per record, which would make the "as of" view grow with the plan.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "statuscelle"

@@ -1,0 +1,69 @@
+"""Saving cells safely, moving rows, and starting next year's plan from this one."""
+
+import pytest
+
+from portfolio.editing import CellChange, StaleCellEdit, copy_plan, move, save_cell
+from portfolio.models import Cell, Column, Measure
+from tests.portfolio.factories import MeasureFactory
+
+
+def test_the_second_of_two_edits_from_the_same_version_is_refused(pll, secretariat_user):
+    column = Column.objects.get(plan=pll.group.area.plan, year=2025)
+    save_cell(
+        measure=pll,
+        column=column,
+        change=CellChange("Første", "planlagt"),
+        based_on_version=1,
+        user=secretariat_user,
+    )
+    with pytest.raises(StaleCellEdit) as refused:
+        save_cell(
+            measure=pll,
+            column=column,
+            change=CellChange("Andre", "ferdigstilt"),
+            based_on_version=1,
+            user=secretariat_user,
+        )
+    assert refused.value.current.text == "Første"
+    assert Cell.objects.get(measure=pll, column=column).text == "Første"
+
+
+def test_two_first_edits_of_an_empty_cell_cannot_both_win(pll, secretariat_user):
+    column = Column.objects.get(plan=pll.group.area.plan, year=2026)
+    save_cell(
+        measure=pll,
+        column=column,
+        change=CellChange("A", ""),
+        based_on_version=0,
+        user=secretariat_user,
+    )
+    with pytest.raises(StaleCellEdit):
+        save_cell(
+            measure=pll,
+            column=column,
+            change=CellChange("B", ""),
+            based_on_version=0,
+            user=secretariat_user,
+        )
+    assert Cell.objects.filter(measure=pll, column=column).count() == 1
+
+
+def test_moving_a_measure_up_swaps_it_with_the_one_above(pll, secretariat_user):
+    second = MeasureFactory(group=pll.group, name="Andre tiltak")
+    move(second, up=True, user=secretariat_user)
+    assert list(pll.group.measures.values_list("name", flat=True)) == ["Andre tiltak", pll.name]
+    assert second.history.first().history_change_reason == "Flyttet"
+    move(Measure.objects.get(pk=second.pk), up=True, user=secretariat_user)  # already first
+    assert list(pll.group.measures.values_list("name", flat=True))[0] == "Andre tiltak"
+
+
+def test_next_years_plan_starts_from_this_years(plan, pll, secretariat_user):
+    new_plan = copy_plan(plan, title="Porteføljeplan 2027", year=2027, user=secretariat_user)
+    assert [c.heading for c in new_plan.columns.all()] == ["2025", "2026", "Fokus for 2027"]
+    copied = Measure.objects.of_plan(new_plan).get()
+    assert copied.name == pll.name and copied.pk != pll.pk
+    cells = {c.column.year: (c.text, c.status) for c in copied.cells.select_related("column")}
+    assert cells == {2025: ("Starte innføring", "under_arbeid")}  # 2024 is not in the new plan
+    # The old plan is untouched.
+    assert Measure.objects.of_plan(plan).get() == pll
+    assert pll.cells.count() == 2
