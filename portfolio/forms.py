@@ -12,6 +12,7 @@ from helsefellesskap.models import Body
 from .editing import CellChange
 from .grid import GridFilter
 from .models import CELL_TEXT_MAX_LENGTH, FocusArea, Measure, MeasureGroup, Plan, Status
+from .spreadsheet import MAX_FILE_SIZE, MAX_FILE_SIZE_LABEL
 
 
 class NorwegianForm(forms.Form):
@@ -207,3 +208,35 @@ class ChangesForm(NorwegianForm):
             timezone.make_aware(start) - datetime.timedelta(microseconds=1),
             timezone.make_aware(end),
         )
+
+
+class PlanImportForm(NorwegianForm):
+    """An Excel workbook to import into a plan; what is in it is checked by
+    `spreadsheet.preview_import`, here only that it is an .xlsx of reasonable size."""
+
+    file = forms.FileField(
+        label="Excel-fil",
+        help_text=f"Regnearket (.xlsx) du lastet ned fra planen og har endret, høyst "
+        f"{MAX_FILE_SIZE_LABEL}.",
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+        error_messages={
+            "required": "Velg en fil.",
+            "empty": "Filen er tom.",
+            "invalid": "Velg en fil.",
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                "Filen må være et Excel-regneark (.xlsx). Lagre den som «Excel-arbeidsbok» og "
+                "prøv igjen."
+            )
+        if upload.size > MAX_FILE_SIZE:
+            raise forms.ValidationError(f"Filen er for stor: høyst {MAX_FILE_SIZE_LABEL}.")
+        return upload

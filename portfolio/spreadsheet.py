@@ -81,10 +81,11 @@ def status_header(column: Column) -> str:
 
 
 def export_filename(plan: Plan) -> str:
-    """"Porteføljeplan 2026" → "portefoljeplan-2026.xlsx" (ASCII, for every browser and OS)."""
+    """The download's file name: «Porteføljeplan 2026» → portefoljeplan-2026.xlsx (ASCII, so
+    that every browser and system keeps it)."""
     ascii_title = plan.title.translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
     ascii_title = ascii_title.translate(str.maketrans({"Æ": "Ae", "Ø": "O", "Å": "A"}))
-    return f"{slugify(ascii_title) or 'porteforljeplan'}.xlsx"
+    return f"{slugify(ascii_title) or 'portefoljeplan'}.xlsx"
 
 
 # --- Export ---
@@ -133,11 +134,12 @@ def export_plan(plan: Plan) -> bytes:
 def _write_row(sheet, row_number: int, values: list[str]) -> None:
     for column_number, value in enumerate(values, start=1):
         cell = sheet.cell(row=row_number, column=column_number)
-        cell.value = value
-        # openpyxl makes any string starting with "=" a formula: keep every value as text.
-        cell.data_type = "s"
-        if value.startswith(FORMULA_TRIGGERS):
-            cell.quotePrefix = True
+        if value:
+            cell.value = value
+            # openpyxl makes any string starting with "=" a formula: keep every value as text.
+            cell.data_type = "s"
+            if value.startswith(FORMULA_TRIGGERS):
+                cell.quotePrefix = True
         cell.alignment = Alignment(vertical="top", wrap_text=True)
 
 
@@ -381,7 +383,9 @@ def _read_header(header: list, grid: PlanGrid, problems: _Problems) -> _Layout |
     for index, value in enumerate(header):
         if isinstance(value, _Formula) or not _present(value):
             if isinstance(value, _Formula):
-                problems.add("En overskrift kan ikke være en formel.", 1, get_column_letter(index + 1))
+                problems.add(
+                    "En overskrift kan ikke være en formel.", 1, get_column_letter(index + 1)
+                )
             continue
         title = _as_text(value)
         key = _name_key(title)
@@ -465,7 +469,9 @@ def _read_measure_rows(rows, layout: _Layout, grid: PlanGrid, preview, problems)
         for header, index in layout.names.items():
             value = value_at(index)
             if isinstance(value, _Formula):
-                problems.add("Cellen inneholder en formel. Skriv navnet i stedet.", row_number, header)
+                problems.add(
+                    "Cellen inneholder en formel. Skriv navnet i stedet.", row_number, header
+                )
                 row_ok = False
             names[header] = _as_text(value)
         if not row_ok:
@@ -615,7 +621,9 @@ def apply_import(plan: Plan, preview: ImportPreview, user) -> int:
     """
     if preview.problems:
         raise ValueError("A preview with problems cannot be applied.")
-    measures = Measure.objects.of_plan(plan).in_bulk([change.measure_id for change in preview.changes])
+    measures = Measure.objects.of_plan(plan).in_bulk(
+        [change.measure_id for change in preview.changes]
+    )
     columns = {column.pk: column for column in plan.columns.all()}
     with transaction.atomic():
         for change in preview.changes:

@@ -16,6 +16,10 @@ urlpatterns = [
     path("<int:plan_pk>/endringer/", views.PlanChangesView.as_view(), name="plan_changes"),
     path("<int:plan_pk>/oversikt/", views.PlanOverviewView.as_view(), name="plan_overview"),
     path("<int:plan_pk>/kopier/", views.PlanCopyView.as_view(), name="plan_copy"),
+    path("<int:plan_pk>/plan.xlsx", views.PlanExcelExportView.as_view(), name="plan_export"),
+    path("<int:plan_pk>/plan.pdf", views.PlanPdfView.as_view(), name="plan_pdf"),
+    path("<int:plan_pk>/plan.pptx", views.PlanPptxView.as_view(), name="plan_pptx"),
+    path("<int:plan_pk>/import/", views.PlanImportView.as_view(), name="plan_import"),
     # One cell: shown, edited, and its history
     path(CELL, views.CellView.as_view(), name="cell"),
     path(f"{CELL}endre/", views.CellEditView.as_view(), name="cell_edit"),

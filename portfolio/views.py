@@ -8,9 +8,11 @@ checked with `portfolio.change_plan` against the plan (see permissions.py).
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.crypto import constant_time_compare, get_random_string
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 from django_htmx.http import trigger_client_event
@@ -18,9 +20,11 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from helsefellesskap.history import change_log
 from helsefellesskap.models import Body
+from helsefellesskap.pdf import download_response, pdf_response
 from helsefellesskap.views import FormPageMixin, ObjectPermissionRequiredMixin
 
-from . import editing
+from . import editing, spreadsheet
+from .documents import PPTX_CONTENT_TYPE, download_filename, plan_pdf, plan_pptx
 from .forms import (
     AsOfForm,
     CellForm,
@@ -31,6 +35,7 @@ from .forms import (
     MeasureForm,
     MeasureGroupForm,
     PlanCopyForm,
+    PlanImportForm,
     SelectColumnForm,
 )
 from .grid import GridCell, PlanGrid, changes_between
@@ -156,7 +161,10 @@ class CellEditView(CellMixin, View):
 
     def get(self, request, *args, **kwargs):
         cell = self.grid_cell(self.stored_cell())
-        form = CellForm(initial={"text": cell.text, "status": cell.status, "version": cell.version})
+        form = CellForm(
+            initial={"text": cell.text, "status": cell.status, "version": cell.version},
+            auto_id=self.auto_id,
+        )
         return self.render_form(form, cell)
 
     def post(self, request, *args, **kwargs):
@@ -449,4 +457,123 @@ class PlanCopyView(PlanMixin, View):
                 "cancel_url": self.plan.get_absolute_url(),
             },
             status=status,
+        )
+
+
+# --- Excel export and import ---
+
+
+class PlanExcelExportView(PlanMixin, View):
+    """Today's plan as an Excel workbook, to read, share or edit and import again."""
+
+    permission_required = "portfolio.view_plan"
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            spreadsheet.export_plan(self.plan), content_type=spreadsheet.CONTENT_TYPE
+        )
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=spreadsheet.export_filename(self.plan)
+        )
+        return response
+
+
+class PlanImportView(PlanMixin, View):
+    """Upload an edited workbook, see every cell it would change, then confirm.
+
+    Between the preview and the confirmation the session keeps what the preview showed (the
+    changes, each with the version its cell had), not the file. That is small, lives in the
+    database like every session (so it works with several app servers, unlike a temporary
+    file), belongs to this user only, and leaves nothing on disk to clean up. Confirming
+    writes exactly what was shown; a cell saved by someone else in between fails the version
+    check and the whole import is rolled back. A new upload replaces an earlier preview.
+    """
+
+    session_key = "portfolio_import"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_upload(PlanImportForm())
+
+    def post(self, request, *args, **kwargs):
+        if "token" in request.POST:
+            return self.confirm(request)
+        form = PlanImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_upload(form, status=422)
+        preview = spreadsheet.preview_import(self.plan, form.cleaned_data["file"])
+        request.session.pop(self.session_key, None)
+        token = None
+        if preview.can_apply:
+            token = get_random_string(32)
+            request.session[self.session_key] = {
+                "token": token,
+                "plan": self.plan.pk,
+                "changes": preview.changes_as_data(),
+            }
+        return render(
+            request,
+            "portfolio/plan_import_preview.html",
+            {
+                "plan": self.plan,
+                "preview": preview,
+                "token": token,
+                "file_name": form.cleaned_data["file"].name,
+                "form": PlanImportForm(),
+            },
+            status=422 if preview.problems else 200,
+        )
+
+    def confirm(self, request):
+        stored = request.session.pop(self.session_key, None)
+        if (
+            not stored
+            or stored.get("plan") != self.plan.pk
+            or not constant_time_compare(stored.get("token", ""), request.POST["token"])
+        ):
+            messages.error(request, "Forhåndsvisningen finnes ikke lenger. Last opp filen på nytt.")
+            return HttpResponseRedirect(request.path)
+        preview = spreadsheet.ImportPreview.from_changes_data(stored["changes"])
+        try:
+            count = spreadsheet.apply_import(self.plan, preview, request.user)
+        except spreadsheet.ImportConflict as conflict:
+            messages.error(request, str(conflict))
+            return HttpResponseRedirect(request.path)
+        messages.success(
+            request,
+            "1 celle er oppdatert fra Excel."
+            if count == 1
+            else f"{count} celler er oppdatert fra Excel.",
+        )
+        return HttpResponseRedirect(self.plan.get_absolute_url())
+
+    def render_upload(self, form, status=200):
+        return render(
+            self.request,
+            "portfolio/plan_import.html",
+            {"plan": self.plan, "form": form},
+            status=status,
+        )
+
+
+# --- Exports: PDF and PowerPoint ---
+
+
+class PlanPdfView(PlanMixin, View):
+    """Today's plan as a landscape PDF, one focus area per page (shown in the browser)."""
+
+    permission_required = "portfolio.view_plan"
+
+    def get(self, request, *args, **kwargs):
+        pdf = plan_pdf(self.plan, request=request)
+        return pdf_response(pdf, download_filename(self.plan, "pdf"))
+
+
+class PlanPptxView(PlanMixin, View):
+    """Today's plan as 16:9 PowerPoint slides, like the partnership's own (a download)."""
+
+    permission_required = "portfolio.view_plan"
+
+    def get(self, request, *args, **kwargs):
+        return download_response(
+            plan_pptx(self.plan), download_filename(self.plan, "pptx"), PPTX_CONTENT_TYPE
         )

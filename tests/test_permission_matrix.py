@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, SectorAssignmentFactory
+from tests.portfolio.factories import MeasureFactory
 
 OK, FORBIDDEN, LOGIN, NOT_ALLOWED = 200, 403, 302, 405
 
@@ -42,6 +43,36 @@ MATRIX = {
     "person_detail": (lambda d: [d["person"].pk], EVERYONE),
     "person_edit": (lambda d: [d["person"].pk], SECRETARIAT_ONLY),
     "person_history": (lambda d: [d["person"].pk], SECRETARIAT_ONLY),
+    # Portfolio plans: everyone reads; the secretariat edits (an LSU's sekretær edits its
+    # local plan: tests/portfolio/test_views.py).
+    "portfolio:plan_list": (lambda d: [], EVERYONE),
+    "portfolio:plan_create": (lambda d: [], SECRETARIAT_ONLY),
+    "portfolio:plan_detail": (lambda d: [d["plan"].pk], EVERYONE),
+    "portfolio:plan_changes": (lambda d: [d["plan"].pk], EVERYONE),
+    "portfolio:plan_overview": (lambda d: [d["plan"].pk], EVERYONE),
+    "portfolio:plan_copy": (lambda d: [d["plan"].pk], SECRETARIAT_ONLY),
+    "portfolio:plan_pdf": (lambda d: [d["plan"].pk], EVERYONE),
+    "portfolio:plan_pptx": (lambda d: [d["plan"].pk], EVERYONE),
+    "portfolio:plan_export": (lambda d: [d["plan"].pk], EVERYONE),
+    "portfolio:plan_import": (lambda d: [d["plan"].pk], SECRETARIAT_ONLY),
+    "portfolio:cell": (lambda d: d["cell"], EVERYONE),
+    "portfolio:cell_edit": (lambda d: d["cell"], SECRETARIAT_ONLY),
+    "portfolio:cell_history": (lambda d: d["cell"], EVERYONE),
+    "portfolio:area_create": (lambda d: [d["plan"].pk], SECRETARIAT_ONLY),
+    "portfolio:area_edit": (lambda d: [d["plan"].pk, d["area"].pk], SECRETARIAT_ONLY),
+    "portfolio:group_create": (lambda d: [d["plan"].pk, d["area"].pk], SECRETARIAT_ONLY),
+    "portfolio:group_edit": (lambda d: [d["plan"].pk, d["group"].pk], SECRETARIAT_ONLY),
+    "portfolio:measure_create": (lambda d: [d["plan"].pk], SECRETARIAT_ONLY),
+    "portfolio:measure_edit": (lambda d: [d["plan"].pk, d["measure"].pk], SECRETARIAT_ONLY),
+    # Moving is a POST: a GET is refused once the user may edit at all.
+    "portfolio:row_move": (
+        lambda d: [d["plan"].pk, "tiltak", d["measure"].pk],
+        SECRETARIAT_ONLY | {"secretariat": NOT_ALLOWED},
+    ),
+    "portfolio:row_delete": (
+        lambda d: [d["plan"].pk, "tiltak", d["measure"].pk],
+        SECRETARIAT_ONLY,
+    ),
     # The admin sends everyone who is not staff to its own login page.
     "admin:index": (lambda d: [], dict.fromkeys(ROLES, LOGIN) | {"secretariat": OK}),
 }
@@ -66,7 +97,13 @@ def test_every_portal_url_is_in_the_matrix():
 def register_data(lsu):
     membership = MembershipFactory(body=lsu)
     assignment = SectorAssignmentFactory()
+    measure = MeasureFactory()
     return {
+        "plan": measure.group.area.plan,
+        "area": measure.group.area,
+        "group": measure.group,
+        "measure": measure,
+        "cell": [measure.group.area.plan.pk, measure.pk, 2026],
         "lsu": lsu,
         "membership": membership,
         "person": membership.person,

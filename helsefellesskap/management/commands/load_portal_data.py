@@ -1,4 +1,5 @@
-"""Load the real Helsefellesskap Oslo register and, outside production, the demo logins.
+"""Load the real Helsefellesskap Oslo register and portfolio plan and, outside production, the
+demo logins.
 
 Idempotent: the fixtures carry fixed primary keys, so a second run updates the same rows.
 """
@@ -6,7 +7,7 @@ Idempotent: the fixtures carry fixed primary keys, so a second run updates the s
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError, call_command
 
-REAL_DATA_FIXTURES = ["register"]
+REAL_DATA_FIXTURES = ["register", "portfolio"]
 DEMO_FIXTURES = ["demo"]
 
 
