@@ -54,7 +54,8 @@ def legend() -> list[LegendEntry]:
 
 
 def updated_text(plan: Plan) -> str:
-    """ "oppdatert oktober 2025 (datert 14.10.2025)", or what of it the plan has."""
+    """The plan's date line, «oppdatert oktober 2025 (datert 05.11.2025)», or what of it the
+    plan has."""
     parts = []
     if plan.updated_label:
         parts.append(plan.updated_label)
@@ -214,10 +215,20 @@ def _vision_slide(deck, area):
     heading = frame.paragraphs[0]
     _add_run(heading, "Målbilde", size=24, bold=True, colour=HEADING_COLOUR)
     points = area.vision_points or ["Målbildet er ikke skrevet inn ennå."]
+    size = _vision_font_size(points, body.width - Inches(0.8), body.height - Inches(0.8))
     for point in points:
         paragraph = frame.add_paragraph()
         paragraph.level = 1
-        _add_run(paragraph, point, size=20)
+        _add_run(paragraph, point, size=size)
+
+
+def _vision_font_size(points: list[str], width: int, height: int) -> int:
+    """The largest of 20, 18, 16, 14 pt at which the bullets fit the slide (estimated)."""
+    for size in (20, 18, 16):
+        lines = sum(_lines(point, width, size) for point in points)
+        if lines * Pt(size * 1.5) <= height:  # line spacing plus the space between bullets
+            return size
+    return 14
 
 
 def _table_slide(deck, title_text: str, grid: PlanGrid, rows: list[TableRow], widths):

@@ -54,14 +54,16 @@ def save_cell(
             except IntegrityError:
                 raise StaleCellEdit(Cell.objects.get(measure=measure, column=column)) from None
             return cell
+        # One UPDATE both checks the version and writes the cell; its history row follows.
         claimed = Cell.objects.filter(pk=cell.pk, version=based_on_version).update(
-            version=F("version") + 1
+            text=change.text, status=change.status, version=F("version") + 1
         )
         if not claimed:
             raise StaleCellEdit(Cell.objects.get(pk=cell.pk))
         cell.text, cell.status, cell.version = change.text, change.status, based_on_version + 1
-        _stamp(cell, user, change.comment)
-        cell.save(update_fields=["text", "status"])
+        Cell.history.bulk_history_create(
+            [cell], update=True, default_user=user, default_change_reason=change.comment
+        )
         return cell
 
 

@@ -65,7 +65,7 @@ class StatusChart:
     scale_max: int
 
 
-def status_chart(rows: list[AreaCounts], *, width=720, label_width=260, bar_height=22, gap=10):
+def status_chart(rows: list[AreaCounts], *, width=760, label_width=330, bar_height=22, gap=10):
     """Geometry of a horizontal stacked bar per area; the template draws it."""
     scale_max = max((row.total for row in rows), default=0) or 1
     plot_width = width - label_width - 40

@@ -65,6 +65,14 @@ class PlanListView(ListView):
     template_name = "portfolio/plan_list.html"
 
 
+# The plan's other forms, linked from the grid page: (URL name, link text).
+EXPORT_LINKS = [
+    ("portfolio:plan_pdf", "PDF (liggende, ett område per side)"),
+    ("portfolio:plan_pptx", "PowerPoint"),
+    ("portfolio:plan_export", "Excel"),
+]
+
+
 class PlanDetailView(ObjectPermissionRequiredMixin, DetailView):
     """The grid, filtered, today or as of a date (then read-only)."""
 
@@ -88,6 +96,7 @@ class PlanDetailView(ObjectPermissionRequiredMixin, DetailView):
             moment=moment,
             can_edit=not moment and self.request.user.has_perm("portfolio.change_plan", plan),
             legend=_legend(),
+            export_links=EXPORT_LINKS,
             **kwargs,
         )
 
@@ -268,7 +277,11 @@ class PlanOverviewView(PlanMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         grid = PlanGrid.current(self.plan)
-        form = SelectColumnForm(self.request.GET, columns=grid.columns)
+        form = SelectColumnForm(
+            self.request.GET if "aar" in self.request.GET else None,
+            columns=grid.columns,
+            initial={"aar": grid.columns[-1].year} if grid.columns else None,
+        )
         column = form.selected_column()
         rows = status_counts(grid, column) if column else []
         return super().get_context_data(

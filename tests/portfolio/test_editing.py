@@ -67,3 +67,17 @@ def test_next_years_plan_starts_from_this_years(plan, pll, secretariat_user):
     # The old plan is untouched.
     assert Measure.objects.of_plan(plan).get() == pll
     assert pll.cells.count() == 2
+
+
+def test_a_cell_save_is_one_small_transaction(pll, secretariat_user, django_assert_num_queries):
+    column = Column.objects.get(plan=pll.group.area.plan, year=2025)
+    # Read the cell; write it if its version is still 1; write its history record. Inside the
+    # test's transaction, save_cell's atomic block adds a savepoint and its release.
+    with django_assert_num_queries(5):
+        save_cell(
+            measure=pll,
+            column=column,
+            change=CellChange("Innført", "ferdigstilt"),
+            based_on_version=1,
+            user=secretariat_user,
+        )
