@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run data test lint format browser clean
+.PHONY: run data test bench lint format browser clean
 
 # Create the virtual environment and install the project with its test tools.
 $(INSTALLED): pyproject.toml
@@ -41,6 +41,11 @@ browser:
 
 test: $(INSTALLED) $(VNU_JAR) browser
 	$(PYTHON) -m pytest
+
+# Timings of the heavy pages and documents (pytest-benchmark); not part of `make test`.
+bench: $(INSTALLED)
+	$(PYTHON) -m pytest tests/bench -o python_files="bench_*.py" -p no:cacheprovider \
+	  --benchmark-only --benchmark-sort=name --benchmark-columns=min,median,max,rounds
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
