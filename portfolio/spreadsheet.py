@@ -33,7 +33,6 @@ from datetime import date, datetime
 
 import openpyxl
 from django.db import transaction
-from django.utils.text import slugify
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -78,14 +77,6 @@ def text_header(column: Column) -> str:
 
 def status_header(column: Column) -> str:
     return f"{column.heading} – {STATUS_SUFFIX}"
-
-
-def export_filename(plan: Plan) -> str:
-    """The download's file name: «Porteføljeplan 2026» → portefoljeplan-2026.xlsx (ASCII, so
-    that every browser and system keeps it)."""
-    ascii_title = plan.title.translate(str.maketrans({"æ": "ae", "ø": "o", "å": "a"}))
-    ascii_title = ascii_title.translate(str.maketrans({"Æ": "Ae", "Ø": "O", "Å": "A"}))
-    return f"{slugify(ascii_title) or 'portefoljeplan'}.xlsx"
 
 
 # --- Export ---

@@ -8,11 +8,10 @@ checked with `portfolio.change_plan` against the plan (see permissions.py).
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.crypto import constant_time_compare, get_random_string
 from django.utils.functional import cached_property
-from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 from django_htmx.http import trigger_client_event
@@ -482,13 +481,11 @@ class PlanExcelExportView(PlanMixin, View):
     permission_required = "portfolio.view_plan"
 
     def get(self, request, *args, **kwargs):
-        response = HttpResponse(
-            spreadsheet.export_plan(self.plan), content_type=spreadsheet.CONTENT_TYPE
+        return download_response(
+            spreadsheet.export_plan(self.plan),
+            download_filename(self.plan, "xlsx"),
+            spreadsheet.CONTENT_TYPE,
         )
-        response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=spreadsheet.export_filename(self.plan)
-        )
-        return response
 
 
 class PlanImportView(PlanMixin, View):

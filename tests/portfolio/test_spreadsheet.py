@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from portfolio import editing, spreadsheet
+from portfolio.documents import download_filename
 from portfolio.forms import PlanImportForm
 from portfolio.models import Cell, Column, Status
 from tests.page_checks import html_errors
@@ -118,7 +119,7 @@ def test_export_has_one_sheet_with_names_and_a_text_and_status_pair_per_year(she
     assert rows[3][:3] == ["Felles kompetanse", "Få felles forståelse", "Felles opplæring"]
     assert len(rows) == 4
     assert workbook.properties.title == "Porteføljeplan 2026"
-    assert spreadsheet.export_filename(sheet_plan) == "portefoljeplan-2026.xlsx"
+    assert download_filename(sheet_plan, "xlsx") == "portefoljeplan-2026.xlsx"
 
 
 @pytest.mark.parametrize(
