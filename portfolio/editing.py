@@ -38,7 +38,7 @@ def save_cell(
     An unchanged cell is left alone: no version bump, no history row.
     """
     with transaction.atomic():
-        cell = Cell.objects.filter(measure=measure, column=column).first()
+        cell = Cell.objects.stored(measure, column)
         current_version = cell.version if cell else 0
         if current_version != based_on_version:
             raise StaleCellEdit(cell)
@@ -67,13 +67,14 @@ def save_cell(
         return cell
 
 
-def move(obj: FocusArea | MeasureGroup | Measure, *, up: bool, user) -> None:
-    """Swap a row with its neighbour above or below among its siblings."""
+def move(obj: FocusArea | MeasureGroup | Measure, *, up: bool, user) -> bool:
+    """Swap a row with its neighbour above or below among its siblings; False when it is
+    already first (or last) and nothing moved."""
     siblings = list(_siblings(obj))
     index = next(i for i, sibling in enumerate(siblings) if sibling.pk == obj.pk)
     other_index = index - 1 if up else index + 1
     if not 0 <= other_index < len(siblings):
-        return
+        return False
     siblings[index], siblings[other_index] = siblings[other_index], siblings[index]
     with transaction.atomic():
         for position, sibling in enumerate(siblings, start=1):
@@ -81,6 +82,7 @@ def move(obj: FocusArea | MeasureGroup | Measure, *, up: bool, user) -> None:
                 sibling.position = position
                 _stamp(sibling, user, "Flyttet")
                 sibling.save(update_fields=["position"])
+    return True
 
 
 def next_position(siblings) -> int:

@@ -157,12 +157,18 @@ class GridFilterForm(NorwegianForm):
         ]
 
     def grid_filter(self) -> GridFilter:
-        data = self.cleaned_data
+        """Each filter on its own: an unknown value drops that filter, not the others."""
+        values = {}
+        for name, field in self.fields.items():
+            try:
+                values[name] = field.clean(self.data.get(name, ""))
+            except forms.ValidationError:
+                values[name] = field.empty_value if hasattr(field, "empty_value") else ""
         return GridFilter(
-            area_id=data["omrade"] or None,
-            status=data["status"],
-            year=data["aar"] or None,
-            body_id=data["ansvarlig"] or None,
+            area_id=values["omrade"] or None,
+            status=values["status"],
+            year=values["aar"] or None,
+            body_id=values["ansvarlig"] or None,
         )
 
 
@@ -181,8 +187,20 @@ class SelectColumnForm(NorwegianForm):
         return by_year.get(year) or (self.columns[-1] if self.columns else None)
 
 
+class PlanDateField(forms.DateField):
+    """A date in the plans' lifetime; far-off dates are refused with a message, not an error
+    when the date is turned into a moment."""
+
+    widget = DateInput
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not 2000 <= value.year <= 2100:
+            raise forms.ValidationError("Velg en dato mellom år 2000 og 2100.")
+
+
 class AsOfForm(NorwegianForm):
-    dato = forms.DateField(label="Vis planen per dato", widget=DateInput())
+    dato = PlanDateField(label="Vis planen per dato")
 
     def moment(self) -> datetime.datetime:
         """The end of the chosen day: "as of 14.10.2025" includes that day's changes."""
@@ -191,8 +209,8 @@ class AsOfForm(NorwegianForm):
 
 
 class ChangesForm(NorwegianForm):
-    fra = forms.DateField(label="Endringer fra og med", widget=DateInput())
-    til = forms.DateField(label="Til og med", widget=DateInput())
+    fra = PlanDateField(label="Endringer fra og med")
+    til = PlanDateField(label="Til og med")
 
     def clean(self):
         data = super().clean()

@@ -6,7 +6,7 @@ plan's size, and both give the same structure, so the page, the PDF, the slides,
 export and the "changes since" comparison all read one thing.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from .models import Cell, Column, FocusArea, Measure, MeasureGroup, Plan, Status
@@ -32,13 +32,19 @@ class GridCell:
     def dom_id(self) -> str:
         return f"celle-{self.measure_id}-{self.column.year}"
 
+    @classmethod
+    def of(cls, stored, *, measure_id: int, column: Column) -> "GridCell":
+        """The grid's view of a stored cell (or of its history record); None is empty."""
+        if stored is None:
+            return cls(measure_id=measure_id, column=column)
+        return cls(measure_id, column, stored.text, stored.status, stored.version)
+
 
 @dataclass
 class GridMeasure:
     pk: int
     name: str
     responsible_body_id: int | None
-    overall_measure_id: int | None
     cells: list[GridCell]
 
 
@@ -81,16 +87,15 @@ class PlanGrid:
     plan: Plan
     columns: list[Column]
     areas: list[GridArea]
-    moment: datetime | None = None
 
     @classmethod
     def current(cls, plan: Plan) -> "PlanGrid":
         return cls._build(
             plan,
             areas=FocusArea.objects.filter(plan=plan),
-            groups=MeasureGroup.objects.filter(area__plan=plan),
-            measures=Measure.objects.filter(group__area__plan=plan),
-            cells=Cell.objects.filter(column__plan=plan),
+            groups=MeasureGroup.objects.of_plan(plan),
+            measures=Measure.objects.of_plan(plan),
+            cells=Cell.objects.of_plan(plan),
         )
 
     @classmethod
@@ -104,30 +109,20 @@ class PlanGrid:
         groups = list(MeasureGroup.history.as_of(moment).filter(area_id__in=[a.pk for a in areas]))
         measures = list(Measure.history.as_of(moment).filter(group_id__in=[g.pk for g in groups]))
         cells = Cell.history.as_of(moment).filter(measure_id__in=[m.pk for m in measures])
-        return cls._build(
-            plan, areas=areas, groups=groups, measures=measures, cells=cells, moment=moment
-        )
+        return cls._build(plan, areas=areas, groups=groups, measures=measures, cells=cells)
 
     @classmethod
-    def _build(cls, plan, *, areas, groups, measures, cells, moment=None) -> "PlanGrid":
+    def _build(cls, plan, *, areas, groups, measures, cells) -> "PlanGrid":
         columns = list(plan.columns.all())
-        column_by_id = {column.pk: column for column in columns}
         cell_by_key = {(cell.measure_id, cell.column_id): cell for cell in cells}
 
         def grid_cells(measure_id):
-            row = []
-            for column in columns:
-                cell = cell_by_key.get((measure_id, column.pk))
-                row.append(
-                    GridCell(
-                        measure_id=measure_id,
-                        column=column_by_id[column.pk],
-                        text=cell.text if cell else "",
-                        status=cell.status if cell else "",
-                        version=cell.version if cell else 0,
-                    )
+            return [
+                GridCell.of(
+                    cell_by_key.get((measure_id, column.pk)), measure_id=measure_id, column=column
                 )
-            return row
+                for column in columns
+            ]
 
         grid_areas = {
             area.pk: GridArea(area.pk, area.name, area.vision_points)
@@ -145,11 +140,10 @@ class PlanGrid:
                         pk=measure.pk,
                         name=measure.name,
                         responsible_body_id=measure.responsible_body_id,
-                        overall_measure_id=measure.overall_measure_id,
                         cells=grid_cells(measure.pk),
                     )
                 )
-        return cls(plan=plan, columns=columns, areas=list(grid_areas.values()), moment=moment)
+        return cls(plan=plan, columns=columns, areas=list(grid_areas.values()))
 
     def filtered(self, grid_filter: GridFilter) -> "PlanGrid":
         """A copy of the grid narrowed by the filter; areas and groups left empty are dropped,
@@ -175,21 +169,15 @@ class PlanGrid:
             groups = []
             for group in area.groups:
                 measures = [
-                    GridMeasure(
-                        pk=m.pk,
-                        name=m.name,
-                        responsible_body_id=m.responsible_body_id,
-                        overall_measure_id=m.overall_measure_id,
-                        cells=[cell for cell in m.cells if cell.column in columns],
-                    )
+                    replace(m, cells=[cell for cell in m.cells if cell.column in columns])
                     for m in group.measures
                     if keep(m)
                 ]
                 if measures or not narrows_measures:
-                    groups.append(GridGroup(group.pk, group.name, measures))
+                    groups.append(replace(group, measures=measures))
             if groups or not narrows_measures:
-                areas.append(GridArea(area.pk, area.name, area.vision_points, groups))
-        return PlanGrid(plan=self.plan, columns=columns, areas=areas, moment=self.moment)
+                areas.append(replace(area, groups=groups))
+        return PlanGrid(plan=self.plan, columns=columns, areas=areas)
 
     def measure_count(self) -> int:
         return sum(len(area.measures) for area in self.areas)
@@ -235,7 +223,7 @@ def changes_between(before: PlanGrid, after: PlanGrid) -> list[AreaChanges]:
         for measure in area.measures
         for cell in measure.cells
     }
-    by_area: dict[str, list[CellDifference]] = {}
+    by_area: dict[int, AreaChanges] = {}
     seen = set()
     for grid in (after, before):
         for area in grid.areas:
@@ -248,12 +236,13 @@ def changes_between(before: PlanGrid, after: PlanGrid) -> list[AreaChanges]:
                         seen.add(key)
                         cell_before, cell_after = old_cells.get(key), new_cells.get(key)
                         if not _same(cell_before, cell_after):
-                            by_area.setdefault(area.name, []).append(
+                            changes = by_area.setdefault(area.pk, AreaChanges(area.name, []))
+                            changes.differences.append(
                                 CellDifference(
                                     group.name, measure.name, cell.column, cell_before, cell_after
                                 )
                             )
-    return [AreaChanges(name, differences) for name, differences in by_area.items()]
+    return list(by_area.values())
 
 
 def _same(before: GridCell | None, after: GridCell | None) -> bool:

@@ -9,7 +9,6 @@ overwrite each other (see `editing.py`).
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -91,6 +90,12 @@ class Plan(models.Model):
     def is_local(self) -> bool:
         return self.body_id is not None
 
+    def responsible_bodies(self):
+        """The bodies named responsible for a measure of this plan (the grid's filter)."""
+        return Body.objects.filter(
+            pk__in=Measure.objects.of_plan(self).values("responsible_body")
+        ).order_by("name")
+
     def clean(self):
         if self.body_id and self.body.kind != Body.Kind.LOCAL_COMMITTEE:
             raise ValidationError({"body": "En lokal plan må høre til et lokalt samarbeidsutvalg."})
@@ -144,6 +149,11 @@ class FocusArea(models.Model):
         return [line.strip() for line in self.vision.splitlines() if line.strip()]
 
 
+class MeasureGroupQuerySet(models.QuerySet):
+    def of_plan(self, plan):
+        return self.filter(area__plan=plan)
+
+
 class MeasureGroup(models.Model):
     """A heading that groups measures: "Få felles forståelse", "Avklare ansvars- og ..."."""
 
@@ -151,6 +161,7 @@ class MeasureGroup(models.Model):
     name = models.CharField("navn", max_length=200)
     position = models.PositiveSmallIntegerField("rekkefølge", default=0)
 
+    objects = MeasureGroupQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -207,14 +218,9 @@ class CellQuerySet(models.QuerySet):
     def of_plan(self, plan):
         return self.filter(column__plan=plan)
 
-    def status_counts(self):
-        """Number of cells per (area, column, status); empty statuses are left out."""
-        return (
-            self.exclude(status="")
-            .values("measure__group__area", "column", "status")
-            .annotate(count=Count("pk"))
-            .order_by()
-        )
+    def stored(self, measure, column) -> "Cell | None":
+        """The cell of a measure in a year column; None while nothing has been written in it."""
+        return self.filter(measure=measure, column=column).first()
 
 
 class Cell(models.Model):
@@ -225,7 +231,9 @@ class Cell(models.Model):
     """
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="cells")
-    column = models.ForeignKey(Column, on_delete=models.CASCADE, related_name="cells")
+    # A year column with texts in it is not deleted by accident (the admin's inline would):
+    # its cells must be emptied first. Deleting the whole plan still takes its cells along.
+    column = models.ForeignKey(Column, on_delete=models.RESTRICT, related_name="cells")
     text = models.CharField("tekst", max_length=CELL_TEXT_MAX_LENGTH, blank=True)
     status = models.CharField("status", max_length=20, choices=Status.choices, blank=True)
     version = models.PositiveIntegerField(default=0, editable=False)

@@ -18,12 +18,18 @@ from django_htmx.http import trigger_client_event
 from rules.contrib.views import PermissionRequiredMixin
 
 from helsefellesskap.history import change_log
-from helsefellesskap.models import Body
 from helsefellesskap.pdf import download_response, pdf_response
 from helsefellesskap.views import FormPageMixin, ObjectPermissionRequiredMixin
 
 from . import editing, spreadsheet
-from .documents import PPTX_CONTENT_TYPE, download_filename, plan_pdf, plan_pptx
+from .documents import (
+    EMPTY_CELL_NOTE,
+    PPTX_CONTENT_TYPE,
+    download_filename,
+    legend,
+    plan_pdf,
+    plan_pptx,
+)
 from .forms import (
     AsOfForm,
     CellForm,
@@ -38,7 +44,7 @@ from .forms import (
     SelectColumnForm,
 )
 from .grid import GridCell, PlanGrid, changes_between
-from .models import STATUS_DESCRIPTIONS, Cell, Column, FocusArea, Measure, MeasureGroup, Plan
+from .models import Cell, Column, FocusArea, Measure, MeasureGroup, Plan
 from .overview import STATUS_LABELS, STATUS_ORDER, status_chart, status_counts
 
 
@@ -84,29 +90,22 @@ class PlanDetailView(ObjectPermissionRequiredMixin, DetailView):
         as_of_form = AsOfForm(self.request.GET if "dato" in self.request.GET else None)
         moment = as_of_form.moment() if as_of_form.is_valid() else None
         grid = PlanGrid.as_of(plan, moment) if moment else PlanGrid.current(plan)
-        bodies = Body.objects.filter(portfolio_measures__group__area__plan=plan).distinct()
-        filter_form = GridFilterForm(self.request.GET, plan_grid=grid, bodies=bodies)
-        grid_filter = filter_form.grid_filter() if filter_form.is_valid() else None
+        filter_form = GridFilterForm(
+            self.request.GET, plan_grid=grid, bodies=plan.responsible_bodies()
+        )
+        grid_filter = filter_form.grid_filter()
         return super().get_context_data(
-            grid=grid.filtered(grid_filter) if grid_filter else grid,
+            grid=grid.filtered(grid_filter),
             filter_form=filter_form,
-            filter_active=bool(grid_filter and grid_filter.is_active),
+            filter_active=grid_filter.is_active,
             as_of_form=as_of_form,
             moment=moment,
             can_edit=not moment and self.request.user.has_perm("portfolio.change_plan", plan),
-            legend=_legend(),
+            legend=legend(),
+            empty_cell_note=EMPTY_CELL_NOTE,
             export_links=EXPORT_LINKS,
             **kwargs,
         )
-
-
-def _statuses():
-    return [(status, STATUS_LABELS[status]) for status in STATUS_ORDER if status]
-
-
-def _legend():
-    """(status, label, what it means) for the legend shown with the grid and the cell form."""
-    return [(status, label, STATUS_DESCRIPTIONS[status]) for status, label in _statuses()]
 
 
 class CellMixin(PlanMixin):
@@ -129,19 +128,19 @@ class CellMixin(PlanMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def stored_cell(self) -> Cell | None:
-        return Cell.objects.filter(measure=self.measure, column=self.column).first()
+        return Cell.objects.stored(self.measure, self.column)
 
     def grid_cell(self, cell: Cell | None) -> GridCell:
-        return GridCell(
-            measure_id=self.measure.pk,
-            column=self.column,
-            text=cell.text if cell else "",
-            status=cell.status if cell else "",
-            version=cell.version if cell else 0,
-        )
+        return GridCell.of(cell, measure_id=self.measure.pk, column=self.column)
 
     def cell_context(self, **extra):
-        return {"plan": self.plan, "measure": self.measure, "column": self.column, **extra}
+        return {
+            "plan": self.plan,
+            "measure": self.measure,
+            "column": self.column,
+            "empty_cell_note": EMPTY_CELL_NOTE,
+            **extra,
+        }
 
 
 class CellView(CellMixin, View):
@@ -226,7 +225,7 @@ class CellEditView(CellMixin, View):
                 form=form,
                 cell=cell,
                 conflict=conflict,
-                legend=_legend(),
+                legend=legend(),
             ),
             status=status,
         )
@@ -334,9 +333,9 @@ class MeasureGroupCreateView(PlanRowFormMixin, CreateView):
     form_class = MeasureGroupForm
     create_title = "Ny tiltaksgruppe"
 
-    @cached_property
-    def area(self):
-        return get_object_or_404(FocusArea, pk=self.kwargs["area_pk"], plan=self.plan)
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(FocusArea, pk=kwargs["area_pk"], plan=self.plan)
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         form.instance.area = self.area
@@ -373,7 +372,12 @@ class MeasureCreateView(MeasureFormMixin, CreateView):
 
 class MeasureUpdateView(MeasureFormMixin, UpdateView):
     def get_queryset(self):
-        return Measure.objects.filter(group__area__plan=self.plan)
+        return Measure.objects.of_plan(self.plan)
+
+    def form_valid(self, form):
+        if "group" in form.changed_data:  # moved to another group: placed last there
+            form.instance.position = editing.next_position(form.cleaned_data["group"].measures)
+        return super().form_valid(form)
 
 
 ROW_MODELS = {"omrade": FocusArea, "gruppe": MeasureGroup, "tiltak": Measure}
@@ -393,10 +397,18 @@ class PlanRowMixin(PlanMixin):
 
 
 class PlanRowMoveView(PlanRowMixin, View):
+    DIRECTIONS = {"opp": True, "ned": False}
+
     def post(self, request, *args, **kwargs):
         row = self.get_object()
-        editing.move(row, up=request.POST.get("retning") == "opp", user=request.user)
-        messages.success(request, f"Flyttet: {row}.")
+        direction = request.POST.get("retning")
+        if direction not in self.DIRECTIONS:
+            messages.error(request, "Velg om raden skal flyttes opp eller ned.")
+        elif editing.move(row, up=self.DIRECTIONS[direction], user=request.user):
+            messages.success(request, f"Flyttet {direction}: {row}.")
+        else:
+            place = "øverst" if direction == "opp" else "nederst"
+            messages.info(request, f"«{row}» står allerede {place}.")
         return HttpResponseRedirect(
             f"{self.plan.get_absolute_url()}#rad-{self.kwargs['kind']}-{row.pk}"
         )

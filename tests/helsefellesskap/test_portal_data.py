@@ -88,3 +88,26 @@ def test_demo_logins_have_their_roles_and_are_marked_as_demo(portal_data, rf):
         user = log_in(username)
         assert user is not None and not is_secretariat(user)
         assert user.person.name.endswith("(demo)")
+
+
+def test_loading_again_keeps_what_the_secretariat_changed(portal_data):
+    from portfolio.models import Cell
+
+    ssu = Body.objects.get(short_name="SSU")
+    ssu.mandate = "Nytt mandat vedtatt i Partnerskapsmøtet"
+    ssu.save()
+    cell = Cell.objects.exclude(text="").first()
+    Cell.objects.filter(pk=cell.pk).update(text="Endret i portalen")
+
+    call_command("load_portal_data", verbosity=0)
+
+    assert Body.objects.get(pk=ssu.pk).mandate == "Nytt mandat vedtatt i Partnerskapsmøtet"
+    assert Cell.objects.get(pk=cell.pk).text == "Endret i portalen"
+
+
+def test_rows_missing_from_the_database_are_added_again(portal_data):
+    from portfolio.models import Plan
+
+    Plan.objects.all().delete()
+    call_command("load_portal_data", verbosity=0)
+    assert Plan.objects.get(pk=1).title == "Porteføljeplan 2026"

@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
+from helsefellesskap.models import Body
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,13 +94,11 @@ def test_production_mode_refuses_to_start_without_a_secret_key(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_demo_logins_are_never_loaded_in_production(settings, monkeypatch):
+def test_demo_logins_are_never_loaded_in_production(settings):
     settings.PRODUCTION = True
-    loaded = []
-    monkeypatch.setattr(
-        "helsefellesskap.management.commands.load_portal_data.call_command",
-        lambda name, *fixtures, **kw: loaded.extend(fixtures),
-    )
     with pytest.raises(CommandError, match="aldri i produksjon"):
         call_command("load_portal_data")
-    assert "demo" not in loaded
+    assert not User.objects.filter(username="sekretariat").exists()
+    call_command("load_portal_data", "--no-demo", verbosity=0)
+    assert Body.objects.exists()
+    assert not User.objects.filter(username="sekretariat").exists()

@@ -124,3 +124,14 @@ def test_filters_keep_an_empty_chosen_area(plan, pll):
     empty = FocusAreaFactory(plan=plan, name="Helseberedskap")
     grid = PlanGrid.current(plan).filtered(GridFilter(area_id=empty.pk))
     assert [area.name for area in grid.areas] == ["Helseberedskap"]
+
+
+@pytest.mark.parametrize("params", [{"fra": "0001-01-01", "til": "2025-01-01"}, {"fra": "x"}])
+def test_an_impossible_date_gets_a_message_not_an_error(client, reader_user, plan, params):
+    client.force_login(reader_user)
+    response = client.get(reverse("portfolio:plan_changes", args=[plan.pk]), params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Velg en dato mellom år 2000 og 2100" in html or "Oppgi en gyldig dato" in html
+    as_of = client.get(plan.get_absolute_url(), {"dato": "0001-01-01"}).content.decode()
+    assert "Velg en dato mellom år 2000 og 2100" in as_of

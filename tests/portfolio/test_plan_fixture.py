@@ -146,7 +146,7 @@ def test_pll_goes_from_preparing_to_continuing_its_introduction(real_plan):
         ("2025", "Starte innføring"),
         ("Fokus for 2026", "Fortsette innføring"),
     ]
-    assert pll.responsible_body_id is None and pll.overall_measure_id is None
+    assert pll.responsible_body_id is None
 
 
 def test_a_cell_that_only_names_a_status_carries_it_as_its_status(real_plan):
