@@ -56,6 +56,9 @@ MAX_FILE_SIZE_LABEL = "5 MB"
 # An .xlsx is a zip of XML; a small file can unpack to gigabytes (a "zip bomb").
 MAX_UNPACKED_SIZE = 100 * 1024 * 1024
 MAX_ROWS = 5000
+# Three name columns and a text/status pair per year: 100 is far beyond any real plan, and
+# stops a sheet with thousands of columns from being read into memory.
+MAX_COLUMNS = 100
 MAX_ERRORS = 100
 
 # Characters that make a spreadsheet treat a typed value as a formula (OWASP: CSV injection).
@@ -300,7 +303,7 @@ def _read_rows(data: bytes) -> list[list]:
         sheet.reset_dimensions()
         rows = []
         try:
-            for index, row in enumerate(sheet.iter_rows(), start=1):
+            for index, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
                 values = [_cell_value(cell) for cell in row]
                 if index > MAX_ROWS and any(_present(value) for value in values):
                     raise UnreadableFile(f"Arket har for mange rader: høyst {MAX_ROWS}.")

@@ -416,6 +416,17 @@ class PlanRowMoveView(PlanRowMixin, View):
 
 class PlanRowDeleteView(PlanRowMixin, DeleteView):
     template_name = "portfolio/row_confirm_delete.html"
+    # What goes with each kind of row, for the confirmation.
+    REMOVED_WITH = {
+        "omrade": "tiltaksgruppene, tiltakene og cellene",
+        "gruppe": "tiltakene og cellene",
+        "tiltak": "cellene",
+    }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            removed_with=self.REMOVED_WITH[self.kwargs["kind"]], **kwargs
+        )
 
     def get_success_url(self):
         return self.plan.get_absolute_url()

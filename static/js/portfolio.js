@@ -29,6 +29,9 @@
 
   document.body.addEventListener("cellSaved", function (event) {
     var announcer = document.getElementById("grid-announcer");
-    if (announcer) announcer.textContent = event.detail.value;
+    if (!announcer) return;
+    // Empty the region first, so that the same message after the next save is read again.
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = event.detail.value; }, 100);
   });
 })();

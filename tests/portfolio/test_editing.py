@@ -81,3 +81,55 @@ def test_a_cell_save_is_one_small_transaction(pll, secretariat_user, django_asse
             based_on_version=1,
             user=secretariat_user,
         )
+
+
+def test_a_save_racing_another_between_read_and_write_is_refused(
+    pll, secretariat_user, monkeypatch
+):
+    """Both editors read version 1; the other one's UPDATE lands first. Ours must then match
+    no row (the version is in the UPDATE's WHERE) and change nothing."""
+    column = Column.objects.get(plan=pll.group.area.plan, year=2025)
+    stale = Cell.objects.stored(pll, column)
+    save_cell(
+        measure=pll,
+        column=column,
+        change=CellChange("Den andres", "planlagt"),
+        based_on_version=1,
+        user=secretariat_user,
+    )
+    monkeypatch.setattr(type(Cell.objects.all()), "stored", lambda self, m, c: stale)
+    with pytest.raises(StaleCellEdit) as refused:
+        save_cell(
+            measure=pll,
+            column=column,
+            change=CellChange("Min", "ferdigstilt"),
+            based_on_version=1,
+            user=secretariat_user,
+        )
+    assert refused.value.current.text == "Den andres"
+    assert Cell.objects.get(pk=stale.pk).text == "Den andres"
+    assert stale.history.count() == 2  # created, the other's change; nothing of ours
+
+
+def test_two_first_saves_racing_on_an_empty_cell_create_it_once(pll, secretariat_user, monkeypatch):
+    """Both editors saw the cell empty; the other one created it first. Ours hits the unique
+    constraint and is refused, leaving the other's text."""
+    column = Column.objects.get(plan=pll.group.area.plan, year=2026)
+    save_cell(
+        measure=pll,
+        column=column,
+        change=CellChange("Den andres", ""),
+        based_on_version=0,
+        user=secretariat_user,
+    )
+    monkeypatch.setattr(type(Cell.objects.all()), "stored", lambda self, m, c: None)
+    with pytest.raises(StaleCellEdit) as refused:
+        save_cell(
+            measure=pll,
+            column=column,
+            change=CellChange("Min", ""),
+            based_on_version=0,
+            user=secretariat_user,
+        )
+    assert refused.value.current.text == "Den andres"
+    assert Cell.objects.filter(measure=pll, column=column).count() == 1
