@@ -296,10 +296,12 @@ class PlanOverviewView(PlanMixin, DetailView):
 
 
 class PlanRowFormMixin(PlanMixin, FormPageMixin):
-    """Create and edit pages for areas, groups and measures: back to the grid after a save."""
+    """Create and edit pages for areas, groups and measures: back to the row in the grid
+    after a save."""
 
     def get_success_url(self):
-        return self.plan.get_absolute_url()
+        kind = next(kind for kind, model in ROW_MODELS.items() if isinstance(self.object, model))
+        return f"{self.plan.get_absolute_url()}#rad-{kind}-{self.object.pk}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"cancel_url": self.plan.get_absolute_url()}

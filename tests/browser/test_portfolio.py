@@ -2,15 +2,18 @@
 keyboard alone, its history, a refused stale edit, and the plan as of a date. Every page
 type is checked for accessibility (axe-core) and valid HTML (Nu HTML Checker)."""
 
+import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from helsefellesskap.permissions import SECRETARIAT_GROUP
 from portfolio.editing import CellChange, save_cell
 from portfolio.models import Cell, Column, FocusArea, Measure, MeasureGroup, Plan
+from portfolio.spreadsheet import export_plan
 from tests.factories import UserFactory
 from tests.page_checks import check_page
 from tests.portfolio.factories import (
@@ -168,3 +171,27 @@ def test_the_plan_as_of_the_partnership_meeting_and_the_changes_since(page, log_
         page.get_by_role("img", name="Tiltak per status og innsatsområde, Fokus for 2026")
     ).to_be_visible()
     check_page(page)
+
+
+def test_secretariat_imports_an_edited_workbook_after_seeing_the_changes(
+    page, log_in, plan, tmp_path
+):
+    workbook = load_workbook(io.BytesIO(export_plan(plan)))
+    sheet = workbook["Porteføljeplan"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=header.index("2025 – tekst") + 1, value="Innført i alle sektorer")
+    edited = tmp_path / "porteforljeplan-2026.xlsx"
+    workbook.save(edited)
+
+    open_plan(page, log_in)
+    page.get_by_role("link", name="Importer fra Excel").click()
+    check_page(page)
+    page.get_by_label("Excel-fil").set_input_files(str(edited))
+    page.get_by_role("button", name="Vis hva som blir endret").click()
+    expect(page.get_by_role("table")).to_contain_text("Innført i alle sektorer")
+    check_page(page)
+    assert Cell.objects.filter(text="Starte innføring").exists()  # nothing written yet
+
+    page.get_by_role("button", name="Bekreft import").click()
+    expect(page.locator(".messages")).to_contain_text("1 celle er oppdatert fra Excel.")
+    expect(page.locator("td.cell", has_text="Innført i alle sektorer")).to_be_visible()
