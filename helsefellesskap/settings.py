@@ -163,6 +163,15 @@ STORAGES = {
     # The uploaded file waits here between import preview and confirm; safe with several
     # application servers, unlike the default temporary folder.
     "import_export": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Meeting attachments: outside MEDIA_ROOT and without a URL, served only by a view that
+    # checks who may read them.
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("PORTAL_ATTACHMENT_ROOT", str(BASE_DIR / "vedlegg")),
+            "base_url": None,
+        },
+    },
 }
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"

@@ -62,5 +62,6 @@ urlpatterns = [
     path("personer/<int:pk>/endre/", views.PersonUpdateView.as_view(), name="person_edit"),
     path("personer/<int:pk>/historikk/", views.PersonHistoryView.as_view(), name="person_history"),
     path("portefolje/", include("portfolio.urls")),
+    path("moter/", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]
