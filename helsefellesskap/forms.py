@@ -16,6 +16,14 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class NorwegianForm(forms.Form):
+    """A plain form labelled the Norwegian way: without a colon after the label."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 class ChangeReasonForm(forms.ModelForm):
     """Adds "why" to a change; it is stored with the history record."""
 

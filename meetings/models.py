@@ -48,6 +48,10 @@ class MeetingQuerySet(models.QuerySet):
                 "items",
                 queryset=Item.objects.select_related("body").prefetch_related(
                     "attachments",
+                    Prefetch(
+                        "announcements",
+                        queryset=MembershipAnnouncement.objects.select_related("membership__body"),
+                    ),
                     Prefetch("measures", queryset=Measure.objects.select_related("group__area")),
                     Prefetch(
                         "follow_ups",

@@ -63,6 +63,8 @@ rules.add_perm(
     "meetings.view_minutes", is_secretariat | is_member_of_meeting_body | minutes_are_published
 )
 rules.add_perm("meetings.approve_minutes", is_secretariat | leads_meeting_body)
+# The minutes page: those who write them, and those who record the body's approval.
+rules.add_perm("meetings.manage_minutes", can_keep_meeting | leads_meeting_body)
 rules.add_perm("meetings.publish_minutes", can_keep_meeting)
 for model in ("activity", "item", "attachment", "attendance", "followup", "membershipannouncement"):
     rules.add_perm(f"meetings.view_{model}", rules.is_authenticated)

@@ -6,19 +6,13 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from helsefellesskap.forms import ChangeReasonForm, DateInput
+from helsefellesskap.forms import ChangeReasonForm, DateInput, NorwegianForm
 from helsefellesskap.models import Body
 
 from .editing import CellChange
 from .grid import GridFilter
 from .models import CELL_TEXT_MAX_LENGTH, FocusArea, Measure, MeasureGroup, Plan, Status
 from .spreadsheet import MAX_FILE_SIZE, MAX_FILE_SIZE_LABEL
-
-
-class NorwegianForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
 
 
 class CellForm(NorwegianForm):

@@ -1,0 +1,127 @@
+"""The minutes of a meeting as a PDF, laid out like the partnership's own minutes: the header
+block (Til, Fra, Møtegruppe, Møtested, Møtetid, Saksbehandler), the participants, the
+introduction, then each numbered item with Hensikt, text and Vedtak, its attachments and
+follow-ups, and at the end whether the minutes are approved.
+
+The meeting is read with `Meeting.objects.with_agenda()` (plus the approval's meeting and
+item), so the document costs a fixed number of queries whatever the number of items and
+participants. Rendering goes through `helsefellesskap.pdf.render_pdf`: a tagged PDF/UA-1 whose
+fetcher reads nothing but the portal's own static files.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+
+from helsefellesskap.pdf import render_pdf, safe_filename
+
+from .models import Attendance, Meeting, Minutes
+
+TEMPLATE = "meetings/minutes_pdf.html"
+DRAFT_TEXT = "Utkast – ikke godkjent"
+
+
+@dataclass
+class ParticipantGroup:
+    """One paragraph of the participant list: «Til stede: ...», «Forfall: ...»."""
+
+    label: str
+    people: list[str] = field(default_factory=list)
+
+
+# The order of the groups in the minutes, and their lead-ins.
+PARTICIPANT_GROUPS = (
+    (Attendance.Status.PRESENT, "Til stede"),
+    (Attendance.Status.DEPUTY, "Vararepresentanter"),
+    (Attendance.Status.GUEST, "Gjester"),
+    (Attendance.Status.OBSERVER, "Observatører"),
+    (Attendance.Status.SECRETARIAT, "Sekretariatet"),
+    (Attendance.Status.ABSENT, "Forfall"),
+)
+
+
+def load_meeting(pk: int) -> Meeting:
+    """The meeting with everything the minutes show, in a fixed number of queries."""
+    return (
+        Meeting.objects.with_agenda()
+        .select_related("minutes__approved_at_meeting__body", "minutes__approved_in_item")
+        .get(pk=pk)
+    )
+
+
+def meeting_time_text(meeting: Meeting) -> str:
+    """«Tirsdag 14.10.2025 kl. 09.00–11.20», as the minutes write it."""
+    start = timezone.localtime(meeting.starts_at)
+    end = timezone.localtime(meeting.ends_at)
+    text = f"{capfirst(date_format(start, 'l'))} {start:%d.%m.%Y} kl. {start:%H.%M}–"
+    if end.date() != start.date():
+        text += f"{end:%d.%m.%Y} kl. "
+    return text + f"{end:%H.%M}"
+
+
+def person_text(attendance: Attendance) -> str:
+    """«Tone Ikdahl, administrerende direktør, Lovisenberg Diakonale Sykehus (for Kari N.)»"""
+    person = attendance.person
+    text = ", ".join(part for part in (person.name, person.title_and_organisation) if part)
+    if attendance.deputy_for_id:
+        text += f" (for {attendance.deputy_for.name})"
+    if attendance.note:
+        text += f" – {attendance.note}"
+    return text
+
+
+def participant_groups(attendances) -> list[ParticipantGroup]:
+    """The attendance in the minutes' order; groups with nobody in them are left out."""
+    groups = {status: ParticipantGroup(label) for status, label in PARTICIPANT_GROUPS}
+    for attendance in attendances:
+        groups[attendance.status].people.append(person_text(attendance))
+    return [group for group in groups.values() if group.people]
+
+
+def approval_text(minutes: Minutes | None) -> str:
+    """«Godkjent i Møte i SSU 11.11.2025 sak 5/25 11.11.2025», or that it is a draft."""
+    if minutes is None or minutes.status == Minutes.Status.DRAFT:
+        return DRAFT_TEXT
+    parts = ["Godkjent"]
+    if minutes.approved_at_meeting_id:
+        parts.append(f"i {minutes.approved_at_meeting}")
+    if minutes.approved_in_item_id:
+        parts.append(f"sak {minutes.approved_in_item.label}")
+    if minutes.approved_on:
+        parts.append(date_format(minutes.approved_on, "SHORT_DATE_FORMAT"))
+    text = " ".join(parts)
+    if minutes.status == Minutes.Status.PUBLISHED:
+        text += ". Publisert"
+        if minutes.published_at:
+            text += " " + date_format(timezone.localtime(minutes.published_at), "SHORT_DATE_FORMAT")
+    return text + "."
+
+
+def minutes_context(meeting: Meeting) -> dict:
+    minutes = getattr(meeting, "minutes", None)
+    date_text = date_format(meeting.date, "SHORT_DATE_FORMAT")
+    return {
+        "meeting": meeting,
+        "minutes": minutes,
+        "items": list(meeting.items.all()),
+        "participant_groups": participant_groups(meeting.attendances.all()),
+        "meeting_time": meeting_time_text(meeting),
+        "date_text": date_text,
+        "document_title": f"Referat – {meeting.body} {date_text}",
+        "approval": approval_text(minutes),
+        "is_draft": minutes is None or minutes.status == Minutes.Status.DRAFT,
+    }
+
+
+def minutes_pdf(meeting: Meeting, *, request=None) -> bytes:
+    """The meeting's minutes as an A4 tagged PDF (draft minutes are marked as such)."""
+    meeting = load_meeting(meeting.pk)
+    return render_pdf(TEMPLATE, minutes_context(meeting), request=request)
+
+
+def minutes_filename(meeting: Meeting) -> str:
+    """«referat-partnerskapsmotet-2025-10-14.pdf» (ASCII, no paths)."""
+    name = meeting.body.short_name or meeting.body.name
+    return safe_filename(f"referat-{name}-{meeting.date:%Y-%m-%d}.pdf", default="referat")

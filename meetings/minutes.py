@@ -1,0 +1,155 @@
+"""The minutes of a meeting, step by step: items added to the agenda with their numbers, the
+minutes written per item while they are a draft, approved by the body, published, and
+corrected only explicitly, with a reason, once approved.
+
+Views, commands and tests call these functions; each runs in one transaction and records the
+acting user and the reason in the history.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from helsefellesskap.models import Membership
+
+from .models import Item, Meeting, MembershipAnnouncement, Minutes
+from .numbering import allocate_item_number
+
+
+class MinutesLocked(Exception):
+    """The minutes are approved: a change must be an explicit correction with a reason."""
+
+    def __init__(self, minutes: Minutes):
+        super().__init__(
+            f"Referatet er {minutes.get_status_display().lower()} og låst. "
+            "En rettelse må gjøres som en rettelse med begrunnelse."
+        )
+
+
+def minutes_of(meeting: Meeting) -> Minutes:
+    """The meeting's minutes, started as a draft the first time they are needed."""
+    minutes, _ = Minutes.objects.get_or_create(meeting=meeting)
+    return minutes
+
+
+def add_item(item: Item, *, user) -> Item:
+    """Put a new item on the meeting's agenda with the next number of its body and year."""
+    meeting = item.meeting
+    with transaction.atomic():
+        _refuse_if_locked(meeting)
+        item.body = meeting.body
+        item.year = meeting.date.year
+        item.number = allocate_item_number(meeting.body, item.year)
+        item.position = item.number
+        _stamp(item, user, "Satt på dagsorden")
+        item.save()
+    return item
+
+
+def change_agenda_item(item: Item, *, user, reason: str = "") -> Item:
+    """Save an item's agenda fields (title, purpose, background...) while the minutes are open."""
+    with transaction.atomic():
+        _refuse_if_locked(item.meeting)
+        _stamp(item, user, reason)
+        item.save()
+    return item
+
+
+def write_item_minutes(item: Item, *, minutes_text: str, decision: str, user) -> Item:
+    """Write what was said and decided on an item, while the minutes are a draft."""
+    with transaction.atomic():
+        _refuse_if_locked(item.meeting)
+        if (item.minutes_text, item.decision) != (minutes_text, decision):
+            item.minutes_text, item.decision = minutes_text, decision
+            _stamp(item, user, "Referat skrevet")
+            item.save(update_fields=["minutes_text", "decision"])
+    return item
+
+
+def correct_item_minutes(item: Item, *, minutes_text: str, decision: str, reason: str, user):
+    """Correct approved minutes: allowed only with a reason, which the history keeps."""
+    if not reason.strip():
+        raise ValidationError("Skriv hvorfor referatet rettes. Begrunnelsen lagres i historikken.")
+    with transaction.atomic():
+        item.minutes_text, item.decision = minutes_text, decision
+        _stamp(item, user, f"Rettelse i godkjent referat: {reason.strip()}")
+        item.save(update_fields=["minutes_text", "decision"])
+    return item
+
+
+def write_introduction(minutes: Minutes, *, text: str, user) -> Minutes:
+    with transaction.atomic():
+        if minutes.is_locked:
+            raise MinutesLocked(minutes)
+        minutes.introduction = text
+        _stamp(minutes, user, "Referat skrevet")
+        minutes.save(update_fields=["introduction"])
+    return minutes
+
+
+def approve_minutes(
+    minutes: Minutes,
+    *,
+    at_meeting: Meeting | None,
+    in_item: Item | None,
+    on: datetime.date,
+    user,
+) -> Minutes:
+    """Record that the body approved the minutes, usually in an item of its next meeting."""
+    if minutes.status != Minutes.Status.DRAFT:
+        raise ValidationError("Referatet er allerede godkjent.")
+    if at_meeting is not None:
+        if at_meeting.body_id != minutes.meeting.body_id:
+            raise ValidationError("Referatet godkjennes i et møte i samme organ.")
+        if at_meeting.starts_at <= minutes.meeting.starts_at:
+            raise ValidationError("Referatet godkjennes i et senere møte.")
+    if in_item is not None and in_item.meeting_id != getattr(at_meeting, "pk", None):
+        raise ValidationError("Saken må høre til møtet der referatet ble godkjent.")
+    if on < minutes.meeting.date:
+        raise ValidationError("Referatet kan ikke godkjennes før møtet ble holdt.")
+    with transaction.atomic():
+        minutes.status = Minutes.Status.APPROVED
+        minutes.approved_on = on
+        minutes.approved_at_meeting = at_meeting
+        minutes.approved_in_item = in_item
+        _stamp(minutes, user, "Referat godkjent")
+        minutes.save()
+    return minutes
+
+
+def publish_minutes(minutes: Minutes, *, user) -> Minutes:
+    """Make approved minutes readable for everyone logged in."""
+    if minutes.status != Minutes.Status.APPROVED:
+        raise ValidationError("Bare et godkjent referat kan publiseres.")
+    with transaction.atomic():
+        minutes.status = Minutes.Status.PUBLISHED
+        minutes.published_at = timezone.now()
+        _stamp(minutes, user, "Referat publisert")
+        minutes.save()
+    return minutes
+
+
+def announce_membership_change(item: Item, *, membership: Membership, text: str, user):
+    """Link a membership change in the register to the item where it was announced, and
+    name that item as the membership's source."""
+    with transaction.atomic():
+        announcement = MembershipAnnouncement(item=item, membership=membership, text=text)
+        _stamp(announcement, user, "Kunngjort i møte")
+        announcement.save()
+        membership.source = f"Kunngjort i {item.meeting}, sak {item.label}"
+        _stamp(membership, user, f"Kunngjort i sak {item.label}")
+        membership.save(update_fields=["source"])
+    return announcement
+
+
+def _refuse_if_locked(meeting: Meeting) -> None:
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is not None and minutes.is_locked:
+        raise MinutesLocked(minutes)
+
+
+def _stamp(obj, user, reason: str) -> None:
+    obj._history_user = user
+    obj._change_reason = reason

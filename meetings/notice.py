@@ -1,0 +1,122 @@
+"""The notice of a meeting (møteinnkalling), sent by e-mail to the body's members.
+
+Each invited member with an e-mail address (the body's members on the meeting day, see
+Meeting.invited_memberships) gets their own message, so that nobody sees the others'
+addresses: a plain-text body and an HTML body with the header fields, the notice text, the
+agenda and a link to the meeting's page. Members without an address are skipped and named
+on the confirmation page, so that the secretariat can reach them another way.
+
+Django's e-mail backend sends it: the console in development, SMTP in production, an
+in-memory outbox in the tests.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from helsefellesskap.models import Person
+
+from .models import Meeting
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+HISTORY_REASON = "Innkalling sendt"
+
+
+class NoticeError(Exception):
+    """The notice cannot be sent; the message says why and what to do."""
+
+
+@dataclass
+class Recipients:
+    with_email: list[Person] = field(default_factory=list)
+    without_email: list[Person] = field(default_factory=list)
+
+
+def notice_recipients(meeting: Meeting) -> Recipients:
+    """The invited members, each once, split by whether they have an e-mail address."""
+    recipients, seen = Recipients(), set()
+    for membership in meeting.invited_memberships():
+        person = membership.person
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        if person.email.strip():
+            recipients.with_email.append(person)
+        else:
+            recipients.without_email.append(person)
+    return recipients
+
+
+def absolute_url(path: str) -> str:
+    base = getattr(settings, "PORTAL_BASE_URL", "") or DEFAULT_BASE_URL
+    return base.rstrip("/") + path
+
+
+def notice_subject(meeting: Meeting) -> str:
+    day = date_format(meeting.date, "d.m.Y")
+    return " ".join(f"Møteinnkalling: {meeting.body} {day}".split())  # one line, always
+
+
+def notice_context(meeting: Meeting) -> dict:
+    items = list(meeting.items.prefetch_related("attachments"))
+    return {
+        "meeting": meeting,
+        "items": items,
+        "meeting_url": absolute_url(meeting.get_absolute_url()),
+        "attachment_urls": {
+            attachment.pk: absolute_url(
+                reverse("meetings:attachment_download", args=[attachment.pk])
+            )
+            for item in items
+            for attachment in item.attachments.all()
+        },
+    }
+
+
+def render_notice(meeting: Meeting) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of the meeting's notice."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = notice_context(meeting)
+        return (
+            notice_subject(meeting),
+            render_to_string("meetings/email/notice.txt", context),
+            render_to_string("meetings/email/notice.html", context),
+        )
+
+
+def send_notice(meeting: Meeting, *, user) -> int:
+    """Send the notice to every invited member with an e-mail address; returns how many
+    messages were sent. Records the time on the meeting, with "Innkalling sendt" in its
+    history. Raises NoticeError, and sends nothing, when the meeting has no items yet or no
+    member has an address."""
+    if not meeting.items.exists():
+        raise NoticeError(
+            "Møtet har ingen saker ennå. Sett opp dagsordenen før innkallingen sendes."
+        )
+    recipients = notice_recipients(meeting)
+    if not recipients.with_email:
+        raise NoticeError(
+            f"Ingen av medlemmene i {meeting.body} har e-postadresse i registeret. "
+            "Legg inn e-postadressene før innkallingen sendes."
+        )
+    subject, text, html = render_notice(meeting)
+    reply_to = [user.email] if getattr(user, "email", "") else []
+    messages = []
+    for person in recipients.with_email:
+        message = EmailMultiAlternatives(subject, text, to=[person.email], reply_to=reply_to)
+        message.attach_alternative(html, "text/html")
+        messages.append(message)
+    with transaction.atomic():
+        with get_connection() as connection:
+            sent = connection.send_messages(messages) or 0
+        meeting.notice_sent_at = timezone.now()
+        meeting._history_user = user
+        meeting._change_reason = HISTORY_REASON
+        meeting.save(update_fields=["notice_sent_at"])
+    return sent

@@ -1,0 +1,369 @@
+"""The annual wheel (årshjul): the year's meetings and activities as a circle the server draws.
+
+Months go round clockwise with January at the top, twelve equal sectors. The outermost ring
+holds the activities of the whole partnership (the grant round, the portfolio plan revision,
+the annual report ...); inside it one ring per body with meetings (or activities of its own)
+that year, in the register's order. A meeting is a small circle on its body's ring at its
+date; an activity is an arc from its start to its deadline, or a diamond when it is one day.
+
+`year_wheel()` computes the geometry and the same content as a month-by-month list (the
+accessible alternative beside the picture); the template only draws. Two queries, whatever
+the number of meetings: the meetings with their bodies, and the activities with theirs.
+"""
+
+import calendar
+import datetime
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils import timezone
+
+from helsefellesskap.models import Body
+
+from .models import Activity, Meeting
+
+MONTH_NAMES = [
+    "Januar",
+    "Februar",
+    "Mars",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+ACTIVITY_RING_LABEL = "Aktiviteter for hele helsefellesskapet"
+PALETTE_SIZE = 6  # colour classes wheel-c0 … wheel-c5 in portal.css
+
+# Drawing area (SVG user units). The template scales the picture to its box.
+WIDTH = 720
+HEIGHT = 600
+CX = WIDTH / 2
+CY = HEIGHT / 2
+OUTER_RADIUS = 248  # outer edge of the outermost ring
+MIN_HOLE = 64  # the centre, where the year is written, is at least this wide
+MAX_RING_WIDTH = 46
+LABEL_RADIUS = 266  # month names
+
+
+def date_angle(day: datetime.date, fraction: float = 0.5) -> float:
+    """Degrees clockwise from the top (January 1st, 00:00) to a moment of `day`.
+
+    Months are equal sectors of 30°, so that every mark lies inside its month's sector;
+    `fraction` is the moment within the day (0.5: its middle).
+    """
+    days = calendar.monthrange(day.year, day.month)[1]
+    return (day.month - 1) * 30 + (day.day - 1 + fraction) / days * 30
+
+
+def point(angle: float, radius: float) -> tuple[float, float]:
+    radians = math.radians(angle)
+    return round(CX + radius * math.sin(radians), 2), round(CY - radius * math.cos(radians), 2)
+
+
+def arc_path(start_angle: float, end_angle: float, radius: float) -> str:
+    """An SVG path along the circle of `radius`, clockwise from one angle to the other."""
+    end_angle = min(end_angle, start_angle + 359.5)  # a full circle cannot be one arc
+    x1, y1 = point(start_angle, radius)
+    x2, y2 = point(end_angle, radius)
+    large = 1 if end_angle - start_angle > 180 else 0
+    return f"M {x1} {y1} A {radius:.2f} {radius:.2f} 0 {large} 1 {x2} {y2}"
+
+
+def diamond_points(angle: float, radius: float, size: float) -> str:
+    x, y = point(angle, radius)
+    return f"{x},{y - size} {x + size},{y} {x},{y + size} {x - size},{y}"
+
+
+def format_date(day: datetime.date) -> str:
+    return f"{day:%d.%m.%Y}"
+
+
+def format_period(start: datetime.date, end: datetime.date | None) -> str:
+    if end is None or end == start:
+        return format_date(start)
+    return f"{format_date(start)}–{format_date(end)}"
+
+
+@dataclass
+class Month:
+    number: int
+    name: str
+    divider: tuple[float, float, float, float]  # x1 y1 x2 y2 of the line where it begins
+    label_x: float
+    label_y: float
+    label_anchor: str  # start | middle | end
+
+
+@dataclass
+class Mark:
+    """One meeting or activity on the wheel. `shape` is circle, diamond or arc."""
+
+    shape: str
+    title: str
+    url: str | None
+    css_class: str
+    x: float = 0
+    y: float = 0
+    size: float = 0
+    points: str = ""
+    path: str = ""
+    width: float = 0  # stroke width of an arc
+
+
+@dataclass
+class Ring:
+    number: int  # 1 is the outermost, as in the legend
+    label: str
+    body: Body | None
+    radius: float  # middle of the band
+    width: float
+    css_class: str
+    meeting_count: int = 0
+    activity_count: int = 0
+    badge: tuple[float, float] = (0, 0)  # where its number is written, at the top
+
+
+@dataclass
+class Entry:
+    """One line of the list beside the wheel."""
+
+    start: datetime.date
+    end: datetime.date | None
+    when: str
+    body: str
+    kind: str  # "Møte" or the activity's type
+    title: str
+    url: str | None
+    ring: int
+    is_meeting: bool
+
+
+@dataclass
+class MonthEntries:
+    number: int
+    name: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class YearWheel:
+    year: int
+    width: int
+    height: int
+    cx: float
+    cy: float
+    hole_radius: float
+    year_font_size: int
+    months: list[Month]
+    rings: list[Ring]
+    marks: list[Mark]
+    months_with_entries: list[MonthEntries]
+    today_line: tuple[float, float, float, float] | None
+    today_label: str
+
+    @property
+    def body_rings(self) -> list[Ring]:
+        return [ring for ring in self.rings if ring.body is not None]
+
+    @property
+    def meeting_count(self) -> int:
+        return sum(ring.meeting_count for ring in self.rings)
+
+    @property
+    def activity_count(self) -> int:
+        return sum(ring.activity_count for ring in self.rings)
+
+
+def _lanes(activities: list[Activity]) -> dict[int, int]:
+    """Lane per activity so that overlapping arcs on a ring sit side by side."""
+    lane_ends: list[datetime.date] = []
+    lanes = {}
+    for activity in activities:
+        end = activity.ends_on or activity.starts_on
+        for lane, lane_end in enumerate(lane_ends):
+            if lane_end < activity.starts_on:
+                lane_ends[lane] = end
+                lanes[activity.pk] = lane
+                break
+        else:
+            lanes[activity.pk] = len(lane_ends)
+            lane_ends.append(end)
+    return lanes
+
+
+def _months(inner_radius: float) -> list[Month]:
+    months = []
+    for number, name in enumerate(MONTH_NAMES, start=1):
+        start_angle = (number - 1) * 30
+        x1, y1 = point(start_angle, inner_radius)
+        x2, y2 = point(start_angle, OUTER_RADIUS + 8)
+        middle = start_angle + 15
+        label_x, label_y = point(middle, LABEL_RADIUS)
+        sine = math.sin(math.radians(middle))
+        anchor = "start" if sine > 0.3 else "end" if sine < -0.3 else "middle"
+        months.append(Month(number, name, (x1, y1, x2, y2), label_x, label_y, anchor))
+    return months
+
+
+def year_wheel(
+    year: int,
+    *,
+    activity_url: Callable[[Activity], str] | None = None,
+    day: datetime.date | None = None,
+) -> YearWheel:
+    """The wheel of `year`. `activity_url` links an activity (the secretariat's edit page);
+    without it activities are drawn without a link."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    meetings = list(Meeting.objects.in_year(year).select_related("body").order_by("starts_at"))
+    activities = list(
+        Activity.objects.filter(
+            Q(starts_on__year=year) | Q(starts_on__lt=first, ends_on__gte=first)
+        )
+        .select_related("body")
+        .order_by("starts_on", "title", "pk")
+    )
+
+    # Rings: the partnership's activities outermost, then the bodies in the register's order.
+    bodies = {m.body_id: m.body for m in meetings}
+    bodies |= {a.body_id: a.body for a in activities if a.body_id}
+    ordered_bodies = sorted(bodies.values(), key=lambda b: (b.position, b.name))
+    ring_count = 1 + len(ordered_bodies)
+    ring_width = min(MAX_RING_WIDTH, (OUTER_RADIUS - MIN_HOLE) / ring_count)
+    rings = []
+    for index, body in enumerate([None, *ordered_bodies]):
+        radius = OUTER_RADIUS - ring_width * (index + 0.5)
+        rings.append(
+            Ring(
+                number=index + 1,
+                label=ACTIVITY_RING_LABEL if body is None else body.name,
+                body=body,
+                radius=round(radius, 2),
+                width=round(ring_width, 2),
+                css_class="wheel-activity"
+                if body is None
+                else f"wheel-c{(index - 1) % PALETTE_SIZE}",
+                badge=point(0, radius),
+            )
+        )
+    ring_of_body = {ring.body.pk: ring for ring in rings if ring.body is not None}
+    hole_radius = OUTER_RADIUS - ring_width * ring_count
+    mark_size = max(3.5, min(ring_width * 0.3, 8))
+
+    marks: list[Mark] = []
+    months = [MonthEntries(number, name) for number, name in enumerate(MONTH_NAMES, start=1)]
+
+    by_ring: dict[int, list[Activity]] = {}
+    for activity in activities:
+        ring = ring_of_body[activity.body_id] if activity.body_id else rings[0]
+        by_ring.setdefault(ring.number, []).append(activity)
+    for ring_number, ring_activities in by_ring.items():
+        ring = rings[ring_number - 1]
+        lanes = _lanes(ring_activities)
+        lane_count = max(lanes.values()) + 1
+        lane_width = ring.width / lane_count
+        for activity in ring_activities:
+            ring.activity_count += 1
+            start = max(activity.starts_on, first)
+            end = min(activity.ends_on or activity.starts_on, last)
+            radius = ring.radius + ring.width / 2 - lane_width * (lanes[activity.pk] + 0.5)
+            url = activity_url(activity) if activity_url else None
+            when = format_period(activity.starts_on, activity.ends_on)
+            title = f"{activity.title}, {when}"
+            if activity.body_id:
+                title += f" ({activity.body})"
+            if end > start:
+                marks.append(
+                    Mark(
+                        "arc",
+                        title,
+                        url,
+                        ring.css_class,
+                        path=arc_path(date_angle(start, 0.1), date_angle(end, 0.9), radius),
+                        width=round(max(3.0, min(lane_width * 0.6, 14)), 2),
+                    )
+                )
+            else:
+                marks.append(
+                    Mark(
+                        "diamond",
+                        title,
+                        url,
+                        ring.css_class,
+                        points=diamond_points(date_angle(start), radius, mark_size * 1.3),
+                    )
+                )
+            months[start.month - 1].entries.append(
+                Entry(
+                    start=start,
+                    end=activity.ends_on,
+                    when=when,
+                    body=str(activity.body) if activity.body_id else "Hele helsefellesskapet",
+                    kind=activity.get_kind_display(),
+                    title=activity.title,
+                    url=url,
+                    ring=ring.number,
+                    is_meeting=False,
+                )
+            )
+
+    for meeting in meetings:
+        ring = ring_of_body[meeting.body_id]
+        ring.meeting_count += 1
+        starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+        when = f"{format_date(starts.date())} kl. {starts:%H.%M}–{ends:%H.%M}"
+        x, y = point(date_angle(starts.date()), ring.radius)
+        marks.append(
+            Mark(
+                "circle",
+                f"{meeting.display_title}, {when}",
+                meeting.get_absolute_url(),
+                ring.css_class,
+                x=x,
+                y=y,
+                size=round(mark_size, 2),
+            )
+        )
+        months[starts.month - 1].entries.append(
+            Entry(
+                start=starts.date(),
+                end=None,
+                when=when,
+                body=meeting.body.name,
+                kind="Møte",
+                title=meeting.display_title,
+                url=meeting.get_absolute_url(),
+                ring=ring.number,
+                is_meeting=True,
+            )
+        )
+    for month in months:
+        month.entries.sort(key=lambda e: (e.start, not e.is_meeting, e.title))
+
+    day = day or timezone.localdate()
+    today_line = None
+    if day.year == year:
+        angle = date_angle(day)
+        today_line = (*point(angle, max(hole_radius - 4, 0)), *point(angle, OUTER_RADIUS + 8))
+
+    return YearWheel(
+        year=year,
+        width=WIDTH,
+        height=HEIGHT,
+        cx=CX,
+        cy=CY,
+        hole_radius=round(hole_radius, 2),
+        year_font_size=int(max(14, min(36, hole_radius * 0.55))),
+        months=_months(hole_radius),
+        rings=rings,
+        marks=marks,
+        months_with_entries=[month for month in months if month.entries],
+        today_line=today_line,
+        today_label=f"I dag, {format_date(day)}",
+    )

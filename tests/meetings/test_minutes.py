@@ -1,0 +1,242 @@
+"""The secretariat puts items on the agenda, records attendance, writes the minutes; the body
+approves them, they are published, and after that only explicit corrections are possible."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from helsefellesskap.models import Membership
+from meetings import minutes
+from meetings.attendance import AttendanceRow, record_attendance
+from meetings.models import Attendance, Item, MembershipAnnouncement, Minutes
+from tests.factories import MembershipFactory, PersonFactory, UserFactory
+from tests.meetings.factories import OSLO, ItemFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(lsu):
+    return MeetingFactory(body=lsu)
+
+
+@pytest.fixture
+def next_meeting(meeting):
+    return MeetingFactory(
+        body=meeting.body, starts_at=datetime.datetime(2025, 12, 2, 9, tzinfo=OSLO)
+    )
+
+
+def test_an_item_added_to_the_agenda_gets_the_bodys_next_number(client, secretariat_user, meeting):
+    ItemFactory(meeting=meeting)  # 1/25
+    client.force_login(secretariat_user)
+    response = client.post(
+        reverse("meetings:item_create", args=[meeting.pk]),
+        {"kind": "vedtak", "title": "Godkjenning av møteinnkalling og dagsorden"},
+    )
+    item = Item.objects.get(title="Godkjenning av møteinnkalling og dagsorden")
+    assert item.label == "2/25"
+    assert response["Location"] == f"{meeting.get_absolute_url()}#sak-{item.pk}"
+    assert item.history.first().history_user == secretariat_user
+
+
+def test_the_meeting_page_shows_agenda_minutes_and_attendance(client, reader_user, meeting):
+    item = ItemFactory(meeting=meeting, title="Status i Helsefellesskap Oslo", purpose="Innsikt")
+    item.decision = "Partnerne tilslutter seg innsatsområdene."
+    item.save()
+    Minutes.objects.create(meeting=meeting, status=Minutes.Status.PUBLISHED)
+    client.force_login(reader_user)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "1/25" in html and "Status i Helsefellesskap Oslo" in html
+    assert "<strong>Hensikt:</strong> Innsikt" in html
+    assert "Partnerne tilslutter seg innsatsområdene." in html
+
+
+def test_draft_minutes_are_hidden_from_readers_outside_the_body(
+    client, reader_user, member_user, meeting
+):
+    ItemFactory(meeting=meeting, decision="Hemmelig utkast til vedtak")
+    client.force_login(reader_user)
+    assert "Hemmelig utkast" not in client.get(meeting.get_absolute_url()).content.decode()
+    client.force_login(member_user)
+    assert "Hemmelig utkast" in client.get(meeting.get_absolute_url()).content.decode()
+
+
+def test_the_meeting_page_takes_the_same_queries_whatever_its_size(
+    client, secretariat_user, meeting
+):
+    def add_items(count):
+        for _ in range(count):
+            ItemFactory(meeting=meeting).follow_ups.create(title="Følg opp", responsible_text="AU")
+            Attendance.objects.create(
+                meeting=meeting, person=PersonFactory(), status=Attendance.Status.GUEST
+            )
+
+    def queries_of_the_page():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(meeting.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    client.force_login(secretariat_user)
+    add_items(2)
+    client.get(meeting.get_absolute_url())
+    with_two = queries_of_the_page()
+    add_items(18)
+    assert queries_of_the_page() == with_two
+
+
+def test_attendance_records_members_deputies_and_guests_at_once(secretariat_user, meeting):
+    member = MembershipFactory(body=meeting.body).person
+    deputy = MembershipFactory(body=meeting.body, role=Membership.Role.DEPUTY).person
+    guest = PersonFactory(name="Kirsten Sæther")
+    record_attendance(
+        meeting,
+        [
+            AttendanceRow(member.pk, Attendance.Status.ABSENT),
+            AttendanceRow(deputy.pk, Attendance.Status.DEPUTY, deputy_for_id=member.pk),
+            AttendanceRow(guest.pk, Attendance.Status.OBSERVER, note="Sunnaas sykehus"),
+        ],
+        user=secretariat_user,
+    )
+    stored = {a.person: a for a in meeting.attendances.all()}
+    assert stored[deputy].deputy_for == member
+    assert stored[guest].get_status_display() == "Observatør"
+
+
+def test_someone_not_invited_cannot_be_recorded_as_a_member(secretariat_user, meeting):
+    member = MembershipFactory(body=meeting.body).person
+    outsider = PersonFactory()
+    with pytest.raises(ValidationError) as refused:
+        record_attendance(
+            meeting,
+            [
+                AttendanceRow(member.pk, Attendance.Status.PRESENT),
+                AttendanceRow(outsider.pk, Attendance.Status.PRESENT),
+            ],
+            user=secretariat_user,
+        )
+    assert "ikke medlem" in str(refused.value.message_dict[outsider.pk])
+    assert not meeting.attendances.exists()  # the good row was not written either
+
+
+def test_the_attendance_page_shows_the_error_on_the_row(client, secretariat_user, meeting):
+    member = MembershipFactory(body=meeting.body).person
+    client.force_login(secretariat_user)
+    url = reverse("meetings:attendance", args=[meeting.pk])
+    page = client.get(url).content.decode()
+    assert member.name in page
+    response = client.post(url, {f"status_{member.pk}": "vara"})  # deputy for no one
+    assert response.status_code == 422
+    assert "Velg medlemmet varaen møtte for" in response.content.decode()
+    assert not meeting.attendances.exists()
+
+
+def test_minutes_go_from_draft_to_approved_to_published(
+    client, secretariat_user, meeting, next_meeting
+):
+    item = ItemFactory(meeting=meeting)
+    approval_item = ItemFactory(meeting=next_meeting, title="Godkjenning av referat")
+    client.force_login(secretariat_user)
+    client.post(
+        reverse("meetings:item_minutes", args=[item.pk]),
+        {"minutes_text": "Drøftet.", "decision": "Tatt til orientering."},
+    )
+    url = reverse("meetings:minutes", args=[meeting.pk])
+    client.post(
+        url,
+        {
+            "handling": "godkjenn",
+            "at_meeting": next_meeting.pk,
+            "in_item": approval_item.pk,
+            "on": "2025-12-02",
+        },
+    )
+    record = Minutes.objects.get(meeting=meeting)
+    assert record.status == Minutes.Status.APPROVED
+    assert (record.approved_at_meeting, record.approved_in_item) == (next_meeting, approval_item)
+    client.post(url, {"handling": "publiser"})
+    assert Minutes.objects.get(meeting=meeting).status == Minutes.Status.PUBLISHED
+
+
+def test_approved_minutes_are_locked_and_corrections_need_a_reason(
+    client, secretariat_user, meeting
+):
+    item = ItemFactory(meeting=meeting, decision="Opprinnelig vedtak")
+    minutes.approve_minutes(
+        minutes.minutes_of(meeting),
+        at_meeting=None,
+        in_item=None,
+        on=datetime.date(2025, 12, 2),
+        user=secretariat_user,
+    )
+    with pytest.raises(minutes.MinutesLocked):
+        minutes.write_item_minutes(item, minutes_text="", decision="Endret", user=secretariat_user)
+    with pytest.raises(minutes.MinutesLocked):
+        minutes.add_item(Item(meeting=meeting, title="For sent"), user=secretariat_user)
+
+    client.force_login(secretariat_user)
+    url = reverse("meetings:item_minutes", args=[item.pk])
+    response = client.post(url, {"minutes_text": "", "decision": "Rettet vedtak"})
+    assert response.status_code == 422
+    assert Item.objects.get(pk=item.pk).decision == "Opprinnelig vedtak"
+    client.post(
+        url, {"minutes_text": "", "decision": "Rettet vedtak", "reason": "Skrivefeil i beløp"}
+    )
+    item = Item.objects.get(pk=item.pk)
+    assert item.decision == "Rettet vedtak"
+    assert "Skrivefeil i beløp" in item.history.first().history_change_reason
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"on": "2025-10-01"}, "før møtet ble holdt"),
+        ({"on": "tull"}, "Oppgi en gyldig dato"),
+    ],
+)
+def test_bad_approvals_are_refused_with_a_message(client, secretariat_user, meeting, data, message):
+    client.force_login(secretariat_user)
+    response = client.post(
+        reverse("meetings:minutes", args=[meeting.pk]), {"handling": "godkjenn", **data}
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert Minutes.objects.get(meeting=meeting).status == Minutes.Status.DRAFT
+
+
+def test_the_bodys_leader_records_the_approval_but_members_cannot(
+    client, member_user, leader_user, meeting
+):
+    url = reverse("meetings:minutes", args=[meeting.pk])
+    client.force_login(member_user)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"handling": "godkjenn", "on": "2025-12-02"}).status_code == 403
+    client.force_login(leader_user)
+    assert client.post(url, {"handling": "innledning", "introduction": "x"}).status_code == 403
+    client.post(url, {"handling": "godkjenn", "on": "2025-12-02"})
+    assert Minutes.objects.get(meeting=meeting).status == Minutes.Status.APPROVED
+
+
+def test_a_membership_change_announced_in_an_item_names_it_as_source(
+    client, secretariat_user, meeting
+):
+    item = ItemFactory(meeting=meeting, number=3, year=2025)
+    leader = MembershipFactory(body=meeting.body, role=Membership.Role.LEADER)
+    client.force_login(secretariat_user)
+    client.post(
+        reverse("meetings:announcement_create", args=[item.pk]),
+        {"membership": leader.pk, "text": "Bovild Tjønn overtar som leder for SSU."},
+    )
+    assert MembershipAnnouncement.objects.get(item=item).membership == leader
+    assert "sak 3/25" in Membership.objects.get(pk=leader.pk).source
+
+
+def test_a_reader_cannot_keep_meetings(client, reader_user, meeting):
+    client.force_login(reader_user)
+    assert client.get(reverse("meetings:item_create", args=[meeting.pk])).status_code == 403
+    UserFactory(username="x")
+    assert client.post(reverse("meetings:attendance", args=[meeting.pk])).status_code == 403

@@ -1,0 +1,65 @@
+"""Items are numbered per body and year ("2/25"), never twice, even when added at once."""
+
+import threading
+
+import pytest
+from django.db import OperationalError, connection
+
+from meetings.numbering import allocate_item_number, reserve_item_number
+from tests.factories import BodyFactory
+from tests.meetings.factories import ItemFactory, MeetingFactory
+
+
+def test_numbers_count_up_per_body_and_year(db):
+    ssu, lsu = BodyFactory(), BodyFactory()
+    assert [allocate_item_number(ssu, 2025) for _ in range(3)] == [1, 2, 3]
+    assert allocate_item_number(lsu, 2025) == 1
+    assert allocate_item_number(ssu, 2026) == 1
+
+
+def test_the_label_is_number_slash_two_digit_year(db):
+    item = ItemFactory(meeting=MeetingFactory(), number=2, year=2025)
+    assert item.label == "2/25"
+
+
+def test_a_removed_items_number_is_not_given_out_again(db):
+    meeting = MeetingFactory()
+    first = ItemFactory(meeting=meeting)
+    first.delete()
+    assert ItemFactory(meeting=meeting).number == first.number + 1
+
+
+def test_numbers_from_old_minutes_are_reserved(db):
+    body = BodyFactory()
+    reserve_item_number(body, 2025, 3)
+    assert allocate_item_number(body, 2025) == 4
+    reserve_item_number(body, 2025, 2)  # lower: changes nothing
+    assert allocate_item_number(body, 2025) == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_adding_items_at_once_get_different_numbers():
+    """Eight allocations racing. PostgreSQL queues them on the counter row's lock, so all
+    succeed; the test database of SQLite (in memory, shared cache) refuses a writer while
+    another writes instead of waiting, so there only the ones that got through are checked."""
+    body = BodyFactory()
+    numbers, refused, barrier = [], [], threading.Barrier(8)
+
+    def add():
+        barrier.wait()
+        try:
+            numbers.append(allocate_item_number(body, 2025))
+        except OperationalError:
+            refused.append(True)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(numbers) == len(set(numbers)) and numbers
+    assert sorted(numbers) == list(range(1, len(numbers) + 1))
+    if connection.vendor == "postgresql":
+        assert not refused and len(numbers) == 8
