@@ -76,7 +76,10 @@ class Meeting(models.Model):
         Body, verbose_name="organ", on_delete=models.PROTECT, related_name="meetings"
     )
     title = models.CharField(
-        "tittel", max_length=200, blank=True, help_text="Tomt: «Møte i <organ>»."
+        "tittel",
+        max_length=200,
+        blank=True,
+        help_text="Står det tomt, blir tittelen «Møte i» og organets navn.",
     )
     starts_at = models.DateTimeField("starter")
     ends_at = models.DateTimeField("slutter")

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, SectorAssignmentFactory
+from tests.meetings.factories import ItemFactory
 from tests.portfolio.factories import MeasureFactory
 
 OK, FORBIDDEN, LOGIN, NOT_ALLOWED = 200, 403, 302, 405
@@ -73,6 +74,19 @@ MATRIX = {
         lambda d: [d["plan"].pk, "tiltak", d["measure"].pk],
         SECRETARIAT_ONLY,
     ),
+    # Meetings: everyone reads the plan and agendas; the secretariat keeps them (a body's own
+    # sekretær keeps its meetings, and its leader records the approval of the minutes:
+    # tests/meetings/test_minutes.py).
+    "meetings:meeting_list": (lambda d: [], EVERYONE),
+    "meetings:meeting_create": (lambda d: [], SECRETARIAT_ONLY),
+    "meetings:meeting_detail": (lambda d: [d["meeting"].pk], EVERYONE),
+    "meetings:meeting_edit": (lambda d: [d["meeting"].pk], SECRETARIAT_ONLY),
+    "meetings:item_create": (lambda d: [d["meeting"].pk], SECRETARIAT_ONLY),
+    "meetings:item_edit": (lambda d: [d["item"].pk], SECRETARIAT_ONLY),
+    "meetings:item_minutes": (lambda d: [d["item"].pk], SECRETARIAT_ONLY),
+    "meetings:announcement_create": (lambda d: [d["item"].pk], SECRETARIAT_ONLY),
+    "meetings:attendance": (lambda d: [d["meeting"].pk], SECRETARIAT_ONLY),
+    "meetings:minutes": (lambda d: [d["meeting"].pk], SECRETARIAT_ONLY | {"leader": OK}),
     # The admin sends everyone who is not staff to its own login page.
     "admin:index": (lambda d: [], dict.fromkeys(ROLES, LOGIN) | {"secretariat": OK}),
 }
@@ -98,7 +112,10 @@ def register_data(lsu):
     membership = MembershipFactory(body=lsu)
     assignment = SectorAssignmentFactory()
     measure = MeasureFactory()
+    item = ItemFactory(meeting__body=lsu)
     return {
+        "meeting": item.meeting,
+        "item": item,
         "plan": measure.group.area.plan,
         "area": measure.group.area,
         "group": measure.group,
