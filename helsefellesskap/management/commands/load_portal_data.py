@@ -4,14 +4,19 @@ demo logins.
 Adds only what is missing: a row whose key is already in the database is left as it is, so
 running `make run` or `make data` again never undoes what the secretariat has changed in the
 portal (unlike `loaddata`, which overwrites), while rows added to a fixture later still arrive.
+
+The rows keep the fixture's primary keys, so afterwards the key sequences of the tables that got
+rows are moved past them (as `loaddata` does); otherwise the first meeting or history record
+the portal adds on PostgreSQL would get key 1 again.
 """
 
 from django.conf import settings
 from django.core import serializers
 from django.core.management import BaseCommand, CommandError
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
-REAL_DATA_FIXTURES = ["register", "portfolio"]
+REAL_DATA_FIXTURES = ["register", "portfolio", "meetings"]
 DEMO_FIXTURES = ["demo"]
 
 
@@ -32,15 +37,18 @@ class Command(BaseCommand):
                 "Demobrukere lastes aldri i produksjon. Kjør med --no-demo for bare ekte data."
             )
         fixtures = REAL_DATA_FIXTURES + ([] if no_demo else DEMO_FIXTURES)
+        added_to = set()
         with transaction.atomic():
             for name in fixtures:
-                added = add_missing_rows(name)
+                added = add_missing_rows(name, added_to)
                 if options["verbosity"]:
                     self.stdout.write(f"{name}: {added} nye rader.")
+            reset_sequences(added_to)
 
 
-def add_missing_rows(fixture_name: str) -> int:
-    """Save the fixture's rows whose primary key is not in the database yet; return how many."""
+def add_missing_rows(fixture_name: str, added_to: set | None = None) -> int:
+    """Save the fixture's rows whose primary key is not in the database yet; return how many,
+    and put the models that got rows into `added_to`."""
     path = settings.FIXTURE_DIRS[0] / f"{fixture_name}.json"
     added = 0
     with path.open(encoding="utf-8") as fixture:
@@ -49,4 +57,14 @@ def add_missing_rows(fixture_name: str) -> int:
             if not type(obj)._default_manager.filter(pk=obj.pk).exists():
                 deserialized.save()
                 added += 1
+                if added_to is not None:
+                    added_to.add(type(obj))
     return added
+
+
+def reset_sequences(models) -> None:
+    """Move the key sequences of `models` past their largest key (no-op on SQLite)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
