@@ -166,7 +166,7 @@ STORAGES = {
     # Meeting attachments: outside MEDIA_ROOT and without a URL, served only by a view that
     # checks who may read them.
     "attachments": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "meetings.storage.PrivateFileSystemStorage",
         "OPTIONS": {
             "location": os.environ.get("PORTAL_ATTACHMENT_ROOT", str(BASE_DIR / "vedlegg")),
             "base_url": None,
@@ -192,6 +192,9 @@ EMAIL_BACKEND = (
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Helsefellesskap Oslo <noreply@localhost>"
 )
+# The portal's own address, for links in e-mails ("https://portal.example.no"); when empty
+# the links point to the development server, http://127.0.0.1:8000.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
 
 # --- Security ---
 # No inline scripts or styles anywhere: every script and stylesheet is a file of the portal.

@@ -30,6 +30,12 @@ class ParticipantGroup:
     label: str
     people: list[str] = field(default_factory=list)
 
+    @property
+    def text(self) -> str:
+        """The people separated by semicolons, ending with one full stop."""
+        text = "; ".join(self.people)
+        return text if text.endswith((".", "!", "?")) else f"{text}."
+
 
 # The order of the groups in the minutes, and their lead-ins.
 PARTICIPANT_GROUPS = (
@@ -81,7 +87,8 @@ def participant_groups(attendances) -> list[ParticipantGroup]:
 
 
 def approval_text(minutes: Minutes | None) -> str:
-    """«Godkjent i Møte i SSU 11.11.2025 sak 5/25 11.11.2025», or that it is a draft."""
+    """«Godkjent i Møte i SSU 11.11.2025 sak 5/25 11.11.2025; publisert 13.11.2025.», or that
+    the minutes are a draft."""
     if minutes is None or minutes.status == Minutes.Status.DRAFT:
         return DRAFT_TEXT
     parts = ["Godkjent"]
@@ -93,7 +100,7 @@ def approval_text(minutes: Minutes | None) -> str:
         parts.append(date_format(minutes.approved_on, "SHORT_DATE_FORMAT"))
     text = " ".join(parts)
     if minutes.status == Minutes.Status.PUBLISHED:
-        text += ". Publisert"
+        text += " og publisert" if len(parts) == 1 else "; publisert"
         if minutes.published_at:
             text += " " + date_format(timezone.localtime(minutes.published_at), "SHORT_DATE_FORMAT")
     return text + "."

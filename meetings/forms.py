@@ -10,7 +10,15 @@ from portfolio.models import Measure
 
 from . import attachments
 from .attendance import AttendanceRow
-from .models import ATTACHMENT_EXTENSIONS, Attachment, Attendance, FollowUp, Item, Meeting
+from .models import (
+    ATTACHMENT_EXTENSIONS,
+    Activity,
+    Attachment,
+    Attendance,
+    FollowUp,
+    Item,
+    Meeting,
+)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -312,3 +320,16 @@ class FollowUpForm(ChangeReasonForm):
                 "Ferdig dato settes bare når status er «Ferdig». Velg «Ferdig» eller fjern datoen.",
             )
         return cleaned_data
+
+
+class ActivityForm(ChangeReasonForm):
+    """A task of the year on the annual wheel: the grant round, the plan revision, ..."""
+
+    class Meta:
+        model = Activity
+        fields = ["title", "kind", "body", "starts_on", "ends_on", "description"]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }

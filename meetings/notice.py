@@ -65,17 +65,18 @@ def notice_subject(meeting: Meeting) -> str:
 
 def notice_context(meeting: Meeting) -> dict:
     items = list(meeting.items.prefetch_related("attachments"))
+    for item in items:
+        for attachment in item.attachments.all():
+            # Only through the portal, after logging in: the files have no public address.
+            attachment.download_url = (
+                absolute_url(reverse("meetings:attachment_download", args=[attachment.pk]))
+                if attachment.file
+                else ""
+            )
     return {
         "meeting": meeting,
         "items": items,
         "meeting_url": absolute_url(meeting.get_absolute_url()),
-        "attachment_urls": {
-            attachment.pk: absolute_url(
-                reverse("meetings:attachment_download", args=[attachment.pk])
-            )
-            for item in items
-            for attachment in item.attachments.all()
-        },
     }
 
 

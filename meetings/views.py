@@ -5,33 +5,50 @@ Everyone logged in reads meetings and agendas; who may keep them and read draft 
 permissions.py.
 """
 
+import smtplib
+from dataclasses import dataclass
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from helsefellesskap.models import today
+from helsefellesskap.models import Body, Person, today
+from helsefellesskap.pdf import pdf_response, safe_filename
+from helsefellesskap.permissions import is_secretariat
 from helsefellesskap.views import FormPageMixin, ObjectPermissionRequiredMixin
 
-from . import minutes
+from . import attachments, calendar_feeds, minutes, notice
 from .attendance import record_attendance
+from .documents import minutes_filename, minutes_pdf
 from .forms import (
+    ActivityForm,
     AnnouncementForm,
     ApproveMinutesForm,
+    AttachmentForm,
     AttendanceForm,
+    FollowUpForm,
     IntroductionForm,
     ItemForm,
     ItemMinutesForm,
     MeetingForm,
 )
 from .minutes import announce_membership_change
-from .models import Item, Meeting
+from .models import Activity, Attachment, FollowUp, Item, Meeting
+from .search import MAX_HITS, SearchForm, search
+from .wheel import year_wheel
+from .year_plan import draft_next_year, plan_next_year
 
 
 class YearMixin:
@@ -365,6 +382,475 @@ class AnnouncementCreateView(ItemMixin, View):
                 "form": form,
                 "page_title": f"Medlemsendring kunngjort i sak {self.item.label}",
                 "cancel_url": self.meeting.get_absolute_url(),
+            },
+            status=status,
+        )
+
+
+# --- The annual wheel, next year's draft and calendar files ---
+
+
+class YearWheelView(YearMixin, TemplateView):
+    """The year as a wheel (an SVG the server draws) and, beside it, the same as a list."""
+
+    template_name = "meetings/year_wheel.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        can_edit_activities = user.has_perm("meetings.change_activity")
+        wheel = year_wheel(
+            self.year,
+            activity_url=(lambda a: reverse("meetings:activity_edit", args=[a.pk]))
+            if can_edit_activities
+            else None,
+        )
+        feed_url = self.request.build_absolute_uri
+        bodies = Body.objects.filter(Q(dissolved__isnull=True) | Q(dissolved__gte=today()))
+        person = getattr(user, "person", None)
+        return super().get_context_data(
+            year=self.year,
+            wheel=wheel,
+            can_add_activity=user.has_perm("meetings.add_activity"),
+            can_draft=user.has_perm("meetings.add_meeting"),
+            body_feeds=[
+                (body, feed_url(reverse("meetings:body_feed", args=[body_feed_token(body)])))
+                for body in bodies.order_by("position", "name")
+            ],
+            person_feed=feed_url(reverse("meetings:person_feed", args=[person_feed_token(person)]))
+            if person
+            else None,
+            **kwargs,
+        )
+
+
+def body_feed_token(body: Body) -> str:
+    return calendar_feeds.feed_token("body", body.pk)
+
+
+def person_feed_token(person: Person) -> str:
+    return calendar_feeds.feed_token("person", person.pk)
+
+
+class ActivityFormMixin(FormPageMixin):
+    model = Activity
+    form_class = ActivityForm
+    list_url_name = "meetings:year_wheel"
+
+    def get_success_url(self):
+        return f"{reverse('meetings:year_wheel')}?aar={self.object.starts_on.year}"
+
+    def form_valid(self, form):
+        form.instance._history_user = self.request.user
+        return super().form_valid(form)
+
+
+class ActivityCreateView(PermissionRequiredMixin, ActivityFormMixin, CreateView):
+    permission_required = "meetings.add_activity"
+    create_title = "Ny aktivitet i årshjulet"
+
+
+class ActivityUpdateView(ObjectPermissionRequiredMixin, ActivityFormMixin, UpdateView):
+    permission_required = "meetings.change_activity"
+    queryset = Activity.objects.select_related("body")
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+class YearDraftView(PermissionRequiredMixin, View):
+    """Next year's plan from this year's: a confirmation page that shows what will be copied,
+    then (POST) the copies, and next year's wheel."""
+
+    permission_required = "meetings.add_meeting"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not 2000 <= kwargs["year"] < 2100:
+            raise Http404("Ukjent år.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, year):
+        return render(
+            request,
+            "meetings/year_draft.html",
+            {"year": year, "next_year": year + 1, "draft": plan_next_year(year)},
+        )
+
+    def post(self, request, year):
+        meetings, activities = draft_next_year(year, request.user)
+        if meetings or activities:
+            messages.success(
+                request,
+                f"Utkast for {year + 1}: {_count(meetings, 'møte', 'møter')} og "
+                f"{_count(activities, 'aktivitet', 'aktiviteter')} er kopiert fra {year}.",
+            )
+        else:
+            messages.info(
+                request, f"Ingenting nytt å kopiere: alt fra {year} finnes allerede i {year + 1}."
+            )
+        return HttpResponseRedirect(f"{reverse('meetings:year_wheel')}?aar={year + 1}")
+
+
+class MeetingIcsView(ObjectPermissionRequiredMixin, DetailView):
+    """One meeting as an .ics file to open in Outlook."""
+
+    queryset = Meeting.objects.select_related("body").prefetch_related("items")
+    permission_required = "meetings.view_meeting"
+
+    def render_to_response(self, context, **response_kwargs):
+        meeting = self.object
+        calendar = calendar_feeds.build_calendar(
+            meeting.display_title, [meeting], self.request.build_absolute_uri
+        )
+        return calendar_feeds.ics_response(calendar, filename=f"mote-{meeting.date:%Y-%m-%d}.ics")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class FeedView(View):
+    """A calendar subscription: no login session, the signed token in the URL is the key."""
+
+    kind = ""
+
+    def get_owner(self, pk: int):
+        raise NotImplementedError
+
+    def get_meetings(self, owner):
+        raise NotImplementedError
+
+    def get(self, request, token):
+        pk = calendar_feeds.feed_pk(self.kind, token)
+        owner = self.get_owner(pk) if pk is not None else None
+        if owner is None:
+            raise Http404("Ukjent kalender.")
+        meetings = calendar_feeds.for_feed(self.get_meetings(owner))
+        calendar = calendar_feeds.build_calendar(
+            f"Møter – {owner.name}", meetings, request.build_absolute_uri
+        )
+        return calendar_feeds.ics_response(calendar)
+
+
+class BodyFeedView(FeedView):
+    kind = "body"
+
+    def get_owner(self, pk):
+        return Body.objects.filter(pk=pk).first()
+
+    def get_meetings(self, owner):
+        return Meeting.objects.filter(body=owner)
+
+
+class PersonFeedView(FeedView):
+    kind = "person"
+
+    def get_owner(self, pk):
+        return Person.objects.filter(pk=pk).first()
+
+    def get_meetings(self, owner):
+        return Meeting.objects.for_person(owner)
+
+
+# --- The minutes as a PDF, and the search across the meetings ---
+
+
+class MinutesPdfView(ObjectPermissionRequiredMixin, DetailView):
+    """The minutes as a tagged A4 PDF, shown in the browser; for whoever may read the minutes
+    (a draft only for the body's members and the secretariat)."""
+
+    model = Meeting
+    permission_required = "meetings.view_minutes"
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        return pdf_response(minutes_pdf(meeting, request=request), minutes_filename(meeting))
+
+
+class SearchView(View):
+    """One search box across items, decisions, minutes texts and follow-ups (?q=...)."""
+
+    template_name = "meetings/search.html"
+
+    def get(self, request, *args, **kwargs):
+        form = SearchForm(request.GET if "q" in request.GET else None)
+        query, hits = "", []
+        if form.is_bound and form.is_valid():
+            query = form.cleaned_data["q"]
+            hits = search(query, user=request.user) if query else []
+        context = {"form": form, "query": query, "hits": hits, "max_hits": MAX_HITS}
+        return render(request, self.template_name, context)
+
+
+# --- Attachments, follow-ups and the e-mailed notice ---
+
+
+class ItemPageMixin(ItemMixin):
+    """Pages that add something to an item: /moter/sak/<item_pk>/..."""
+
+    @cached_property
+    def item(self) -> Item:
+        return get_object_or_404(
+            Item.objects.select_related("meeting__body"), pk=self.kwargs["item_pk"]
+        )
+
+
+ATTACHMENTS_LOCKED = (
+    "Referatet fra møtet er godkjent, og vedleggene til sakene kan ikke lenger endres. "
+    "Vedlegg kan legges til og fjernes fram til referatet er godkjent."
+)
+
+
+class AttachmentUploadView(ItemPageMixin, View):
+    """Upload an attachment to an item, until the meeting's minutes are approved."""
+
+    template_name = "meetings/attachment_upload.html"
+
+    def get(self, request, *args, **kwargs):
+        if self.meeting.minutes_locked:
+            return self.locked_response(ATTACHMENTS_LOCKED)
+        return self.render(AttachmentForm())
+
+    def post(self, request, *args, **kwargs):
+        if self.meeting.minutes_locked:
+            return self.locked_response(ATTACHMENTS_LOCKED)
+        form = AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form, status=422)
+        attachment = attachments.store(
+            self.item, form.cleaned_data["file"], form.cleaned_data["kept_name"]
+        )
+        messages.success(request, f"Lastet opp: «{attachment.name}» til sak {self.item.label}.")
+        return HttpResponseRedirect(f"{self.meeting.get_absolute_url()}#sak-{self.item.pk}")
+
+    def render(self, form, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "item": self.item,
+                "meeting": self.meeting,
+                "page_title": f"Nytt vedlegg til sak {self.item.label}",
+                "cancel_url": f"{self.meeting.get_absolute_url()}#sak-{self.item.pk}",
+            },
+            status=status,
+        )
+
+
+class AttachmentMixin:
+    @cached_property
+    def attachment(self) -> Attachment:
+        return get_object_or_404(
+            Attachment.objects.select_related("item__meeting__body"), pk=self.kwargs["pk"]
+        )
+
+    @cached_property
+    def meeting(self) -> Meeting:
+        return self.attachment.item.meeting
+
+
+class AttachmentDownloadView(AttachmentMixin, PermissionRequiredMixin, View):
+    """The only way to an attachment's file: after the access check, as a download."""
+
+    permission_required = "meetings.view_meeting"
+
+    def get_permission_object(self):
+        return self.meeting
+
+    def get(self, request, *args, **kwargs):
+        attachment = self.attachment
+        if not attachment.file:
+            raise Http404("Vedlegget er bare nevnt i referatet; filen finnes ikke i portalen.")
+        try:
+            handle = attachment.file.open("rb")
+        except OSError:
+            raise Http404("Filen til vedlegget mangler.") from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=safe_filename(attachment.name, default="vedlegg"),
+            content_type=attachment.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        patch_cache_control(response, private=True)
+        return response
+
+
+class AttachmentDeleteView(AttachmentMixin, MeetingKeeperMixin, View):
+    """Remove an attachment (its file and row) after a confirmation."""
+
+    template_name = "meetings/attachment_confirm_delete.html"
+
+    def get(self, request, *args, **kwargs):
+        if self.meeting.minutes_locked:
+            return self.locked_response(ATTACHMENTS_LOCKED)
+        return render(
+            request,
+            self.template_name,
+            {
+                "attachment": self.attachment,
+                "item": self.attachment.item,
+                "meeting": self.meeting,
+                "cancel_url": self.success_url(),
+            },
+        )
+
+    def post(self, request, *args, **kwargs):
+        if self.meeting.minutes_locked:
+            return self.locked_response(ATTACHMENTS_LOCKED)
+        name = self.attachment.name
+        attachments.remove(self.attachment)
+        messages.success(request, f"Fjernet vedlegget «{name}».")
+        return HttpResponseRedirect(self.success_url())
+
+    def success_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#sak-{self.attachment.item_id}"
+
+
+class FollowUpCreateView(ItemPageMixin, FormPageMixin, CreateView):
+    model = FollowUp
+    form_class = FollowUpForm
+    saved_message = "Lagt til oppfølging: {object}."
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.instance.item = self.item
+        return form
+
+    def get_success_url(self):
+        return f"{self.meeting.get_absolute_url()}#sak-{self.item.pk}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "page_title": f"Ny oppfølging av sak {self.item.label} {self.item.title}",
+            "cancel_url": self.get_success_url(),
+        }
+
+
+class FollowUpUpdateView(MeetingKeeperMixin, FormPageMixin, UpdateView):
+    form_class = FollowUpForm
+
+    @cached_property
+    def follow_up(self) -> FollowUp:
+        return get_object_or_404(
+            FollowUp.objects.select_related("item__meeting__body"), pk=self.kwargs["pk"]
+        )
+
+    @cached_property
+    def meeting(self) -> Meeting:
+        return self.follow_up.item.meeting
+
+    def get_object(self, queryset=None):
+        return self.follow_up
+
+    def get_success_url(self):
+        return f"{self.meeting.get_absolute_url()}#sak-{self.follow_up.item_id}"
+
+
+@dataclass
+class BodyFollowUps:
+    body: Body
+    follow_ups: list[FollowUp]
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for follow_up in self.follow_ups if follow_up.overdue)
+
+
+class FollowUpListView(PermissionRequiredMixin, TemplateView):
+    """Open follow-ups per body (the body whose meeting left them), overdue ones first.
+    ?organ=<pk> shows one body's: those from its meetings and those it is responsible for."""
+
+    template_name = "meetings/followup_list.html"
+    permission_required = "meetings.view_followup"
+
+    def get_context_data(self, **kwargs):
+        bodies = list(Body.objects.order_by("name"))
+        selected = self.selected_body(bodies)
+        follow_ups = FollowUp.objects.open().with_related().overdue_first()
+        if selected:
+            follow_ups = follow_ups.filter(
+                Q(item__meeting__body=selected) | Q(responsible_body=selected)
+            )
+        day = today()
+        groups: dict[int, BodyFollowUps] = {}
+        for follow_up in follow_ups:
+            follow_up.overdue = follow_up.is_overdue(day)
+            body = follow_up.item.meeting.body
+            groups.setdefault(body.pk, BodyFollowUps(body, [])).follow_ups.append(follow_up)
+        return super().get_context_data(
+            bodies=bodies,
+            selected_body=selected,
+            groups=sorted(groups.values(), key=lambda g: (g.body.position, g.body.name)),
+            count=sum(len(g.follow_ups) for g in groups.values()),
+            today=day,
+            # Edit links for the secretariat; a body's own sekretær edits on the meeting page.
+            can_edit=is_secretariat(self.request.user),
+            **kwargs,
+        )
+
+    def selected_body(self, bodies) -> Body | None:
+        """The body asked for with ?organ=; an unknown or malformed value shows all."""
+        value = self.request.GET.get("organ", "")
+        return next((body for body in bodies if str(body.pk) == value), None)
+
+
+class NoticeSendView(MeetingKeeperMixin, View):
+    """Send the notice by e-mail to the body's members, after a page that lists them. A
+    notice already sent is sent again only when the user confirms it knowing that."""
+
+    template_name = "meetings/notice_send.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render()
+
+    def post(self, request, *args, **kwargs):
+        with transaction.atomic():
+            meeting = Meeting.objects.select_for_update().get(pk=self.meeting.pk)
+            if request.POST.get("sendt", "") != self.sent_marker(meeting):
+                # Sent (again) since the page was shown: ask once more rather than twice.
+                self.meeting.notice_sent_at = meeting.notice_sent_at
+                messages.warning(
+                    request,
+                    "Innkallingen ble sendt av noen andre mens du så på siden. "
+                    "Se over før du sender på nytt.",
+                )
+                return self.render(status=409)
+            try:
+                sent = notice.send_notice(meeting, user=request.user)
+            except notice.NoticeError as error:
+                messages.error(request, str(error))
+                return self.render(status=422)
+            except (OSError, smtplib.SMTPException) as error:
+                messages.error(
+                    request,
+                    f"Innkallingen kunne ikke sendes ({error}). Prøv igjen senere, eller kontakt "
+                    "den som drifter portalen.",
+                )
+                return self.render(status=502)
+        skipped = len(notice.notice_recipients(meeting).without_email)
+        text = f"Innkallingen er sendt til {sent} {'mottaker' if sent == 1 else 'mottakere'}."
+        if skipped:
+            text += (
+                f" {skipped} {'medlem' if skipped == 1 else 'medlemmer'} uten e-postadresse "
+                "fikk den ikke."
+            )
+        messages.success(request, text)
+        return HttpResponseRedirect(self.meeting.get_absolute_url())
+
+    @staticmethod
+    def sent_marker(meeting: Meeting) -> str:
+        return meeting.notice_sent_at.isoformat() if meeting.notice_sent_at else ""
+
+    def render(self, status=200):
+        meeting = self.meeting
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "meeting": meeting,
+                "item_count": meeting.items.count(),
+                "recipients": notice.notice_recipients(meeting),
+                "subject": notice.notice_subject(meeting),
+                "sent_marker": self.sent_marker(meeting),
             },
             status=status,
         )

@@ -39,17 +39,15 @@ MONTH_NAMES = [
     "Desember",
 ]
 ACTIVITY_RING_LABEL = "Aktiviteter for hele helsefellesskapet"
-PALETTE_SIZE = 6  # colour classes wheel-c0 … wheel-c5 in portal.css
+PALETTE_SIZE = 8  # colour classes wheel-c0 … wheel-c7 in portal.css
 
 # Drawing area (SVG user units). The template scales the picture to its box.
-WIDTH = 720
-HEIGHT = 600
-CX = WIDTH / 2
-CY = HEIGHT / 2
-OUTER_RADIUS = 248  # outer edge of the outermost ring
-MIN_HOLE = 64  # the centre, where the year is written, is at least this wide
+WIDTH = HEIGHT = 600
+CX = CY = 300
+MONTH_BAND = (262, 296)  # inner and outer radius of the band with the month names
+OUTER_RADIUS = 258  # outer edge of the outermost ring
+MIN_HOLE = 56  # the centre, where the year is written, is at least this wide
 MAX_RING_WIDTH = 46
-LABEL_RADIUS = 266  # month names
 
 
 def date_angle(day: datetime.date, fraction: float = 0.5) -> float:
@@ -98,7 +96,7 @@ class Month:
     divider: tuple[float, float, float, float]  # x1 y1 x2 y2 of the line where it begins
     label_x: float
     label_y: float
-    label_anchor: str  # start | middle | end
+    label_rotation: float  # along the band, never upside down
 
 
 @dataclass
@@ -127,7 +125,7 @@ class Ring:
     css_class: str
     meeting_count: int = 0
     activity_count: int = 0
-    badge: tuple[float, float] = (0, 0)  # where its number is written, at the top
+    badge: tuple[float, float] = (0, 0)  # where its number is written, just left of the top
 
 
 @dataclass
@@ -136,7 +134,8 @@ class Entry:
 
     start: datetime.date
     end: datetime.date | None
-    when: str
+    when: str  # the date or period
+    time: str  # a meeting's hours: "kl. 09.00–11.20"
     body: str
     kind: str  # "Møte" or the activity's type
     title: str
@@ -161,6 +160,8 @@ class YearWheel:
     cy: float
     hole_radius: float
     year_font_size: int
+    month_band_radius: float
+    month_band_width: float
     months: list[Month]
     rings: list[Ring]
     marks: list[Mark]
@@ -179,6 +180,10 @@ class YearWheel:
     @property
     def activity_count(self) -> int:
         return sum(ring.activity_count for ring in self.rings)
+
+
+def _short(body: Body) -> str:
+    return body.short_name or body.name
 
 
 def _lanes(activities: list[Activity]) -> dict[int, int]:
@@ -200,15 +205,15 @@ def _lanes(activities: list[Activity]) -> dict[int, int]:
 
 def _months(inner_radius: float) -> list[Month]:
     months = []
+    label_radius = sum(MONTH_BAND) / 2
     for number, name in enumerate(MONTH_NAMES, start=1):
         start_angle = (number - 1) * 30
         x1, y1 = point(start_angle, inner_radius)
-        x2, y2 = point(start_angle, OUTER_RADIUS + 8)
+        x2, y2 = point(start_angle, MONTH_BAND[1])
         middle = start_angle + 15
-        label_x, label_y = point(middle, LABEL_RADIUS)
-        sine = math.sin(math.radians(middle))
-        anchor = "start" if sine > 0.3 else "end" if sine < -0.3 else "middle"
-        months.append(Month(number, name, (x1, y1, x2, y2), label_x, label_y, anchor))
+        label_x, label_y = point(middle, label_radius)
+        rotation = middle - 180 if 90 < middle < 270 else middle
+        months.append(Month(number, name, (x1, y1, x2, y2), label_x, label_y, rotation))
     return months
 
 
@@ -249,7 +254,7 @@ def year_wheel(
                 css_class="wheel-activity"
                 if body is None
                 else f"wheel-c{(index - 1) % PALETTE_SIZE}",
-                badge=point(0, radius),
+                badge=point(-3.5, radius),  # late December: usually no meetings
             )
         )
     ring_of_body = {ring.body.pk: ring for ring in rings if ring.body is not None}
@@ -304,7 +309,8 @@ def year_wheel(
                     start=start,
                     end=activity.ends_on,
                     when=when,
-                    body=str(activity.body) if activity.body_id else "Hele helsefellesskapet",
+                    time="",
+                    body=_short(activity.body) if activity.body_id else "Hele helsefellesskapet",
                     kind=activity.get_kind_display(),
                     title=activity.title,
                     url=url,
@@ -317,12 +323,12 @@ def year_wheel(
         ring = ring_of_body[meeting.body_id]
         ring.meeting_count += 1
         starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
-        when = f"{format_date(starts.date())} kl. {starts:%H.%M}–{ends:%H.%M}"
+        hours = f"kl. {starts:%H.%M}–{ends:%H.%M}"
         x, y = point(date_angle(starts.date()), ring.radius)
         marks.append(
             Mark(
                 "circle",
-                f"{meeting.display_title}, {when}",
+                f"{meeting.display_title}, {format_date(starts.date())} {hours}",
                 meeting.get_absolute_url(),
                 ring.css_class,
                 x=x,
@@ -334,8 +340,9 @@ def year_wheel(
             Entry(
                 start=starts.date(),
                 end=None,
-                when=when,
-                body=meeting.body.name,
+                when=format_date(starts.date()),
+                time=hours,
+                body=_short(meeting.body),
                 kind="Møte",
                 title=meeting.display_title,
                 url=meeting.get_absolute_url(),
@@ -350,7 +357,7 @@ def year_wheel(
     today_line = None
     if day.year == year:
         angle = date_angle(day)
-        today_line = (*point(angle, max(hole_radius - 4, 0)), *point(angle, OUTER_RADIUS + 8))
+        today_line = (*point(angle, max(hole_radius - 6, 0)), *point(angle, MONTH_BAND[1]))
 
     return YearWheel(
         year=year,
@@ -360,6 +367,8 @@ def year_wheel(
         cy=CY,
         hole_radius=round(hole_radius, 2),
         year_font_size=int(max(14, min(36, hole_radius * 0.55))),
+        month_band_radius=sum(MONTH_BAND) / 2,
+        month_band_width=MONTH_BAND[1] - MONTH_BAND[0],
         months=_months(hole_radius),
         rings=rings,
         marks=marks,

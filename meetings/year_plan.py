@@ -3,10 +3,12 @@ weekday at the same time, and the same activities a year later.
 
 Nothing that exists already is copied again (a meeting of the same body on the same day, an
 activity with the same title starting the same day), so drafting twice adds nothing the second
-time. Only the plan is copied: no items, no notice, no attendance, no minutes.
+time. Years in titles move on by one. Only the plan is copied: no items, no notice, no
+attendance, no minutes.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -40,6 +42,11 @@ def one_year_later(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year + 1)
     except ValueError:
         return day.replace(year=day.year + 1, day=28)
+
+
+def next_title(title: str) -> str:
+    """Years in a title move on too: "Årsrapport 2025" drafted a year later is "Årsrapport 2026"."""
+    return re.sub(r"\b(?:19|20)\d\d\b", lambda year: str(int(year.group()) + 1), title)
 
 
 def _moved(moment: datetime.datetime, old_day: datetime.date, new_day: datetime.date):
@@ -81,11 +88,10 @@ def plan_next_year(year: int) -> Draft:
         meetings.append(
             Meeting(
                 body=meeting.body,
-                title=meeting.title,
+                title=next_title(meeting.title),
                 starts_at=_moved(meeting.starts_at, old_day, new_day),
                 ends_at=_moved(meeting.ends_at, old_day, new_day),
                 location=meeting.location,
-                addressed_to=meeting.addressed_to,
                 sender=meeting.sender,
                 case_officer=meeting.case_officer,
             )
@@ -94,13 +100,14 @@ def plan_next_year(year: int) -> Draft:
     activities, existing_activities = [], 0
     for activity in Activity.objects.filter(starts_on__year=year).select_related("body"):
         starts_on = one_year_later(activity.starts_on)
-        if (activity.title, starts_on) in taken_activities:
+        title = next_title(activity.title)
+        if (title, starts_on) in taken_activities:
             existing_activities += 1
             continue
-        taken_activities.add((activity.title, starts_on))
+        taken_activities.add((title, starts_on))
         activities.append(
             Activity(
-                title=activity.title,
+                title=title,
                 kind=activity.kind,
                 body=activity.body,
                 starts_on=starts_on,
@@ -116,11 +123,14 @@ def draft_next_year(year: int, user) -> tuple[int, int]:
     """Copy `year`'s meetings and activities into `year + 1`; returns how many of each were
     created. Each new row's history names `user` and the reason "Utkast fra årshjulet <year>".
     """
+    # Two secretaries drafting at once: the second waits here for the first and then finds
+    # its copies (PostgreSQL; SQLite lets one writer through at a time anyway).
+    list(Meeting.objects.in_year(year).select_for_update().values_list("pk", flat=True))
+    list(Activity.objects.filter(starts_on__year=year).select_for_update().values_list("pk"))
     draft = plan_next_year(year)
     reason = f"Utkast fra årshjulet {year}"
     for obj in [*draft.meetings, *draft.activities]:
         obj._history_user = user
         obj._change_reason = reason
-        obj.full_clean()
         obj.save()
     return len(draft.meetings), len(draft.activities)

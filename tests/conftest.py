@@ -65,3 +65,23 @@ def fast_password_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def attachment_storage(settings, tmp_path, monkeypatch):
+    """Meeting attachments go to a folder of the test's own, never into the project's."""
+    from django.core.files.storage import storages
+
+    from meetings.models import Attachment
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            **settings.STORAGES["attachments"],
+            "OPTIONS": {"location": str(tmp_path / "vedlegg")},
+        },
+    }
+    storage = storages["attachments"]
+    # The model field took its storage when the models were loaded.
+    monkeypatch.setattr(Attachment._meta.get_field("file"), "storage", storage)
+    return storage

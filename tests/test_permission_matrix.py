@@ -7,9 +7,15 @@ named URL exists that the matrix does not cover.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from meetings.calendar_feeds import feed_token
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, SectorAssignmentFactory
-from tests.meetings.factories import ItemFactory
+from tests.meetings.factories import (
+    ActivityFactory,
+    AttachmentFactory,
+    FollowUpFactory,
+    ItemFactory,
+)
 from tests.portfolio.factories import MeasureFactory
 
 OK, FORBIDDEN, LOGIN, NOT_ALLOWED = 200, 403, 302, 405
@@ -87,6 +93,36 @@ MATRIX = {
     "meetings:announcement_create": (lambda d: [d["item"].pk], SECRETARIAT_ONLY),
     "meetings:attendance": (lambda d: [d["meeting"].pk], SECRETARIAT_ONLY),
     "meetings:minutes": (lambda d: [d["meeting"].pk], SECRETARIAT_ONLY | {"leader": OK}),
+    # The minutes PDF follows "meetings.view_minutes": a draft only for the body's members and
+    # the secretariat (once published for everyone: tests/meetings/test_minutes_pdf.py).
+    "meetings:minutes_pdf": (
+        lambda d: [d["meeting"].pk],
+        SECRETARIAT_ONLY | {"member": OK, "leader": OK},
+    ),
+    "meetings:search": (lambda d: [], EVERYONE),
+    # Attachments are read by everyone logged in, only through the download view; follow-ups
+    # are kept by the meeting's keepers and their overview read by all; the notice is sent by
+    # the keepers.
+    "meetings:attachment_upload": (lambda d: [d["item"].pk], SECRETARIAT_ONLY),
+    "meetings:attachment_download": (lambda d: [d["attachment"].pk], EVERYONE),
+    "meetings:attachment_delete": (lambda d: [d["attachment"].pk], SECRETARIAT_ONLY),
+    "meetings:followup_create": (lambda d: [d["item"].pk], SECRETARIAT_ONLY),
+    "meetings:followup_edit": (lambda d: [d["follow_up"].pk], SECRETARIAT_ONLY),
+    "meetings:followup_list": (lambda d: [], EVERYONE),
+    "meetings:notice_send": (lambda d: [d["meeting"].pk], SECRETARIAT_ONLY),
+    # The annual wheel: everyone reads it; the secretariat keeps activities and drafts next
+    # year. A calendar feed needs no login: its signed token is the key (a forged one is a
+    # 404: tests/meetings/test_calendar_feeds.py).
+    "meetings:year_wheel": (lambda d: [], EVERYONE),
+    "meetings:year_draft": (lambda d: [2025], SECRETARIAT_ONLY),
+    "meetings:activity_create": (lambda d: [], SECRETARIAT_ONLY),
+    "meetings:activity_edit": (lambda d: [d["activity"].pk], SECRETARIAT_ONLY),
+    "meetings:meeting_ics": (lambda d: [d["meeting"].pk], EVERYONE),
+    "meetings:body_feed": (lambda d: [feed_token("body", d["lsu"].pk)], dict.fromkeys(ROLES, OK)),
+    "meetings:person_feed": (
+        lambda d: [feed_token("person", d["person"].pk)],
+        dict.fromkeys(ROLES, OK),
+    ),
     # The admin sends everyone who is not staff to its own login page.
     "admin:index": (lambda d: [], dict.fromkeys(ROLES, LOGIN) | {"secretariat": OK}),
 }
@@ -116,6 +152,9 @@ def register_data(lsu):
     return {
         "meeting": item.meeting,
         "item": item,
+        "attachment": AttachmentFactory(item=item),
+        "follow_up": FollowUpFactory(item=item),
+        "activity": ActivityFactory(),
         "plan": measure.group.area.plan,
         "area": measure.group.area,
         "group": measure.group,

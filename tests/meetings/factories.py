@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import factory
 
-from meetings.models import Activity, Attendance, FollowUp, Item, Meeting, Minutes
+from meetings.models import Activity, Attachment, Attendance, FollowUp, Item, Meeting, Minutes
 from meetings.numbering import allocate_item_number
 from tests.factories import BodyFactory, PersonFactory
 
@@ -79,3 +79,18 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     kind = Activity.Kind.GRANT_ROUND
     starts_on = datetime.date(2025, 9, 1)
     ends_on = datetime.date(2025, 11, 18)
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """A small PDF attached to an item, stored in the (test's) attachment storage."""
+
+    class Meta:
+        model = Attachment
+
+    item = factory.SubFactory(ItemFactory)
+    name = "Saksframlegg.pdf"
+    file = factory.django.FileField(filename="saksframlegg.pdf", data=PDF_BYTES)
+    size = len(PDF_BYTES)

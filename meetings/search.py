@@ -1,0 +1,306 @@
+"""One search box across the meetings: item titles, purposes and texts, decisions, minutes texts,
+the minutes' introductions and follow-ups («FACT-team», «Aclasta»).
+
+    hits = search("FACT-team", user=request.user)  # at most 50 SearchHits, best first
+
+Each kind of text is one source (SOURCES), searched with one query each: five queries whatever
+the number of hits. On PostgreSQL a source is a full-text search with the Norwegian
+configuration (websearch syntax: «"felles satsing"», «fact -ung», «aclasta or osteoporose»),
+ranked with ts_rank on weighted fields; every source's vector has a GIN index on exactly the
+same expression (migration 0002_search_indexes), so the planner can use it. On SQLite a source
+is an icontains match per word (every word must be found), ranked by the weight of the fields
+that match; SQLite only folds the case of ASCII letters.
+
+Minutes texts and decisions are only searched in minutes the user may read (the rule
+"meetings.view_minutes" in permissions.py, as a filter in the query): the secretariat reads
+all; others read published minutes and the minutes of the bodies they are a current member of.
+Items' titles, purposes and texts and the follow-ups are open to everyone logged in.
+"""
+
+import operator
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import reduce
+
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, Q, Value, When
+
+from helsefellesskap.models import Membership
+from helsefellesskap.permissions import is_secretariat
+
+from .models import FollowUp, Item, Minutes
+
+MAX_QUERY_LENGTH = 200
+MAX_HITS = 50
+MAX_TERMS = 10
+SEARCH_CONFIG = "norwegian"
+SNIPPET_LENGTH = 220
+
+KIND_LABELS = {
+    "sak": "Sak",
+    "vedtak": "Vedtak",
+    "referat": "Referat",
+    "oppfølging": "Oppfølging",
+}
+
+
+@dataclass(frozen=True)
+class SearchField:
+    name: str
+    weight: str  # PostgreSQL's setweight: A (most important) ... D
+    score: int  # SQLite: what a match in this field counts
+
+
+@dataclass(frozen=True)
+class Source:
+    """A kind of text to search: the model, its fields, and whether it is minutes text."""
+
+    kind: str
+    model: type
+    fields: tuple[SearchField, ...]
+    minutes_text: bool  # only in minutes the user may read
+    meeting_path: str  # from the model to its meeting
+    related: tuple[str, ...]
+
+    def vector(self):
+        """The weighted tsvector; the GIN index in migration 0002 is on this expression."""
+        vectors = [SearchVector(f.name, weight=f.weight, config=SEARCH_CONFIG) for f in self.fields]
+        return reduce(operator.add, vectors)
+
+
+SOURCES = (
+    Source(
+        "sak",
+        Item,
+        (
+            SearchField("title", "A", 4),
+            SearchField("purpose", "B", 2),
+            SearchField("background", "C", 1),
+        ),
+        minutes_text=False,
+        meeting_path="meeting__",
+        related=("meeting__body",),
+    ),
+    Source(
+        "vedtak",
+        Item,
+        (SearchField("decision", "B", 2),),
+        minutes_text=True,
+        meeting_path="meeting__",
+        related=("meeting__body",),
+    ),
+    Source(
+        "referat",
+        Item,
+        (SearchField("minutes_text", "C", 1),),
+        minutes_text=True,
+        meeting_path="meeting__",
+        related=("meeting__body",),
+    ),
+    Source(
+        "referat",
+        Minutes,
+        (SearchField("introduction", "C", 1),),
+        minutes_text=True,
+        meeting_path="meeting__",
+        related=("meeting__body",),
+    ),
+    Source(
+        "oppfølging",
+        FollowUp,
+        (SearchField("title", "B", 2),),
+        minutes_text=False,
+        meeting_path="item__meeting__",
+        related=("item__meeting__body",),
+    ),
+)
+
+
+@dataclass
+class SearchHit:
+    kind: str  # sak, vedtak, referat, oppfølging
+    body: str
+    meeting_date: date
+    item_label: str  # "2/25"; empty for a minutes' introduction
+    title: str
+    url: str
+    rank: float
+    # The snippet as (text, is a search word) pieces: the template escapes each piece.
+    parts: list[tuple[str, bool]] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def snippet(self) -> str:
+        return "".join(text for text, _ in self.parts)
+
+
+class QueryError(ValueError):
+    """A search text the search refuses (too long, NUL characters)."""
+
+
+def check_query(text: str) -> str:
+    """The text stripped, or QueryError with a message for the user."""
+    if "\x00" in text:
+        raise QueryError("Søket kan ikke inneholde null-tegn.")
+    text = text.strip()
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"Søket kan være høyst {MAX_QUERY_LENGTH} tegn (det har {len(text)}).")
+    return text
+
+
+def search_terms(text: str) -> list[str]:
+    """The words of a search, lower case, without websearch operators: «"felles satsing"
+    -ung or FACT-team» → ["felles", "satsing", "fact-team"]."""
+    terms = []
+    for match in re.finditer(r"(?<![\w-])(-?)(\w[\w-]*)", text):
+        negated, word = match.groups()
+        word = word.strip("-").lower()
+        if negated or not word or word == "or" or word in terms:
+            continue
+        terms.append(word)
+    return terms[:MAX_TERMS]
+
+
+def search(text: str, *, user, limit: int = MAX_HITS) -> list[SearchHit]:
+    """The hits for `text` that `user` may see, best first, at most `limit`. Raises QueryError
+    for a text the search refuses; an empty text finds nothing."""
+    text = check_query(text)
+    terms = search_terms(text)
+    if not terms:
+        return []
+    hits = []
+    for source in SOURCES:
+        queryset = source.model.objects.select_related(*source.related)
+        if source.minutes_text:
+            queryset = queryset.filter(readable_minutes(user, source))
+        if connection.vendor == "postgresql":
+            queryset = _postgresql_match(queryset, source, text)
+        else:
+            queryset = _simple_match(queryset, source, terms)
+        queryset = queryset.order_by("-rank", f"-{source.meeting_path}starts_at", "-pk")
+        hits.extend(_hit(source, obj, terms) for obj in queryset[:limit])
+    hits.sort(key=lambda hit: (-hit.rank, -hit.meeting_date.toordinal()))
+    return hits[:limit]
+
+
+def readable_minutes(user, source: Source) -> Q:
+    """Rows whose minutes `user` may read (see "meetings.view_minutes"), as a filter."""
+    if user.is_authenticated and is_secretariat(user):
+        return Q()
+    minutes = "" if source.model is Minutes else f"{source.meeting_path}minutes__"
+    published = Q(**{f"{minutes}status": Minutes.Status.PUBLISHED})
+    if not user.is_authenticated:
+        return published
+    member_of = Membership.objects.current().filter(person__user=user).values("body")
+    return published | Q(**{f"{source.meeting_path}body__in": member_of})
+
+
+def _postgresql_match(queryset, source: Source, text: str):
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    vector = source.vector()
+    return queryset.annotate(search=vector, rank=SearchRank(vector, query)).filter(search=query)
+
+
+def _simple_match(queryset, source: Source, terms: list[str]):
+    """Every word in one of the fields; ranked by the fields' scores summed over the words."""
+    names = [f.name for f in source.fields]
+    for term in terms:
+        queryset = queryset.filter(
+            reduce(operator.or_, (Q(**{f"{name}__icontains": term}) for name in names))
+        )
+    score = reduce(
+        operator.add,
+        (
+            Case(When(**{f"{f.name}__icontains": term}, then=Value(f.score)), default=Value(0))
+            for f in source.fields
+            for term in terms
+        ),
+    )
+    return queryset.annotate(rank=score)
+
+
+def _hit(source: Source, obj, terms: list[str]) -> SearchHit:
+    if source.model is FollowUp:
+        item, meeting = obj.item, obj.item.meeting
+        title = obj.title
+    elif source.model is Minutes:
+        item, meeting = None, obj.meeting
+        title = f"Innledning i referatet fra {meeting.display_title}"
+    else:
+        item, meeting = obj, obj.meeting
+        title = obj.title
+    url = meeting.get_absolute_url() + (f"#sak-{item.pk}" if item else "")
+    texts = [getattr(obj, f.name) for f in source.fields]
+    if source.kind == "sak":
+        texts = texts[1:] + texts[:1]  # the title is shown anyway: a snippet from the text
+    return SearchHit(
+        kind=source.kind,
+        body=str(meeting.body),
+        meeting_date=meeting.date,
+        item_label=item.label if item else "",
+        title=title,
+        url=url,
+        rank=float(obj.rank),
+        parts=snippet_parts(texts, terms),
+    )
+
+
+def snippet_parts(texts: list[str], terms: list[str]) -> list[tuple[str, bool]]:
+    """A short piece of the first text that has a search word, around its first occurrence,
+    as (text, is a search word) pieces; else the start of the first text that is not empty."""
+    pattern = re.compile(
+        "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE
+    )
+    text, match = next(
+        ((text, found) for text in texts if text and (found := pattern.search(text))),
+        (next((text for text in texts if text), ""), None),
+    )
+    text = " ".join(text.split())  # one line: paragraphs and line breaks as spaces
+    if match:
+        match = pattern.search(text)
+    start = 0
+    if match and match.start() > SNIPPET_LENGTH // 3:
+        start = text.rfind(" ", 0, match.start() - SNIPPET_LENGTH // 3) + 1
+    end = start + SNIPPET_LENGTH
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    piece = text[start:end]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    parts, position = [], 0
+    for found in pattern.finditer(piece):
+        if found.start() > position:
+            parts.append((piece[position : found.start()], False))
+        parts.append((found.group(), True))
+        position = found.end()
+    parts.append((piece[position:], False))
+    if prefix:
+        parts.insert(0, (prefix, False))
+    if suffix:
+        parts.append((suffix, False))
+    return [(text, marked) for text, marked in parts if text]
+
+
+class SearchForm(forms.Form):
+    """The search box: ?q=... (a text the search refuses gets a message, not an error page)."""
+
+    q = forms.CharField(
+        label="Søk i saker, vedtak, referater og oppfølginger",
+        required=False,
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": "Søket kan være høyst %(limit_value)d tegn (det har %(show_value)d)."
+        },
+    )
+
+    def clean_q(self):
+        try:
+            return check_query(self.cleaned_data["q"])
+        except QueryError as error:
+            raise forms.ValidationError(str(error)) from error

@@ -1,0 +1,153 @@
+"""Meetings as iCalendar: one meeting to download, and the feeds Outlook polls without a login."""
+
+import datetime
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from meetings.calendar_feeds import feed_pk, feed_token
+from tests.factories import BodyFactory, MembershipFactory, PersonFactory
+from tests.meetings.factories import OSLO, ItemFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def events(response) -> list:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return Calendar.from_ical(response.content).walk("VEVENT")
+
+
+def body_feed_url(body) -> str:
+    return reverse("meetings:body_feed", args=[feed_token("body", body.pk)])
+
+
+def person_feed_url(person) -> str:
+    return reverse("meetings:person_feed", args=[feed_token("person", person.pk)])
+
+
+def soon(days: int, hour=9) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=OSLO)
+
+
+@pytest.fixture
+def meeting(lsu):
+    meeting = MeetingFactory(
+        body=lsu, title="Partnerskapsmøte", location="Rådhusets møtesenter, møterom 6"
+    )
+    ItemFactory(meeting=meeting, title="Godkjenning av møteinnkalling og dagsorden")
+    ItemFactory(meeting=meeting, title="Status i Helsefellesskap Oslo")
+    return meeting
+
+
+def test_a_meeting_downloads_as_an_ics_file_in_oslo_time(client, reader_user, meeting):
+    client.force_login(reader_user)
+    response = client.get(reverse("meetings:meeting_ics", args=[meeting.pk]))
+    assert response["Content-Disposition"] == 'attachment; filename="mote-2025-10-14.ics"'
+    calendar = Calendar.from_ical(response.content)
+    assert str(calendar["X-WR-CALNAME"]) == "Partnerskapsmøte"
+    assert "Helsefellesskap Oslo" in str(calendar["PRODID"])
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Oslo"]
+    (event,) = events(response)
+    assert str(event["UID"]) == f"meeting-{meeting.pk}@helsefellesskap.oslo"
+    assert event["DTSTART"].params["TZID"] == "Europe/Oslo"
+    start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+    assert (start.date(), start.hour, start.minute) == (datetime.date(2025, 10, 14), 9, 0)
+    assert (end.hour, end.minute) == (11, 20)
+    assert str(event["SUMMARY"]) == "Partnerskapsmøte"
+    assert str(event["LOCATION"]) == "Rådhusets møtesenter, møterom 6"
+    assert str(event["URL"]) == f"http://testserver{meeting.get_absolute_url()}"
+    description = str(event["DESCRIPTION"])
+    assert "Sak 1/25 Godkjenning av møteinnkalling og dagsorden" in description
+    assert "Sak 2/25 Status i Helsefellesskap Oslo" in description
+
+
+def test_the_meeting_file_needs_a_login(client, meeting):
+    response = client.get(reverse("meetings:meeting_ics", args=[meeting.pk]))
+    assert response.status_code == 302 and "logg-inn" in response["Location"]
+
+
+def test_a_body_feed_works_without_login_and_holds_the_bodys_meetings(client, lsu):
+    next_month = MeetingFactory(body=lsu, starts_at=soon(30))
+    last_month = MeetingFactory(body=lsu, starts_at=soon(-30))
+    MeetingFactory(body=lsu, starts_at=soon(-400))  # older than the feed's twelve months
+    MeetingFactory(starts_at=soon(10))  # another body
+    found = events(client.get(body_feed_url(lsu)))
+    assert [str(e["UID"]) for e in found] == [
+        f"meeting-{last_month.pk}@helsefellesskap.oslo",
+        f"meeting-{next_month.pk}@helsefellesskap.oslo",
+    ]
+    assert found[1].decoded("DTSTART").hour == 9
+
+
+BODY_SALT = "meetings.body-feed"
+
+
+def altered(token: str) -> str:
+    return token[:-1] + ("y" if token.endswith("x") else "x")
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda pk: "abc",
+        lambda pk: f"{pk}:forfalsket",
+        lambda pk: altered(signing.Signer(salt=BODY_SALT).sign_object(pk)),
+        lambda pk: signing.Signer(salt="meetings.person-feed").sign_object(pk),  # a person's
+        lambda pk: signing.Signer(salt=BODY_SALT, key="en annen nøkkel").sign_object(pk),
+        lambda pk: signing.Signer(salt=BODY_SALT).sign_object(str(pk)),
+        lambda pk: signing.Signer(salt=BODY_SALT).sign_object(pk + 1000),  # no such body
+    ],
+    ids=["garbage", "unsigned", "altered", "other-kind", "other-key", "not-int", "unknown"],
+)
+def test_a_forged_or_unknown_token_finds_nothing(client, lsu, forge):
+    MeetingFactory(body=lsu, starts_at=soon(3))
+    response = client.get(reverse("meetings:body_feed", args=[forge(lsu.pk)]))
+    assert response.status_code == 404
+
+
+def test_tokens_are_stable_and_per_kind():
+    assert feed_token("body", 7) == feed_token("body", 7)
+    assert feed_pk("body", feed_token("body", 7)) == 7
+    assert feed_pk("person", feed_token("body", 7)) is None
+
+
+def test_a_person_feed_has_the_meetings_of_the_bodies_they_sat_in_on_the_day(client, lsu):
+    person = PersonFactory()
+    today = timezone.localdate()
+    MembershipFactory(person=person, body=lsu, start=today - datetime.timedelta(days=60))
+    ssu = BodyFactory()
+    MembershipFactory(
+        person=person,
+        body=ssu,
+        start=today - datetime.timedelta(days=200),
+        end=today - datetime.timedelta(days=100),
+    )
+    member_then = [
+        MeetingFactory(body=lsu, starts_at=soon(-30)),
+        MeetingFactory(body=lsu, starts_at=soon(40)),
+        MeetingFactory(body=ssu, starts_at=soon(-150)),
+    ]
+    MeetingFactory(body=lsu, starts_at=soon(-90))  # before the person joined
+    MeetingFactory(body=ssu, starts_at=soon(-20))  # after the person left
+    MeetingFactory(starts_at=soon(5))  # never a member
+
+    found = events(client.get(person_feed_url(person)))
+
+    assert sorted(str(e["UID"]) for e in found) == sorted(
+        f"meeting-{m.pk}@helsefellesskap.oslo" for m in member_then
+    )
+    assert (
+        client.get(
+            reverse("meetings:person_feed", args=[feed_token("body", person.pk)])
+        ).status_code
+        == 404
+    )
+
+
+def test_an_empty_feed_is_still_a_calendar(client, lsu):
+    assert events(client.get(body_feed_url(lsu))) == []

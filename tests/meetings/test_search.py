@@ -1,0 +1,342 @@
+"""The search across the meetings (meetings/search.py): what it finds and how it ranks, that
+it hides minutes the user may not read, bad input, the page, and on PostgreSQL that the GIN
+indexes serve the queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meetings.models import Minutes
+from meetings.search import (
+    MAX_HITS,
+    SOURCES,
+    QueryError,
+    _postgresql_match,
+    search,
+    search_terms,
+    snippet_parts,
+)
+from tests.factories import BodyFactory
+from tests.meetings.factories import (
+    OSLO,
+    FollowUpFactory,
+    ItemFactory,
+    MeetingFactory,
+    MinutesFactory,
+)
+from tests.page_checks import html_errors
+
+pytestmark = pytest.mark.django_db
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's full-text search"
+)
+
+
+@pytest.fixture
+def published_meeting():
+    """The partnership meeting, minutes published: the FACT teams and Aclasta."""
+    meeting = MeetingFactory(
+        body=BodyFactory(name="Partnerskapsmøtet"),
+        starts_at=datetime.datetime(2025, 10, 14, 9, 0, tzinfo=OSLO),
+    )
+    MinutesFactory(
+        meeting=meeting,
+        status=Minutes.Status.PUBLISHED,
+        introduction="Byråden ønsker å gå videre med samarbeid om Aclasta-behandling.",
+    )
+    item = ItemFactory(
+        meeting=meeting,
+        title="Gjennomgang av status og utvikling i Helsefellesskap Oslo",
+        purpose="Byråd og styreledere får innsikt i helsefellesskapets arbeid.",
+        minutes_text="Ulike FACT-team finnes nå i alle sektorer og fyller en viktig funksjon, "
+        "men bærekraftig drift er utfordrende.",
+        decision="Partnerne tilslutter seg innsatsområdene i Helsefellesskap Oslo.",
+    )
+    FollowUpFactory(
+        item=item,
+        title="Sykehusdirektørene gir endelig svar om felles satsing på Aclasta",
+    )
+    return meeting
+
+
+@pytest.fixture
+def draft_meeting(lsu):
+    """A meeting of the LSU whose minutes are still a draft."""
+    meeting = MeetingFactory(body=lsu, starts_at=datetime.datetime(2025, 11, 4, 9, 0, tzinfo=OSLO))
+    MinutesFactory(meeting=meeting, introduction="Fortrolig innledning om kvalitetsavvik.")
+    ItemFactory(
+        meeting=meeting,
+        title="Rusomsorg i sektoren",
+        minutes_text="Et rus-FACT-team for Grünerløkka går fra prosjekt til drift. Kvalitetsavvik.",
+        decision="Kvalitetsavvik meldes til SSU.",
+    )
+    return meeting
+
+
+def kinds(hits):
+    return sorted((hit.kind, hit.item_label) for hit in hits)
+
+
+# --- What it finds ---
+
+
+def test_finds_fact_team_in_the_minutes_text(reader_user, published_meeting):
+    hits = search("FACT-team", user=reader_user)
+    assert [hit.kind for hit in hits] == ["referat"]
+    hit = hits[0]
+    item = published_meeting.items.get()
+    assert hit.body == "Partnerskapsmøtet"
+    assert hit.meeting_date == datetime.date(2025, 10, 14)
+    assert hit.item_label == item.label
+    assert hit.title == item.title
+    assert hit.url == f"{published_meeting.get_absolute_url()}#sak-{item.pk}"
+    assert "FACT-team" in hit.snippet
+    assert ("FACT-team", True) in hit.parts
+
+
+def test_finds_aclasta_in_follow_ups_and_the_introduction(reader_user, published_meeting):
+    hits = search("Aclasta", user=reader_user)
+    assert {hit.kind for hit in hits} == {"oppfølging", "referat"}
+    follow_up = next(hit for hit in hits if hit.kind == "oppfølging")
+    assert follow_up.title.startswith("Sykehusdirektørene gir endelig svar")
+    introduction = next(hit for hit in hits if hit.kind == "referat")
+    assert introduction.item_label == ""
+    assert introduction.url == published_meeting.get_absolute_url()
+
+
+def test_finds_decisions_and_is_case_insensitive(reader_user, published_meeting):
+    hits = search("innsatsområdene", user=reader_user)
+    assert [hit.kind for hit in hits] == ["vedtak"]
+    assert search("fact-TEAM", user=reader_user)
+
+
+def test_every_word_must_match(reader_user, published_meeting):
+    assert search("FACT-team sektorer", user=reader_user)
+    assert search("FACT-team fotball", user=reader_user) == []
+
+
+def test_ranks_a_title_match_above_a_text_match(reader_user):
+    meeting = MeetingFactory()
+    in_text = ItemFactory(
+        meeting=meeting,
+        title="Psykisk helse",
+        background="Vi vil ha flere ambulante team, for eksempel FACT-team i bydelene.",
+    )
+    in_title = ItemFactory(meeting=meeting, title="FACT-team i alle sektorer")
+    hits = [hit for hit in search("FACT-team", user=reader_user) if hit.kind == "sak"]
+    assert [hit.title for hit in hits] == [in_title.title, in_text.title]
+    assert hits[0].rank > hits[1].rank
+    assert "FACT-team" in hits[1].snippet
+
+
+def test_at_most_fifty_hits(reader_user):
+    meeting = MeetingFactory()
+    for number in range(MAX_HITS + 5):
+        ItemFactory(meeting=meeting, title=f"Aclasta del {number}")
+    assert len(search("Aclasta", user=reader_user)) == MAX_HITS
+
+
+def test_query_count_does_not_grow_with_the_hits(reader_user):
+    meeting = MeetingFactory()
+    MinutesFactory(meeting=meeting, status=Minutes.Status.PUBLISHED)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            search("Aclasta", user=reader_user)
+        return len(queries)
+
+    ItemFactory(meeting=meeting, title="Aclasta", decision="Aclasta")
+    few = count()
+    for _ in range(10):
+        item = ItemFactory(meeting=meeting, title="Aclasta", decision="Aclasta")
+        FollowUpFactory(item=item, title="Aclasta")
+    assert count() == few
+
+
+# --- Who sees what ---
+
+
+def test_draft_minutes_are_hidden_from_a_non_member(reader_user, draft_meeting):
+    hits = search("kvalitetsavvik", user=reader_user)
+    assert hits == []
+    # The agenda itself is open to everyone.
+    assert kinds(search("rusomsorg", user=reader_user)) == [("sak", "1/25")]
+    assert search("Grünerløkka", user=reader_user) == []
+
+
+def test_members_and_the_secretariat_search_draft_minutes(
+    member_user, secretariat_user, draft_meeting
+):
+    expected = [("referat", ""), ("referat", "1/25"), ("vedtak", "1/25")]
+    assert kinds(search("kvalitetsavvik", user=member_user)) == expected
+    assert kinds(search("kvalitetsavvik", user=secretariat_user)) == expected
+
+
+def test_published_minutes_are_searchable_by_everyone(reader_user, draft_meeting):
+    draft_meeting.minutes.status = Minutes.Status.PUBLISHED
+    draft_meeting.minutes.save()
+    assert len(search("kvalitetsavvik", user=reader_user)) == 3
+
+
+def test_a_former_member_no_longer_reads_drafts(member_user, draft_meeting):
+    membership = member_user.person.memberships.get()
+    membership.end = datetime.date(2000, 1, 1)
+    membership.save()
+    assert search("kvalitetsavvik", user=member_user) == []
+
+
+def test_minutes_without_a_minutes_row_are_hidden(reader_user):
+    ItemFactory(meeting=MeetingFactory(), minutes_text="Kvalitetsavvik uten referat.")
+    assert search("kvalitetsavvik", user=reader_user) == []
+
+
+# --- Bad input ---
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\t\n", "!!!", "-", '""', "or"])
+def test_empty_searches_find_nothing(reader_user, published_meeting, text):
+    assert search(text, user=reader_user) == []
+
+
+def test_too_long_and_nul_are_refused(reader_user):
+    with pytest.raises(QueryError, match="høyst 200 tegn"):
+        search("a" * 201, user=reader_user)
+    with pytest.raises(QueryError, match="null-tegn"):
+        search("Aclasta\x00", user=reader_user)
+    assert search("a" * 200, user=reader_user) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["'", '"FACT', "FACT & | ! ( ) : *", "fact-team -", "a:* | b", "%_\\", "<script>", "æøå"],
+)
+def test_odd_characters_do_not_break_the_search(reader_user, published_meeting, text):
+    search(text, user=reader_user)
+
+
+def test_search_terms_ignore_operators():
+    assert search_terms('"felles satsing" -ung or FACT-team') == [
+        "felles",
+        "satsing",
+        "fact-team",
+    ]
+
+
+def test_snippet_cuts_around_the_first_match():
+    text = "Innledning. " * 40 + "Her står Aclasta midt i teksten. " + "Slutt. " * 40
+    parts = snippet_parts([text], ["aclasta"])
+    snippet = "".join(part for part, _ in parts)
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert len(snippet) < 240
+    assert ("Aclasta", True) in parts
+
+
+# --- The page ---
+
+
+def test_search_page_lists_hits_with_body_date_and_item(client, reader_user, published_meeting):
+    client.force_login(reader_user)
+    response = client.get(reverse("meetings:search"), {"q": "FACT-team"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    item = published_meeting.items.get()
+    assert "1 treff på «FACT-team»." in html
+    assert "Partnerskapsmøtet, møte 14.10.2025, sak 1/25" in html
+    assert f'href="{published_meeting.get_absolute_url()}#sak-{item.pk}"' in html
+    assert "<mark>FACT-team</mark>" in html
+    assert '<label for="id_q">' in html
+
+
+def test_search_page_escapes_user_text(client, reader_user):
+    ItemFactory(
+        meeting=MeetingFactory(),
+        title='Aclasta <img src=x onerror="alert(1)">',
+        purpose="Aclasta <script>alert(1)</script>",
+    )
+    client.force_login(reader_user)
+    html = client.get(reverse("meetings:search"), {"q": "Aclasta"}).content.decode()
+    assert "<mark>Aclasta</mark>" in html
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    html = client.get(reverse("meetings:search"), {"q": "<b>fet</b>"}).content.decode()
+    assert "<b>fet</b>" not in html
+    assert "«&lt;b&gt;fet&lt;/b&gt;»" in html
+
+
+def test_search_page_without_hits(client, reader_user, published_meeting):
+    client.force_login(reader_user)
+    html = client.get(reverse("meetings:search"), {"q": "fotball"}).content.decode()
+    assert "Ingen treff på «fotball»." in html
+
+
+def test_search_page_without_a_query(client, reader_user):
+    client.force_login(reader_user)
+    for params in ({}, {"q": ""}):
+        response = client.get(reverse("meetings:search"), params)
+        assert response.status_code == 200
+        assert "Ingen treff" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("a" * 201, "Søket kan være høyst 200 tegn (det har 201)."), ("x\x00y", "Null-tegn")],
+)
+def test_search_page_refuses_bad_input_with_a_message(client, reader_user, text, message):
+    client.force_login(reader_user)
+    response = client.get(reverse("meetings:search"), {"q": text})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert "Rett opp søket og prøv igjen." in html
+
+
+def test_search_page_html_is_valid(client, reader_user, published_meeting):
+    client.force_login(reader_user)
+    pages = {
+        "hits": client.get(reverse("meetings:search"), {"q": "FACT-team"}),
+        "none": client.get(reverse("meetings:search"), {"q": "fotball"}),
+        "error": client.get(reverse("meetings:search"), {"q": "a" * 201}),
+    }
+    for name, response in pages.items():
+        errors = html_errors(response.content.decode())
+        assert not errors, f"{name}:\n" + "\n".join(errors)
+
+
+def test_search_page_needs_a_login(client):
+    response = client.get(reverse("meetings:search"), {"q": "Aclasta"})
+    assert response.status_code == 302
+
+
+# --- PostgreSQL: the GIN indexes serve the queries ---
+
+
+# Each source's index in migration 0002_search_indexes, in the order of SOURCES.
+SOURCE_INDEXES = [
+    "meetings_item_search_sak",
+    "meetings_item_search_vedtak",
+    "meetings_item_search_referat",
+    "meetings_minutes_search_referat",
+    "meetings_followup_search_title",
+]
+
+
+@on_postgresql
+@pytest.mark.parametrize(
+    ("source", "index"), list(zip(SOURCES, SOURCE_INDEXES, strict=True)), ids=SOURCE_INDEXES
+)
+def test_each_search_can_use_its_gin_index(source, index):
+    # The match alone (no joins, no ordering), with the other ways to read the table made
+    # expensive: on the tiny test tables the planner would otherwise rightly read them whole.
+    queryset = _postgresql_match(
+        source.model.objects.order_by(), source, '"FACT-team" aclasta -ung'
+    ).values("pk")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = queryset.explain()
+    assert f"Bitmap Index Scan on {index}" in plan, plan
