@@ -13,10 +13,12 @@ The document's template gives the <title>, `lang="nb"` on <html> and clean headi
 h2 ...): WeasyPrint builds the PDF's title, language, tags and bookmarks from them.
 """
 
+import gc
 import mimetypes
 import posixpath
 import re
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -114,7 +116,22 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     fetcher = PortalURLFetcher(base_url)
     print_css = weasyprint.CSS(url=urljoin(base_url, static(PRINT_STYLESHEET)), url_fetcher=fetcher)
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[print_css], pdf_variant=PDF_VARIANT)
+    with _cyclic_gc_paused():
+        return document.write_pdf(stylesheets=[print_css], pdf_variant=PDF_VARIANT)
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Layout creates hundreds of thousands of short-lived objects, and Python's cycle collector
+    walking them costs about a tenth of a render (measured with `make bench`). Reference
+    counting still frees them as they go; the collector runs again right after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _NORWEGIAN_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
