@@ -195,6 +195,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # The portal's own address, for links in e-mails ("https://portal.example.no"); when empty
 # the links point to the development server, http://127.0.0.1:8000.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
+if PRODUCTION and not PORTAL_BASE_URL:
+    raise ImproperlyConfigured(
+        "Set PORTAL_BASE_URL (https://…) in production: e-mails link to the portal with it."
+    )
 
 # --- Security ---
 # No inline scripts or styles anywhere: every script and stylesheet is a file of the portal.

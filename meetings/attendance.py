@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .minutes import refuse_if_locked
 from .models import Attendance, Meeting
 
 
@@ -26,32 +27,33 @@ def record_attendance(meeting: Meeting, rows: list[AttendanceRow], *, user) -> N
     Raises ValidationError with {person_id: [messages]} when a row is wrong (a person who was
     not invited recorded as a member, a deputy for no one...); nothing is written then.
     """
-    seen, errors, attendances = set(), {}, []
-    existing = {a.person_id: a for a in meeting.attendances.all()}
-    stored = {pid: (a.status, a.deputy_for_id, a.note) for pid, a in existing.items()}
-    for row in rows:
-        if row.person_id in seen:
-            errors[row.person_id] = ["Personen er registrert to ganger."]
-            continue
-        seen.add(row.person_id)
-        attendance = existing.get(row.person_id) or Attendance(
-            meeting=meeting, person_id=row.person_id
-        )
-        attendance.status, attendance.deputy_for_id, attendance.note = (
-            row.status,
-            row.deputy_for_id,
-            row.note,
-        )
-        try:
-            attendance.full_clean(exclude=["meeting"], validate_unique=False)
-        except ValidationError as error:
-            errors[row.person_id] = [
-                m for messages in error.message_dict.values() for m in messages
-            ]
-        attendances.append(attendance)
-    if errors:
-        raise ValidationError(errors)
     with transaction.atomic():
+        seen, errors, attendances = set(), {}, []
+        refuse_if_locked(meeting)
+        existing = {a.person_id: a for a in meeting.attendances.all()}
+        stored = {pid: (a.status, a.deputy_for_id, a.note) for pid, a in existing.items()}
+        for row in rows:
+            if row.person_id in seen:
+                errors[row.person_id] = ["Personen er registrert to ganger."]
+                continue
+            seen.add(row.person_id)
+            attendance = existing.get(row.person_id) or Attendance(
+                meeting=meeting, person_id=row.person_id
+            )
+            attendance.status, attendance.deputy_for_id, attendance.note = (
+                row.status,
+                row.deputy_for_id,
+                row.note,
+            )
+            try:
+                attendance.full_clean(exclude=["meeting"], validate_unique=False)
+            except ValidationError as error:
+                errors[row.person_id] = [
+                    m for messages in error.message_dict.values() for m in messages
+                ]
+            attendances.append(attendance)
+        if errors:
+            raise ValidationError(errors)
         for person_id, attendance in existing.items():
             if person_id not in seen:
                 attendance._history_user = user

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
 from helsefellesskap.forms import ChangeReasonForm, DateInput, NorwegianForm, PersonChoiceField
 from helsefellesskap.models import Membership, Person, today
@@ -48,6 +49,31 @@ class MeetingForm(ChangeReasonForm):
             "addressed_to": forms.Textarea(attrs={"rows": 3}),
             "notice_text": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, fixed_body: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if fixed_body:
+            self.fields["body"].disabled = True
+            self.fields["body"].help_text = (
+                "Møtet har saker med organets saksnummer, eller du holder bare dette organets "
+                "møter: organet kan ikke byttes her."
+            )
+
+    def clean(self):
+        data = super().clean()
+        starts_at = data.get("starts_at")
+        year = self.instance.date.year if self.instance.pk else None
+        if (
+            year
+            and starts_at
+            and timezone.localtime(starts_at).year != year
+            and self.instance.items.exists()
+        ):
+            self.add_error(
+                "starts_at",
+                f"Møtet har saker nummerert for {year}; det kan ikke flyttes til et annet år.",
+            )
+        return data
 
 
 class ItemForm(ChangeReasonForm):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from helsefellesskap.models import Membership
+from helsefellesskap.models import Membership, today
 
 from .models import Item, Meeting, MembershipAnnouncement, Minutes
 from .numbering import allocate_item_number
@@ -38,7 +38,7 @@ def add_item(item: Item, *, user) -> Item:
     """Put a new item on the meeting's agenda with the next number of its body and year."""
     meeting = item.meeting
     with transaction.atomic():
-        _refuse_if_locked(meeting)
+        refuse_if_locked(meeting)
         item.body = meeting.body
         item.year = meeting.date.year
         item.number = allocate_item_number(meeting.body, item.year)
@@ -51,7 +51,7 @@ def add_item(item: Item, *, user) -> Item:
 def change_agenda_item(item: Item, *, user, reason: str = "") -> Item:
     """Save an item's agenda fields (title, purpose, background...) while the minutes are open."""
     with transaction.atomic():
-        _refuse_if_locked(item.meeting)
+        refuse_if_locked(item.meeting)
         _stamp(item, user, reason)
         item.save()
     return item
@@ -60,7 +60,7 @@ def change_agenda_item(item: Item, *, user, reason: str = "") -> Item:
 def write_item_minutes(item: Item, *, minutes_text: str, decision: str, user) -> Item:
     """Write what was said and decided on an item, while the minutes are a draft."""
     with transaction.atomic():
-        _refuse_if_locked(item.meeting)
+        refuse_if_locked(item.meeting)
         if (item.minutes_text, item.decision) != (minutes_text, decision):
             item.minutes_text, item.decision = minutes_text, decision
             _stamp(item, user, "Referat skrevet")
@@ -98,8 +98,6 @@ def approve_minutes(
     user,
 ) -> Minutes:
     """Record that the body approved the minutes, usually in an item of its next meeting."""
-    if minutes.status != Minutes.Status.DRAFT:
-        raise ValidationError("Referatet er allerede godkjent.")
     if at_meeting is not None:
         if at_meeting.body_id != minutes.meeting.body_id:
             raise ValidationError("Referatet godkjennes i et møte i samme organ.")
@@ -109,7 +107,12 @@ def approve_minutes(
         raise ValidationError("Saken må høre til møtet der referatet ble godkjent.")
     if on < minutes.meeting.date:
         raise ValidationError("Referatet kan ikke godkjennes før møtet ble holdt.")
+    if on > today():
+        raise ValidationError("Godkjenningsdatoen kan ikke være fram i tid.")
     with transaction.atomic():
+        # Locked while checked and changed: two approvals at once cannot both pass.
+        if Minutes.objects.select_for_update().get(pk=minutes.pk).status != Minutes.Status.DRAFT:
+            raise ValidationError("Referatet er allerede godkjent.")
         minutes.status = Minutes.Status.APPROVED
         minutes.approved_on = on
         minutes.approved_at_meeting = at_meeting
@@ -135,6 +138,9 @@ def announce_membership_change(item: Item, *, membership: Membership, text: str,
     """Link a membership change in the register to the item where it was announced, and
     name that item as the membership's source."""
     with transaction.atomic():
+        refuse_if_locked(item.meeting)
+        if MembershipAnnouncement.objects.filter(item=item, membership=membership).exists():
+            raise ValidationError("Denne medlemsendringen er allerede registrert i saken.")
         announcement = MembershipAnnouncement(item=item, membership=membership, text=text)
         _stamp(announcement, user, "Kunngjort i møte")
         announcement.save()
@@ -144,8 +150,11 @@ def announce_membership_change(item: Item, *, membership: Membership, text: str,
     return announcement
 
 
-def _refuse_if_locked(meeting: Meeting) -> None:
-    minutes = Minutes.objects.filter(meeting=meeting).first()
+def refuse_if_locked(meeting: Meeting) -> None:
+    """Raise MinutesLocked once the meeting's minutes are approved (its record is then fixed:
+    agenda, attendance, announcements). Locks the minutes row while the caller's transaction
+    runs, so an approval cannot slip in between the check and the change."""
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is not None and minutes.is_locked:
         raise MinutesLocked(minutes)
 

@@ -361,6 +361,8 @@ class Attendance(models.Model):
                 }
             )
         if self.status == self.Status.DEPUTY:
+            if self.deputy_for_id == self.person_id:
+                raise ValidationError({"deputy_for": "En vara kan ikke møte for seg selv."})
             if not self.deputy_for_id:
                 raise ValidationError({"deputy_for": "Velg medlemmet varaen møtte for."})
             if self.deputy_for_id not in invited:

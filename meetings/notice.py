@@ -10,11 +10,11 @@ Django's e-mail backend sends it: the console in development, SMTP in production
 in-memory outbox in the tests.
 """
 
+import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,6 +26,18 @@ from .models import Meeting
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 HISTORY_REASON = "Innkalling sendt"
+
+
+class NoticeDeliveryError(Exception):
+    """The mail server refused some or all of the messages."""
+
+    def __init__(self, *, sent: int, failed):
+        names = ", ".join(person.name for person in failed)
+        super().__init__(
+            f"Innkallingen kunne ikke sendes til {names}."
+            + (f" Den ble sendt til {sent} andre." if sent else "")
+        )
+        self.sent = sent
 
 
 class NoticeError(Exception):
@@ -108,16 +120,24 @@ def send_notice(meeting: Meeting, *, user) -> int:
         )
     subject, text, html = render_notice(meeting)
     reply_to = [user.email] if getattr(user, "email", "") else []
-    messages = []
-    for person in recipients.with_email:
-        message = EmailMultiAlternatives(subject, text, to=[person.email], reply_to=reply_to)
-        message.attach_alternative(html, "text/html")
-        messages.append(message)
-    with transaction.atomic():
-        with get_connection() as connection:
-            sent = connection.send_messages(messages) or 0
+    sent_to, failed = [], []
+    # One message at a time, outside any transaction: if the mail server fails halfway, those
+    # already sent are recorded as sent and the others named, so a retry can be judged.
+    with get_connection() as connection:
+        for person in recipients.with_email:
+            message = EmailMultiAlternatives(subject, text, to=[person.email], reply_to=reply_to)
+            message.attach_alternative(html, "text/html")
+            try:
+                connection.send_messages([message])
+            except (OSError, smtplib.SMTPException):
+                failed.append(person)
+            else:
+                sent_to.append(person)
+    if sent_to:
         meeting.notice_sent_at = timezone.now()
         meeting._history_user = user
         meeting._change_reason = HISTORY_REASON
         meeting.save(update_fields=["notice_sent_at"])
-    return sent
+    if failed:
+        raise NoticeDeliveryError(sent=len(sent_to), failed=failed)
+    return len(sent_to)

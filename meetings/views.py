@@ -45,7 +45,7 @@ from .forms import (
     MeetingForm,
 )
 from .minutes import announce_membership_change
-from .models import Activity, Attachment, FollowUp, Item, Meeting
+from .models import Activity, Attachment, FollowUp, Item, Meeting, Minutes
 from .search import MAX_HITS, SearchForm, search
 from .wheel import year_wheel
 from .year_plan import draft_next_year, plan_next_year
@@ -81,10 +81,13 @@ class MeetingDetailView(ObjectPermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         meeting = self.object
         user = self.request.user
+        can_keep = user.has_perm("meetings.change_meeting", meeting)
         return super().get_context_data(
             items=list(meeting.items.all()),
             attendances=list(meeting.attendances.all()),
-            can_keep=user.has_perm("meetings.change_meeting", meeting),
+            can_keep=can_keep,
+            can_change_agenda=can_keep and not meeting.minutes_locked,
+            can_manage_minutes=user.has_perm("meetings.manage_minutes", meeting),
             can_view_minutes=user.has_perm("meetings.view_minutes", meeting),
             **kwargs,
         )
@@ -103,9 +106,25 @@ class MeetingCreateView(PermissionRequiredMixin, FormPageMixin, CreateView):
 
 
 class MeetingUpdateView(ObjectPermissionRequiredMixin, FormPageMixin, UpdateView):
+    """Change a meeting's time, place and header. Once its minutes are approved the meeting is
+    part of the record and is not changed here."""
+
     model = Meeting
     form_class = MeetingForm
     permission_required = "meetings.change_meeting"
+
+    def dispatch(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        if request.user.has_perm(self.permission_required, meeting) and meeting.minutes_locked:
+            messages.error(request, "Referatet er godkjent, så møtet kan ikke endres lenger.")
+            return HttpResponseRedirect(meeting.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        # Only the secretariat moves a meeting to another body, and only while it has no
+        # items (their numbers belong to the body and year).
+        fixed_body = self.object.items.exists() or not is_secretariat(self.request.user)
+        return {**super().get_form_kwargs(), "fixed_body": fixed_body}
 
 
 class MeetingKeeperMixin(PermissionRequiredMixin):
@@ -262,6 +281,8 @@ class AttendanceView(MeetingKeeperMixin, View):
         if form.is_valid():
             try:
                 record_attendance(self.meeting, form.rows(), user=request.user)
+            except minutes.MinutesLocked as error:
+                return self.locked_response(error)
             except ValidationError as error:
                 form.add_row_errors(error.message_dict)
             else:
@@ -282,7 +303,7 @@ class MinutesView(MeetingKeeperMixin, View):
     permission_required = "meetings.manage_minutes"
 
     def get(self, request, *args, **kwargs):
-        record = minutes.minutes_of(self.meeting)
+        record = self.stored_minutes()
         return self.render(
             IntroductionForm(initial={"introduction": record.introduction}),
             ApproveMinutesForm(meeting=self.meeting, initial={"on": today()}),
@@ -294,7 +315,10 @@ class MinutesView(MeetingKeeperMixin, View):
         introduction_form = IntroductionForm(initial={"introduction": record.introduction})
         approve_form = ApproveMinutesForm(meeting=self.meeting, initial={"on": today()})
         # Writing and publishing is for those who keep the meeting; approving for the body.
-        needed = "meetings.approve_minutes" if action == "godkjenn" else "meetings.change_meeting"
+        needed = {
+            "godkjenn": "meetings.approve_minutes",
+            "publiser": "meetings.publish_minutes",
+        }.get(action, "meetings.change_meeting")
         if not request.user.has_perm(needed, self.meeting):
             raise PermissionDenied
         try:
@@ -338,8 +362,12 @@ class MinutesView(MeetingKeeperMixin, View):
             target.add_error(None, error)
         return self.render(introduction_form, approve_form, status=422)
 
+    def stored_minutes(self) -> Minutes:
+        """The minutes, or a blank draft to show; it is stored with the first change."""
+        return Minutes.objects.filter(meeting=self.meeting).first() or Minutes(meeting=self.meeting)
+
     def render(self, introduction_form, approve_form, status=200):
-        record = minutes.minutes_of(self.meeting)
+        record = self.stored_minutes()
         return render(
             self.request,
             self.template_name,
@@ -365,12 +393,18 @@ class AnnouncementCreateView(ItemMixin, View):
         form = AnnouncementForm(request.POST)
         if not form.is_valid():
             return self.render(form, status=422)
-        announce_membership_change(
-            self.item,
-            membership=form.cleaned_data["membership"],
-            text=form.cleaned_data["text"],
-            user=request.user,
-        )
+        try:
+            announce_membership_change(
+                self.item,
+                membership=form.cleaned_data["membership"],
+                text=form.cleaned_data["text"],
+                user=request.user,
+            )
+        except minutes.MinutesLocked as error:
+            return self.locked_response(error)
+        except ValidationError as error:
+            form.add_error("membership", error)
+            return self.render(form, status=422)
         messages.success(request, "Medlemsendringen er registrert med saken som kilde.")
         return HttpResponseRedirect(f"{self.meeting.get_absolute_url()}#sak-{self.item.pk}")
 
@@ -819,6 +853,9 @@ class NoticeSendView(MeetingKeeperMixin, View):
             except notice.NoticeError as error:
                 messages.error(request, str(error))
                 return self.render(status=422)
+            except notice.NoticeDeliveryError as error:
+                messages.error(request, f"{error} Prøv igjen senere for dem som mangler.")
+                return self.render(status=502)
             except (OSError, smtplib.SMTPException) as error:
                 messages.error(
                     request,

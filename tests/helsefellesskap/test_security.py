@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "PORTAL_ENV": "production",
     "DJANGO_SECRET_KEY": "x7!kq2-prod-test-key-" + "a9Zr4Tm8Lw3Qp6Nv1Bc5Yh0Jd2Fg7Ks4Xe9Uo3Wi8",
     "DJANGO_ALLOWED_HOSTS": "helsefellesskap.example.no",
+    "PORTAL_BASE_URL": "https://helsefellesskap.example.no",
 }
 
 

@@ -13,7 +13,7 @@ from helsefellesskap.models import Membership
 from meetings import minutes
 from meetings.attendance import AttendanceRow, record_attendance
 from meetings.models import Attendance, Item, MembershipAnnouncement, Minutes
-from tests.factories import MembershipFactory, PersonFactory, UserFactory
+from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
 from tests.meetings.factories import OSLO, ItemFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -240,3 +240,93 @@ def test_a_reader_cannot_keep_meetings(client, reader_user, meeting):
     assert client.get(reverse("meetings:item_create", args=[meeting.pk])).status_code == 403
     UserFactory(username="x")
     assert client.post(reverse("meetings:attendance", args=[meeting.pk])).status_code == 403
+
+
+@pytest.fixture
+def approved(secretariat_user, meeting):
+    record = minutes.minutes_of(meeting)
+    return minutes.approve_minutes(
+        record, at_meeting=None, in_item=None, on=datetime.date(2025, 12, 2), user=secretariat_user
+    )
+
+
+def test_once_approved_the_meeting_its_attendance_and_announcements_are_fixed(
+    client, secretariat_user, meeting, approved
+):
+    member = MembershipFactory(body=meeting.body).person
+    with pytest.raises(minutes.MinutesLocked):
+        record_attendance(
+            meeting, [AttendanceRow(member.pk, Attendance.Status.PRESENT)], user=secretariat_user
+        )
+    client.force_login(secretariat_user)
+    edit = client.get(reverse("meetings:meeting_edit", args=[meeting.pk]))
+    assert edit.status_code == 302 and edit["Location"] == meeting.get_absolute_url()
+    response = client.post(
+        reverse("meetings:attendance", args=[meeting.pk]), {f"status_{member.pk}": "tilstede"}
+    )
+    assert response.status_code == 302
+    assert not meeting.attendances.exists()
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert reverse("meetings:item_create", args=[meeting.pk]) not in html
+
+
+def test_announcing_the_same_change_twice_is_refused_with_a_message(
+    client, secretariat_user, meeting
+):
+    item = ItemFactory(meeting=meeting)
+    leader = MembershipFactory(body=meeting.body, role=Membership.Role.LEADER)
+    client.force_login(secretariat_user)
+    url = reverse("meetings:announcement_create", args=[item.pk])
+    data = {"membership": leader.pk, "text": "Ny leder."}
+    client.post(url, data)
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert "allerede registrert" in response.content.decode()
+    assert MembershipAnnouncement.objects.filter(item=item).count() == 1
+
+
+def test_a_deputy_cannot_stand_in_for_themselves(secretariat_user, meeting):
+    deputy = MembershipFactory(body=meeting.body, role=Membership.Role.DEPUTY).person
+    with pytest.raises(ValidationError) as refused:
+        record_attendance(
+            meeting,
+            [AttendanceRow(deputy.pk, Attendance.Status.DEPUTY, deputy_for_id=deputy.pk)],
+            user=secretariat_user,
+        )
+    assert "for seg selv" in str(refused.value.message_dict[deputy.pk])
+
+
+def test_an_approval_date_in_the_future_is_refused(secretariat_user, meeting):
+    with pytest.raises(ValidationError, match="fram i tid"):
+        minutes.approve_minutes(
+            minutes.minutes_of(meeting),
+            at_meeting=None,
+            in_item=None,
+            on=datetime.date(2099, 1, 1),
+            user=secretariat_user,
+        )
+
+
+def test_the_leader_finds_the_approval_page_from_the_meeting(client, leader_user, meeting):
+    client.force_login(leader_user)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert reverse("meetings:minutes", args=[meeting.pk]) in html
+    assert reverse("meetings:item_create", args=[meeting.pk]) not in html
+
+
+def test_a_meeting_with_items_keeps_its_body_and_year(client, secretariat_user, meeting):
+    ItemFactory(meeting=meeting)
+    other = BodyFactory()
+    client.force_login(secretariat_user)
+    response = client.post(
+        reverse("meetings:meeting_edit", args=[meeting.pk]),
+        {
+            "body": other.pk,
+            "starts_at": "2026-01-13T09:00",
+            "ends_at": "2026-01-13T11:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "kan ikke flyttes til et annet år" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.body != other and meeting.date.year == 2025

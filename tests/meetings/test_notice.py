@@ -217,6 +217,33 @@ def test_a_mail_server_failure_is_reported_and_not_recorded(
 
 
 @pytest.mark.django_db
+def test_a_failure_halfway_records_who_got_it_and_names_who_did_not(
+    client, secretariat_user, meeting, members, monkeypatch, mailoutbox
+):
+    original = __import__(
+        "django.core.mail.backends.locmem", fromlist=["EmailBackend"]
+    ).EmailBackend.send_messages
+    calls = []
+
+    def fail_on_second(self, messages):
+        calls.append(messages)
+        if len(calls) == 2:
+            raise smtplib.SMTPRecipientsRefused({})
+        return original(self, messages)
+
+    monkeypatch.setattr(
+        "django.core.mail.backends.locmem.EmailBackend.send_messages", fail_on_second
+    )
+    client.force_login(secretariat_user)
+    response = client.post(reverse("meetings:notice_send", args=[meeting.pk]), {"sendt": ""})
+    assert response.status_code == 502
+    assert "Innkallingen kunne ikke sendes til" in response.text
+    assert len(mailoutbox) == len(calls) - 1
+    meeting.refresh_from_db()
+    assert meeting.notice_sent_at is not None  # the others did get it
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", ["member", "leader", "reader", "decision_maker"])
 def test_only_keepers_send_the_notice(client, user_for_role, meeting, members, role, mailoutbox):
     client.force_login(user_for_role(role))
