@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import capfirst
 
 from helsefellesskap.pdf import render_pdf, safe_filename
 
@@ -55,16 +54,6 @@ def load_meeting(pk: int) -> Meeting:
         .select_related("minutes__approved_at_meeting__body", "minutes__approved_in_item")
         .get(pk=pk)
     )
-
-
-def meeting_time_text(meeting: Meeting) -> str:
-    """«Tirsdag 14.10.2025 kl. 09.00–11.20», as the minutes write it."""
-    start = timezone.localtime(meeting.starts_at)
-    end = timezone.localtime(meeting.ends_at)
-    text = f"{capfirst(date_format(start, 'l'))} {start:%d.%m.%Y} kl. {start:%H.%M}–"
-    if end.date() != start.date():
-        text += f"{end:%d.%m.%Y} kl. "
-    return text + f"{end:%H.%M}"
 
 
 def person_text(attendance: Attendance) -> str:
@@ -114,7 +103,7 @@ def minutes_context(meeting: Meeting) -> dict:
         "minutes": minutes,
         "items": list(meeting.items.all()),
         "participant_groups": participant_groups(meeting.attendances.all()),
-        "meeting_time": meeting_time_text(meeting),
+        "meeting_time": meeting.time_text,
         "date_text": date_text,
         "document_title": f"Referat – {meeting.body} {date_text}",
         "approval": approval_text(minutes),

@@ -15,6 +15,8 @@ from django.db.models import Prefetch, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
 from helsefellesskap.models import Body, Membership, Person, today
@@ -120,6 +122,17 @@ class Meeting(models.Model):
     @property
     def date(self) -> datetime.date:
         return timezone.localtime(self.starts_at).date()
+
+    @property
+    def time_text(self) -> str:
+        """«Tirsdag 14.10.2025 kl. 09.00–11.20», as the minutes write it; a meeting that ends
+        on a later day names that day too."""
+        start = timezone.localtime(self.starts_at)
+        end = timezone.localtime(self.ends_at)
+        text = f"{capfirst(date_format(start, 'l'))} {start:%d.%m.%Y} kl. {start:%H.%M}–"
+        if end.date() != start.date():
+            text += f"{end:%d.%m.%Y} kl. "
+        return text + f"{end:%H.%M}"
 
     @property
     def duration(self) -> datetime.timedelta:

@@ -15,7 +15,6 @@ from django.urls import reverse
 from meetings.documents import (
     DRAFT_TEXT,
     approval_text,
-    meeting_time_text,
     minutes_filename,
     minutes_pdf,
 )
@@ -240,7 +239,7 @@ def test_meeting_time_over_midnight_names_both_days():
         starts_at=datetime.datetime(2025, 10, 14, 22, 0, tzinfo=OSLO),
         ends_at=datetime.datetime(2025, 10, 15, 1, 0, tzinfo=OSLO),
     )
-    assert meeting_time_text(meeting) == "Tirsdag 14.10.2025 kl. 22.00–15.10.2025 kl. 01.00"
+    assert meeting.time_text == "Tirsdag 14.10.2025 kl. 22.00–15.10.2025 kl. 01.00"
 
 
 def test_long_minutes_number_their_pages(meeting, tmp_path):

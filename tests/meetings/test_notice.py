@@ -71,7 +71,7 @@ def test_each_invited_member_with_an_address_gets_the_notice(
     for expected in (
         "Partnerskapsmøte",
         "Møtegruppe: Lokalt samarbeidsutvalg Testsektoren",
-        "Møtetid: tirsdag 14. oktober 2025 kl. 09.00–11.20",
+        "Møtetid: Tirsdag 14.10.2025 kl. 09.00–11.20",
         "Møtested: Rådhusets møtesenter, møterom 6",
         "Til: Medlemmene i LSU",
         "Fra: Sekretariatet",

@@ -137,7 +137,7 @@ def test_the_secretariat_confirms_and_lands_on_next_years_wheel(
     client.force_login(secretariat_user)
     page = client.get(url).content.decode()
     assert "Lag utkast for 2026 fra årshjulet 2025" in page
-    assert "LSU-møte" in page and "tirsdag 13.10.2026 kl. 09.00–11.20" in page
+    assert "LSU-møte" in page and "Tirsdag 13.10.2026 kl. 09.00–11.20" in page
     assert not Meeting.objects.in_year(2026).exists()  # looking changes nothing
 
     response = client.post(url, follow=True)
