@@ -3,6 +3,7 @@ attendance and a decision, has the minutes approved and publishes them, and a di
 the decision. Every page type is checked with axe-core and the Nu HTML Checker."""
 
 import datetime
+import subprocess
 
 import pytest
 from playwright.sync_api import expect
@@ -34,7 +35,7 @@ def partnership(secretariat_user):
 
 
 def test_secretariat_plans_a_meeting_and_the_minutes_are_approved_and_read(
-    page, log_in, partnership, reader_user
+    page, log_in, partnership, reader_user, tmp_path
 ):
     log_in("sekretariat")
     page.goto("/moter/?aar=2025")
@@ -93,3 +94,14 @@ def test_secretariat_plans_a_meeting_and_the_minutes_are_approved_and_read(
     page.goto(meeting.get_absolute_url())
     expect(page.locator(".decision")).to_contain_text("Møteinnkalling og dagsorden godkjennes.")
     expect(page.get_by_role("link", name="Ny sak")).to_have_count(0)
+
+    # ... and downloads the minutes as a PDF, whose text carries the decision.
+    pdf_url = page.get_by_role("link", name="Referatet som PDF").get_attribute("href")
+    response = page.request.get(pdf_url)
+    assert response.headers["content-type"] == "application/pdf"
+    pdf = tmp_path / "referat.pdf"
+    pdf.write_bytes(response.body())
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "1/25" in text and "Møteinnkalling og dagsorden godkjennes." in text
