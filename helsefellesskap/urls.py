@@ -63,5 +63,6 @@ urlpatterns = [
     path("personer/<int:pk>/historikk/", views.PersonHistoryView.as_view(), name="person_history"),
     path("portefolje/", include("portfolio.urls")),
     path("moter/", include("meetings.urls")),
+    path("tilskudd/", include("grants.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from meetings.calendar_feeds import feed_token
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, SectorAssignmentFactory
+from tests.grants.factories import ApplicationFactory
 from tests.meetings.factories import (
     ActivityFactory,
     AttachmentFactory,
@@ -123,6 +124,15 @@ MATRIX = {
         lambda d: [feed_token("person", d["person"].pk)],
         dict.fromkeys(ROLES, OK),
     ),
+    # Grants: the rounds are open to everyone logged in; applications are filtered per user
+    # (tests/grants/), and one that the user may not see is a 404.
+    "grants:round_list": (lambda d: [], EVERYONE),
+    "grants:round_detail": (lambda d: [d["round"].pk], EVERYONE),
+    "grants:application_detail": (
+        lambda d: [d["application"].pk],
+        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": OK}
+        | dict.fromkeys(("member", "leader", "reader"), 404),
+    ),
     # The admin sends everyone who is not staff to its own login page.
     "admin:index": (lambda d: [], dict.fromkeys(ROLES, LOGIN) | {"secretariat": OK}),
 }
@@ -149,7 +159,10 @@ def register_data(lsu):
     assignment = SectorAssignmentFactory()
     measure = MeasureFactory()
     item = ItemFactory(meeting__body=lsu)
+    application = ApplicationFactory()
     return {
+        "round": application.round,
+        "application": application,
         "meeting": item.meeting,
         "item": item,
         "attachment": AttachmentFactory(item=item),

@@ -1,0 +1,340 @@
+"""The recruitment and cooperation grant (rekrutterings- og samhandlingstilskudd): the scheme,
+a round per year with an allocation per sector, and the applications with their budgets.
+
+An application moves through its states only by the transitions in `workflow.py`
+(django-fsm-2, the field is protected); each checks who may do it and in which state, and
+records who, when and why in the history.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from helsefellesskap.models import Organisation, Sector
+from meetings.models import Item
+from portfolio.models import FocusArea, Measure
+
+MUNICIPAL_KINDS = (
+    Organisation.Kind.MUNICIPALITY,
+    Organisation.Kind.CITY_DEPARTMENT,
+    Organisation.Kind.DISTRICT,
+    Organisation.Kind.AGENCY,
+)
+HOSPITAL_KINDS = (Organisation.Kind.HOSPITAL,)
+
+Amount = models.DecimalField  # kroner with øre; never negative (validators below)
+NOT_NEGATIVE = [MinValueValidator(Decimal("0"), "Beløpet kan ikke være negativt.")]
+
+
+class Scheme(models.Model):
+    """A grant scheme: "Rekrutterings- og samhandlingstilskudd"."""
+
+    name = models.CharField("navn", max_length=200, unique=True)
+    description = models.TextField("beskrivelse", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "tilskuddsordning"
+        verbose_name_plural = "tilskuddsordninger"
+
+    def __str__(self):
+        return self.name
+
+
+class Round(models.Model):
+    """One year's round of a scheme: its deadline, the total, and the invited focus areas."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="rounds")
+    year = models.PositiveSmallIntegerField("år")
+    deadline = models.DateTimeField("søknadsfrist")
+    total_amount = Amount(
+        "samlet ramme",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NOT_NEGATIVE,
+        help_text="For eksempel 92,9 millioner kroner til Helse Sør-Øst i 2024.",
+    )
+    description = models.TextField("beskrivelse", blank=True)
+    invited_areas = models.ManyToManyField(
+        FocusArea, verbose_name="inviterte innsatsområder", blank=True, related_name="grant_rounds"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "tilskuddsrunde"
+        verbose_name_plural = "tilskuddsrunder"
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "year"], name="one_round_per_scheme_year")
+        ]
+
+    def __str__(self):
+        return f"{self.scheme} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("grants:round_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return timezone.now() <= self.deadline
+
+
+class Allocation(models.Model):
+    """What a sector has to distribute in a round: OUS sector 2024, 17 240 000 kr."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="allocations")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="grant_allocations")
+    amount = Amount("ramme", max_digits=14, decimal_places=2, validators=NOT_NEGATIVE)
+    decided_by = models.CharField(
+        "vedtatt av",
+        max_length=200,
+        blank=True,
+        help_text="For eksempel «Styret i Helse Sør-Øst 27.09.2024».",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "tildelingsramme"
+        verbose_name_plural = "tildelingsrammer"
+        constraints = [
+            models.UniqueConstraint(fields=["round", "sector"], name="one_allocation_per_sector")
+        ]
+
+    def __str__(self):
+        return f"{self.sector}: {self.amount} kr ({self.round})"
+
+    def granted_total(self) -> Decimal:
+        return self.round.applications.filter(
+            sector=self.sector, state=Application.State.GRANTED
+        ).aggregate(total=Sum("amount_granted"))["total"] or Decimal("0")
+
+    def remaining(self) -> Decimal:
+        return self.amount - self.granted_total()
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Who sees what: the secretariat and decision makers all; SSU's members what the
+        LSUs forwarded; an LSU's members their sector's applications (drafts only their own)."""
+        from .permissions import is_decision_maker, is_secretariat, is_ssu_member, sectors_of
+
+        if is_secretariat(user) or is_decision_maker(user):
+            return self
+        visible = Q(created_by=user)
+        sectors = sectors_of(user)
+        if sectors:
+            visible |= Q(sector__in=sectors) & ~Q(state=Application.State.DRAFT)
+        if is_ssu_member(user):
+            visible |= Q(state__in=Application.FORWARDED_STATES)
+        return self.filter(visible)
+
+    def with_related(self):
+        return self.select_related(
+            "round__scheme", "sector", "focus_area", "applicant_organisation", "created_by"
+        ).prefetch_related("partners", "budget_lines")
+
+    def totals(self):
+        return self.aggregate(
+            asked=Sum("amount_asked"),
+            granted=Sum("amount_granted", filter=Q(state=Application.State.GRANTED)),
+        )
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    """An application for a round, from one sector, anchored in both the municipality and a
+    hospital. Its state changes only through workflow.py."""
+
+    class State(models.TextChoices):
+        DRAFT = "utkast", "Utkast"
+        SUBMITTED = "sendt", "Sendt inn"
+        NOT_PRIORITISED = "ikke_prioritert", "Ikke prioritert av LSU"
+        FORWARDED = "videresendt", "Prioritert og sendt til SSU"
+        GRANTED = "innvilget", "Innvilget"
+        REJECTED = "avslatt", "Avslått"
+        MOVED = "flyttet", "Flyttet til neste års runde"
+
+    FORWARDED_STATES = (State.FORWARDED, State.GRANTED, State.REJECTED, State.MOVED)
+    DECIDED_STATES = (State.GRANTED, State.REJECTED, State.MOVED)
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="applications")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="grant_applications")
+    state = FSMField("status", default=State.DRAFT, choices=State.choices, protected=True)
+    title = models.CharField("tittel", max_length=200)
+    summary = models.TextField("sammendrag")
+    focus_area = models.ForeignKey(
+        FocusArea, verbose_name="innsatsområde", on_delete=models.PROTECT, related_name="+"
+    )
+    measures = models.ManyToManyField(
+        Measure,
+        verbose_name="tiltak i porteføljeplanen",
+        blank=True,
+        related_name="grant_applications",
+    )
+    applicant_organisation = models.ForeignKey(
+        Organisation, verbose_name="søker", on_delete=models.PROTECT, related_name="+"
+    )
+    contact_name = models.CharField("kontaktperson", max_length=200)
+    contact_email = models.EmailField("e-post til kontaktperson")
+    partners = models.ManyToManyField(
+        Organisation,
+        verbose_name="samarbeidspartnere",
+        related_name="grant_partnerships",
+        help_text="Minst én på kommunal side (bydel, etat) og ett sykehus.",
+    )
+    period_start = models.DateField("fra")
+    period_end = models.DateField("til")
+    amount_asked = Amount("søkt beløp", max_digits=12, decimal_places=2, validators=NOT_NEGATIVE)
+    continues = models.ForeignKey(
+        "self",
+        verbose_name="videreføring av",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continuations",
+        help_text="Prosjektet fikk tilskudd før: velg den søknaden.",
+    )
+    created_by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, related_name="grant_applications", editable=False
+    )
+    submitted_at = models.DateTimeField("sendt inn", null=True, blank=True, editable=False)
+    # The LSU's prioritisation
+    lsu_rank = models.PositiveSmallIntegerField("rangering i LSU", null=True, blank=True)
+    lsu_comment = models.TextField("LSUs kommentar", blank=True)
+    lsu_item = models.ForeignKey(
+        Item,
+        verbose_name="behandlet i sak",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grant_applications",
+    )
+    # SSU's compilation
+    ssu_recommendation = models.TextField("SSUs anbefaling", blank=True)
+    # The final decision
+    amount_granted = Amount(
+        "innvilget beløp",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NOT_NEGATIVE,
+    )
+    decision_note = models.TextField("begrunnelse for vedtaket", blank=True)
+    decided_at = models.DateTimeField("vedtatt", null=True, blank=True, editable=False)
+    moved_to = models.OneToOneField(
+        "self",
+        verbose_name="flyttet til",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moved_from",
+        editable=False,
+    )
+
+    objects = ApplicationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "søknad"
+        verbose_name_plural = "søknader"
+        ordering = ["round", "sector", models.F("lsu_rank").asc(nulls_last=True), "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("grants:application_detail", args=[self.pk])
+
+    @property
+    def budget_total(self) -> Decimal:
+        return sum((line.amount for line in self.budget_lines.all()), Decimal("0"))
+
+    # --- Transitions: only the state change; the checks, the saving and the messages are in
+    # workflow.py, which is the only caller. ---
+
+    @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
+    def submit(self):
+        self.submitted_at = timezone.now()
+
+    @transition(field=state, source=State.SUBMITTED, target=State.FORWARDED)
+    def forward(self):
+        pass
+
+    @transition(field=state, source=State.SUBMITTED, target=State.NOT_PRIORITISED)
+    def set_aside(self):
+        pass
+
+    @transition(
+        field=state, source=[State.FORWARDED, State.NOT_PRIORITISED], target=State.SUBMITTED
+    )
+    def reopen_prioritisation(self):
+        self.lsu_rank = None
+
+    @transition(field=state, source=State.FORWARDED, target=State.GRANTED)
+    def grant(self):
+        self.decided_at = timezone.now()
+
+    @transition(field=state, source=State.FORWARDED, target=State.REJECTED)
+    def reject(self):
+        self.decided_at = timezone.now()
+
+    @transition(field=state, source=State.FORWARDED, target=State.MOVED)
+    def move_to_next_round(self):
+        self.decided_at = timezone.now()
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": "Perioden kan ikke slutte før den starter."})
+
+    def completeness_problems(self) -> list[str]:
+        """What stops a draft from being submitted, in the applicant's words."""
+        problems = []
+        kinds = {partner.kind for partner in self.partners.all()} | {
+            self.applicant_organisation.kind
+        }
+        if not kinds & set(MUNICIPAL_KINDS):
+            problems.append(
+                "Søknaden må ha minst én samarbeidspartner på kommunal side (bydel eller etat)."
+            )
+        if not kinds & set(HOSPITAL_KINDS):
+            problems.append("Søknaden må ha minst ett sykehus som samarbeidspartner.")
+        lines = list(self.budget_lines.all())
+        if not lines:
+            problems.append("Søknaden mangler budsjett.")
+        elif self.budget_total != self.amount_asked:
+            problems.append(
+                f"Budsjettlinjene summerer seg til {self.budget_total} kr, men søkt beløp er "
+                f"{self.amount_asked} kr."
+            )
+        return problems
+
+
+class BudgetLine(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    year = models.PositiveSmallIntegerField("år")
+    description = models.CharField("post", max_length=200)
+    amount = Amount("beløp", max_digits=12, decimal_places=2, validators=NOT_NEGATIVE)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "budsjettlinje"
+        verbose_name_plural = "budsjettlinjer"
+        ordering = ["application", "year", "pk"]
+
+    def __str__(self):
+        return f"{self.year}: {self.description}"

@@ -1,0 +1,237 @@
+"""The grant workflow: an application goes LSU member → LSU → SSU → final decision.
+
+Every step here checks who may take it and from which state, runs in one transaction, and
+records who, when and why in the application's history. The state field only changes through
+the model's django-fsm transitions, which these functions call; `ConcurrentTransitionMixin` puts
+the old state in the UPDATE's WHERE clause, so of two decision makers deciding the same
+application at once, one wins and the other gets `WorkflowError`.
+
+Views, commands and tests call these functions; nothing else changes an application's state.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from meetings.models import Item
+
+from .models import Application, Round
+
+
+class WorkflowError(Exception):
+    """A step that cannot be taken now; the message says why, in the user's words."""
+
+
+def submit_application(application: Application, *, user) -> Application:
+    """The applicant sends the draft: complete, before the deadline, only once."""
+    _require(user, "grants.change_draft", application)
+    if application.state != Application.State.DRAFT:
+        raise WorkflowError("Søknaden er allerede sendt inn.")
+    if not application.round.is_open:
+        deadline = timezone.localtime(application.round.deadline)
+        raise WorkflowError(f"Søknadsfristen gikk ut {deadline:%d.%m.%Y kl. %H.%M}.")
+    problems = application.completeness_problems()
+    if problems:
+        raise WorkflowError(" ".join(problems))
+    _transition(application, application.submit, user=user, reason="Sendt inn")
+    return application
+
+
+@dataclass
+class Priority:
+    """The LSU's judgement of one application: its rank and whether it goes to SSU."""
+
+    application_id: int
+    rank: int | None
+    forward: bool
+
+
+def prioritise_applications(
+    round: Round,
+    sector,
+    priorities: list[Priority],
+    *,
+    item: Item | None,
+    comment: str,
+    user,
+) -> list[Application]:
+    """The LSU ranks all of its sector's submitted applications at once and forwards the
+    prioritised ones to SSU; the rest are set aside. One action, one transaction."""
+    if not user.has_perm("grants.prioritise", sector):
+        raise PermissionDenied
+    by_id = {
+        a.pk: a
+        for a in Application.objects.select_for_update().filter(
+            round=round, sector=sector, state=Application.State.SUBMITTED
+        )
+    }
+    unknown = [p.application_id for p in priorities if p.application_id not in by_id]
+    if unknown:
+        raise WorkflowError(
+            "Noen av søknadene er ikke lenger til behandling i LSU. Last siden på nytt."
+        )
+    ranks = [p.rank for p in priorities if p.rank is not None]
+    if len(ranks) != len(set(ranks)):
+        raise WorkflowError("To søknader har fått samme rangering.")
+    if not any(p.forward for p in priorities):
+        raise WorkflowError("Velg minst én søknad som prioriteres og sendes til SSU.")
+    with transaction.atomic():
+        done = []
+        for priority in priorities:
+            application = by_id[priority.application_id]
+            application.lsu_rank = priority.rank
+            application.lsu_comment = comment
+            application.lsu_item = item
+            step = application.forward if priority.forward else application.set_aside
+            reason = (
+                "Prioritert av LSU og sendt til SSU"
+                if priority.forward
+                else "Ikke prioritert av LSU"
+            )
+            _transition(application, step, user=user, reason=reason, atomic=False)
+            done.append(application)
+    return done
+
+
+def record_recommendation(application: Application, *, text: str, user) -> Application:
+    """SSU's recommendation on a forwarded application (no change of state)."""
+    _require(user, "grants.recommend", application)
+    if application.state != Application.State.FORWARDED:
+        raise WorkflowError("SSU gir anbefaling bare på søknader LSU har sendt videre.")
+    with transaction.atomic():
+        application.ssu_recommendation = text
+        _stamp(application, user, "SSUs anbefaling")
+        application.save(update_fields=["ssu_recommendation"])
+    return application
+
+
+def grant_application(application: Application, *, amount: Decimal, note: str, user) -> Application:
+    """Grant an amount, at most what was asked and what is left of the sector's allocation."""
+    _require(user, "grants.decide", application)
+    if amount <= 0:
+        raise WorkflowError("Innvilget beløp må være større enn null.")
+    if amount > application.amount_asked:
+        raise WorkflowError(
+            f"Innvilget beløp ({amount} kr) er større enn søkt beløp "
+            f"({application.amount_asked} kr)."
+        )
+    allocation = application.round.allocations.filter(sector=application.sector).first()
+    if allocation is None:
+        raise WorkflowError(f"{application.sector} har ingen ramme i {application.round}.")
+    with transaction.atomic():
+        # Lock the sector's allocation so that two grants at once cannot together overspend it.
+        allocation = type(allocation).objects.select_for_update().get(pk=allocation.pk)
+        remaining = allocation.remaining()
+        if amount > remaining:
+            raise WorkflowError(
+                f"Det er bare {remaining} kr igjen av rammen til {application.sector}."
+            )
+        application.amount_granted = amount
+        application.decision_note = note
+        _transition(application, application.grant, user=user, reason="Innvilget", atomic=False)
+    return application
+
+
+def reject_application(application: Application, *, note: str, user) -> Application:
+    _require(user, "grants.decide", application)
+    application.decision_note = note
+    _transition(application, application.reject, user=user, reason="Avslått")
+    return application
+
+
+def move_to_next_round(application: Application, *, note: str, user) -> Application:
+    """Move the application to next year's round: it appears there, submitted, without
+    retyping (the round must exist)."""
+    _require(user, "grants.decide", application)
+    next_round = Round.objects.filter(
+        scheme=application.round.scheme, year=application.round.year + 1
+    ).first()
+    if next_round is None:
+        raise WorkflowError(
+            f"Runden for {application.round.year + 1} er ikke opprettet ennå. "
+            "Sekretariatet må opprette den først."
+        )
+    with transaction.atomic():
+        application.decision_note = note
+        _transition(
+            application,
+            application.move_to_next_round,
+            user=user,
+            reason="Flyttet til neste år",
+            atomic=False,
+        )
+        copy = _copy_to(application, next_round, user=user)
+        Application.objects.filter(pk=application.pk).update(moved_to=copy)
+        application.moved_to = copy
+    return application
+
+
+def _copy_to(application: Application, round: Round, *, user) -> Application:
+    partners = list(application.partners.all())
+    measures = list(application.measures.all())
+    lines = list(application.budget_lines.all())
+    copy = Application(
+        round=round,
+        sector=application.sector,
+        # It arrives submitted: next year's LSU treats it again, without retyping.
+        state=Application.State.SUBMITTED,
+        title=application.title,
+        summary=application.summary,
+        focus_area=application.focus_area,
+        applicant_organisation=application.applicant_organisation,
+        contact_name=application.contact_name,
+        contact_email=application.contact_email,
+        period_start=application.period_start,
+        period_end=application.period_end,
+        amount_asked=application.amount_asked,
+        continues=application.continues,
+        created_by=application.created_by,
+        submitted_at=timezone.now(),
+    )
+    _stamp(copy, user, f"Flyttet fra {application.round}")
+    copy.save()
+    copy.partners.set(partners)
+    copy.measures.set(measures)
+    for line in lines:
+        line.pk = None
+        line.application = copy
+        line.save()
+    return copy
+
+
+def _transition(application, step, *, user, reason: str, atomic: bool = True):
+    """Take a django-fsm transition and save; a wrong state or a lost race is a WorkflowError."""
+
+    def run():
+        try:
+            step()
+        except TransitionNotAllowed:
+            state = application.get_state_display().lower()
+            raise WorkflowError(f"Søknaden er {state}; det steget kan ikke tas nå.") from None
+        _stamp(application, user, reason)
+        try:
+            application.save()
+        except ConcurrentTransition:
+            raise WorkflowError(
+                "Noen andre har behandlet søknaden samtidig. Last siden på nytt for å se utfallet."
+            ) from None
+
+    if atomic:
+        with transaction.atomic():
+            run()
+    else:
+        run()
+
+
+def _require(user, permission: str, application: Application) -> None:
+    if not user.has_perm(permission, application):
+        raise PermissionDenied
+
+
+def _stamp(obj, user, reason: str) -> None:
+    obj._history_user = user
+    obj._change_reason = reason

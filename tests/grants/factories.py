@@ -1,0 +1,75 @@
+"""Factories for grants: a scheme's round with allocations, applications with budgets."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from grants.models import Allocation, Application, BudgetLine, Round, Scheme
+from helsefellesskap.models import Organisation
+from tests.factories import HospitalFactory, OrganisationFactory, SectorFactory, UserFactory
+from tests.portfolio.factories import FocusAreaFactory
+
+
+class SchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Scheme
+        django_get_or_create = ("name",)
+
+    name = "Rekrutterings- og samhandlingstilskudd"
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Round
+
+    scheme = factory.SubFactory(SchemeFactory)
+    year = factory.Sequence(lambda n: 2024 + n)
+    deadline = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allocation
+
+    round = factory.SubFactory(RoundFactory)
+    sector = factory.SubFactory(SectorFactory)
+    amount = Decimal("17240000")
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A complete draft: a district applies with a hospital as partner, budget adding up."""
+
+    class Meta:
+        model = Application
+        skip_postgeneration_save = True
+
+    round = factory.SubFactory(RoundFactory)
+    sector = factory.SubFactory(SectorFactory)
+    title = factory.Sequence(lambda n: f"Samhandlingsprosjekt {n} (oppdiktet)")
+    summary = "Felles tiltak mellom bydel og sykehus."
+    focus_area = factory.SubFactory(FocusAreaFactory)
+    applicant_organisation = factory.SubFactory(
+        OrganisationFactory, kind=Organisation.Kind.DISTRICT
+    )
+    contact_name = "Kari Kontakt"
+    contact_email = "kari.kontakt@example.no"
+    period_start = datetime.date(2025, 1, 1)
+    period_end = datetime.date(2025, 12, 31)
+    amount_asked = Decimal("1000000")
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def partners(self, create, extracted, **kwargs):
+        for partner in extracted if extracted is not None else [HospitalFactory()]:
+            self.partners.add(partner)
+
+    @factory.post_generation
+    def budget(self, create, extracted, **kwargs):
+        """Budget lines adding up to the amount asked, unless given: budget=[(2025, amount)]."""
+        lines = extracted if extracted is not None else [(2025, self.amount_asked)]
+        for year, amount in lines:
+            BudgetLine.objects.create(
+                application=self, year=year, description="Prosjektleder", amount=amount
+            )
