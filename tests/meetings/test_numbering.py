@@ -1,6 +1,7 @@
 """Items are numbered per body and year ("2/25"), never twice, even when added at once."""
 
 import threading
+import time
 
 import pytest
 from django.db import OperationalError, connection
@@ -39,18 +40,22 @@ def test_numbers_from_old_minutes_are_reserved(db):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_people_adding_items_at_once_get_different_numbers():
-    """Eight allocations racing. PostgreSQL queues them on the counter row's lock, so all
-    succeed; the test database of SQLite (in memory, shared cache) refuses a writer while
-    another writes instead of waiting, so there only the ones that got through are checked."""
+    """Eight allocations racing. PostgreSQL queues them on the counter row's lock. SQLite's
+    in-memory test database refuses a writer while another writes instead of waiting (a file
+    database waits), so there a refused writer tries again, as the busy timeout would."""
     body = BodyFactory()
     numbers, refused, barrier = [], [], threading.Barrier(8)
 
     def add():
         barrier.wait()
         try:
-            numbers.append(allocate_item_number(body, 2025))
-        except OperationalError:
-            refused.append(True)
+            for _ in range(200):
+                try:
+                    numbers.append(allocate_item_number(body, 2025))
+                    return
+                except OperationalError:
+                    refused.append(True)
+                    time.sleep(0.01)
         finally:
             connection.close()
 
@@ -59,7 +64,6 @@ def test_two_people_adding_items_at_once_get_different_numbers():
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(numbers) == len(set(numbers)) and numbers
-    assert sorted(numbers) == list(range(1, len(numbers) + 1))
+    assert sorted(numbers) == list(range(1, 9))
     if connection.vendor == "postgresql":
-        assert not refused and len(numbers) == 8
+        assert not refused
