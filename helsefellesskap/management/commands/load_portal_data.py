@@ -16,8 +16,8 @@ from django.core.management import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-REAL_DATA_FIXTURES = ["register", "portfolio", "meetings"]
-DEMO_FIXTURES = ["demo"]
+REAL_DATA_FIXTURES = ["register", "portfolio", "meetings", "grants"]
+DEMO_FIXTURES = ["demo", "demo_grants"]
 
 
 class Command(BaseCommand):
