@@ -11,6 +11,7 @@ Views, commands and tests call these functions; nothing else changes an applicat
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,6 +20,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from meetings.models import Item
 
+from . import receipt
 from .models import Application, Round
 
 
@@ -38,6 +40,7 @@ def submit_application(application: Application, *, user) -> Application:
     if problems:
         raise WorkflowError(" ".join(problems))
     _transition(application, application.submit, user=user, reason="Sendt inn")
+    _after_commit(receipt.send_receipt, application)
     return application
 
 
@@ -133,6 +136,7 @@ def grant_application(application: Application, *, amount: Decimal, note: str, u
         application.amount_granted = amount
         application.decision_note = note
         _transition(application, application.grant, user=user, reason="Innvilget", atomic=False)
+    _after_commit(receipt.send_outcome, application)
     return application
 
 
@@ -140,6 +144,7 @@ def reject_application(application: Application, *, note: str, user) -> Applicat
     _require(user, "grants.decide", application)
     application.decision_note = note
     _transition(application, application.reject, user=user, reason="Avslått")
+    _after_commit(receipt.send_outcome, application)
     return application
 
 
@@ -167,6 +172,7 @@ def move_to_next_round(application: Application, *, note: str, user) -> Applicat
         copy = _copy_to(application, next_round, user=user)
         Application.objects.filter(pk=application.pk).update(moved_to=copy)
         application.moved_to = copy
+    _after_commit(receipt.send_outcome, application)
     return application
 
 
@@ -225,6 +231,12 @@ def _transition(application, step, *, user, reason: str, atomic: bool = True):
             run()
     else:
         run()
+
+
+def _after_commit(send, application: Application) -> None:
+    """Tell the applicant (receipt.py) once the step is committed; a failing mail server is
+    logged and does not undo the step."""
+    transaction.on_commit(partial(send, application), robust=True)
 
 
 def _require(user, permission: str, application: Application) -> None:

@@ -133,6 +133,47 @@ MATRIX = {
         {"anonymous": LOGIN, "secretariat": OK, "decision_maker": OK}
         | dict.fromkeys(("member", "leader", "reader"), 404),
     ),
+    # The applicant's side: applying is for LSU members of a sector (the matrix's LSU has no
+    # sector, so its member and leader are refused) and the secretariat; the draft (a random
+    # user's) is changed, sent in and read as PDF only by those who see it, else 404
+    # (tests/grants/test_applying.py).
+    "grants:application_create": (lambda d: [d["round"].pk], SECRETARIAT_ONLY),
+    "grants:application_edit": (
+        lambda d: [d["application"].pk],
+        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": FORBIDDEN}
+        | dict.fromkeys(("member", "leader", "reader"), 404),
+    ),
+    "grants:application_submit": (
+        lambda d: [d["application"].pk],
+        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": FORBIDDEN}
+        | dict.fromkeys(("member", "leader", "reader"), 404),
+    ),
+    "grants:application_pdf": (
+        lambda d: [d["application"].pk],
+        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": OK}
+        | dict.fromkeys(("member", "leader", "reader"), 404),
+    ),
+    # The committees' pages: the LSU's leader or sekretær prioritises its own sector (the
+    # matrix's leader leads an LSU without a sector: tests/grants/test_committees.py has the
+    # leader's own); SSU, the decision makers and the secretariat see the compilation and the
+    # decision list; the decision makers and the secretariat decide and export. The two steps
+    # on one application are POSTs: a GET is refused once the user may take the step.
+    "grants:prioritisation": (lambda d: [d["round"].pk, d["sector"].pk], SECRETARIAT_ONLY),
+    "grants:compilation": (lambda d: [d["round"].pk], SECRETARIAT_ONLY | {"decision_maker": OK}),
+    "grants:decisions": (lambda d: [d["round"].pk], SECRETARIAT_ONLY | {"decision_maker": OK}),
+    "grants:round_export": (lambda d: [d["round"].pk], SECRETARIAT_ONLY | {"decision_maker": OK}),
+    "grants:decision_list_pdf": (
+        lambda d: [d["round"].pk],
+        SECRETARIAT_ONLY | {"decision_maker": OK},
+    ),
+    "grants:recommendation": (
+        lambda d: [d["application"].pk],
+        SECRETARIAT_ONLY | {"secretariat": NOT_ALLOWED},
+    ),
+    "grants:decide": (
+        lambda d: [d["application"].pk],
+        SECRETARIAT_ONLY | {"secretariat": NOT_ALLOWED, "decision_maker": NOT_ALLOWED},
+    ),
     # The admin sends everyone who is not staff to its own login page.
     "admin:index": (lambda d: [], dict.fromkeys(ROLES, LOGIN) | {"secretariat": OK}),
 }
@@ -163,6 +204,7 @@ def register_data(lsu):
     return {
         "round": application.round,
         "application": application,
+        "sector": application.sector,
         "meeting": item.meeting,
         "item": item,
         "attachment": AttachmentFactory(item=item),

@@ -7,8 +7,16 @@ import factory
 from django.utils import timezone
 
 from grants.models import Allocation, Application, BudgetLine, Round, Scheme
-from helsefellesskap.models import Organisation
-from tests.factories import HospitalFactory, OrganisationFactory, SectorFactory, UserFactory
+from helsefellesskap.models import Body, Organisation
+from tests.factories import (
+    BodyFactory,
+    HospitalFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    SectorFactory,
+    UserFactory,
+)
 from tests.portfolio.factories import FocusAreaFactory
 
 
@@ -73,3 +81,14 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             BudgetLine.objects.create(
                 application=self, year=year, description="Prosjektleder", amount=amount
             )
+
+
+def lsu_member(sector, username: str, *, organisation=None, **user_kwargs):
+    """A user who sits in the sector's LSU (made the first time it is needed): an applicant."""
+    lsu = Body.objects.filter(kind=Body.Kind.LOCAL_COMMITTEE, sector=sector).first()
+    if lsu is None:
+        lsu = BodyFactory(name=f"LSU {sector.name}", kind=Body.Kind.LOCAL_COMMITTEE, sector=sector)
+    user = UserFactory(username=username, **user_kwargs)
+    person = PersonFactory(user=user, **({"organisation": organisation} if organisation else {}))
+    MembershipFactory(body=lsu, person=person)
+    return user

@@ -1,0 +1,174 @@
+"""A round in numbers: per sector and per focus area, what was asked, what the LSUs prioritised,
+what was granted, and what is left of each sector's allocation.
+
+    overview = round_overview(round, request.user)
+
+Three queries whatever the number of applications: the allocations, the invited focus areas, and
+one aggregate over the applications grouped by sector and focus area. Everything else is added
+up in Python from those rows.
+
+- asked: applications submitted and later (every state but a draft);
+- prioritised: forwarded by the LSU, decided or not (Application.FORWARDED_STATES);
+- granted: the amounts granted;
+- remaining: the sector's allocation less what was granted.
+
+The totals are not secret: everyone logged in may see them (the applications themselves stay
+filtered by `Application.objects.visible_to`).
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, Sum
+
+from .models import Application, Round
+
+ZERO = Decimal("0")
+
+
+@dataclass
+class Figures:
+    """Amounts and counts for one sector, one focus area, one cell of both, or the whole round."""
+
+    asked: Decimal = ZERO
+    asked_count: int = 0
+    prioritised: Decimal = ZERO
+    prioritised_count: int = 0
+    granted: Decimal = ZERO
+    granted_count: int = 0
+
+    def add(self, other: "Figures") -> None:
+        self.asked += other.asked
+        self.asked_count += other.asked_count
+        self.prioritised += other.prioritised
+        self.prioritised_count += other.prioritised_count
+        self.granted += other.granted
+        self.granted_count += other.granted_count
+
+
+@dataclass
+class AreaColumn:
+    pk: int
+    name: str
+    position: int
+
+
+@dataclass
+class SectorRow:
+    pk: int
+    name: str
+    allocation: Decimal | None
+    figures: Figures = field(default_factory=Figures)
+    by_area: dict[int, Figures] = field(default_factory=dict)  # focus area id → figures
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.allocation is None else self.allocation - self.figures.granted
+
+    @property
+    def prioritised_over_allocation(self) -> bool:
+        return self.allocation is not None and self.figures.prioritised > self.allocation
+
+
+@dataclass
+class AreaRow:
+    area: AreaColumn
+    figures: Figures
+
+
+@dataclass
+class RoundOverview:
+    round: Round
+    sectors: list[SectorRow]
+    areas: list[AreaRow]
+    total: Figures
+    allocation_total: Decimal
+
+    @property
+    def remaining_total(self) -> Decimal:
+        return self.allocation_total - self.total.granted
+
+    @property
+    def area_columns(self) -> list[AreaColumn]:
+        return [row.area for row in self.areas]
+
+    @property
+    def matrix(self) -> list[tuple[AreaRow, list[Figures]]]:
+        """Focus areas × sectors: per area, the figures of each sector in `sectors` order."""
+        return [
+            (row, [sector.by_area.get(row.area.pk, Figures()) for sector in self.sectors])
+            for row in self.areas
+        ]
+
+    def sector(self, sector_id: int) -> SectorRow | None:
+        return next((row for row in self.sectors if row.pk == sector_id), None)
+
+
+def round_overview(round: Round, user) -> RoundOverview:
+    if not user.has_perm("grants.view_round", round):
+        raise PermissionDenied
+    sectors: dict[int, SectorRow] = {
+        a["sector_id"]: SectorRow(a["sector_id"], a["sector__name"], a["amount"])
+        for a in round.allocations.order_by().values("sector_id", "sector__name", "amount")
+    }
+    areas: dict[int, AreaColumn] = {
+        a["pk"]: AreaColumn(a["pk"], a["name"], a["position"])
+        for a in round.invited_areas.order_by().values("pk", "name", "position")
+    }
+    forwarded = Q(state__in=Application.FORWARDED_STATES)
+    granted = Q(state=Application.State.GRANTED)
+    rows = (
+        Application.objects.filter(round=round)
+        .exclude(state=Application.State.DRAFT)
+        .order_by()
+        .values(
+            "sector_id",
+            "sector__name",
+            "focus_area_id",
+            "focus_area__name",
+            "focus_area__position",
+        )
+        .annotate(
+            asked=Sum("amount_asked"),
+            asked_count=Count("pk"),
+            prioritised=Sum("amount_asked", filter=forwarded),
+            prioritised_count=Count("pk", filter=forwarded),
+            granted=Sum("amount_granted", filter=granted),
+            granted_count=Count("pk", filter=granted),
+        )
+    )
+    cells: list[tuple[int, int, Figures]] = []
+    for row in rows:
+        sectors.setdefault(row["sector_id"], SectorRow(row["sector_id"], row["sector__name"], None))
+        areas.setdefault(
+            row["focus_area_id"],
+            AreaColumn(row["focus_area_id"], row["focus_area__name"], row["focus_area__position"]),
+        )
+        figures = Figures(
+            asked=row["asked"] or ZERO,
+            asked_count=row["asked_count"],
+            prioritised=row["prioritised"] or ZERO,
+            prioritised_count=row["prioritised_count"],
+            granted=row["granted"] or ZERO,
+            granted_count=row["granted_count"],
+        )
+        cells.append((row["sector_id"], row["focus_area_id"], figures))
+
+    area_columns = sorted(areas.values(), key=lambda a: (a.position, a.name, a.pk))
+    area_rows = {area.pk: AreaRow(area, Figures()) for area in area_columns}
+    total = Figures()
+    for sector_id, area_id, figures in cells:
+        sector = sectors[sector_id]
+        sector.figures.add(figures)
+        sector.by_area.setdefault(area_id, Figures()).add(figures)
+        area_rows[area_id].figures.add(figures)
+        total.add(figures)
+    sector_rows = sorted(sectors.values(), key=lambda s: (s.name, s.pk))
+    return RoundOverview(
+        round=round,
+        sectors=sector_rows,
+        areas=list(area_rows.values()),
+        total=total,
+        allocation_total=sum((s.allocation or ZERO for s in sector_rows), ZERO),
+    )

@@ -1,0 +1,500 @@
+"""The committees' pages: the LSU prioritises all its sector's applications in one action, SSU
+compiles what the four LSUs forwarded and records its recommendation, the decision makers
+decide. Bad input and a lost race leave every application as it was."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from grants.models import Application
+from helsefellesskap.models import Body, Membership
+from helsefellesskap.permissions import DECISION_MAKER_GROUP
+from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
+from tests.grants.factories import (
+    AllocationFactory,
+    ApplicationFactory,
+    RoundFactory,
+)
+from tests.meetings.factories import ItemFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+State = Application.State
+
+
+def text(response) -> str:
+    """The page as text with ordinary spaces (amounts are written with non-breaking ones)."""
+    return response.content.decode().replace("\xa0", " ")
+
+
+@pytest.fixture
+def allocation():
+    return AllocationFactory(amount=Decimal("17240000"), sector__name="OUS-sektoren")
+
+
+@pytest.fixture
+def sector_lsu(allocation):
+    return BodyFactory(
+        name="LSU OUS-sektoren", kind=Body.Kind.LOCAL_COMMITTEE, sector=allocation.sector
+    )
+
+
+def member_of(body, username, role=Membership.Role.MEMBER, **user_kwargs):
+    user = UserFactory(username=username, **user_kwargs)
+    MembershipFactory(body=body, person=PersonFactory(user=user), role=role)
+    return user
+
+
+@pytest.fixture
+def lsu_leader(sector_lsu):
+    return member_of(sector_lsu, "lsu-leder", Membership.Role.LEADER)
+
+
+@pytest.fixture
+def lsu_member(sector_lsu):
+    return member_of(sector_lsu, "lsu-medlem")
+
+
+@pytest.fixture
+def ssu():
+    return BodyFactory(name="Strategisk samarbeidsutvalg", kind=Body.Kind.STRATEGIC_COMMITTEE)
+
+
+@pytest.fixture
+def ssu_leader(ssu):
+    return member_of(ssu, "ssu-leder", Membership.Role.LEADER)
+
+
+@pytest.fixture
+def ssu_member(ssu):
+    return member_of(ssu, "ssu-medlem")
+
+
+@pytest.fixture
+def decision_maker():
+    return UserFactory(username="direktor", roles=[DECISION_MAKER_GROUP])
+
+
+def application(allocation, state=State.SUBMITTED, **kwargs):
+    """An application of the allocation's sector and round, already in `state` (the workflow's
+    own tests cover how it got there)."""
+    return ApplicationFactory(
+        round=allocation.round, sector=allocation.sector, state=state, **kwargs
+    )
+
+
+def reload(app) -> Application:
+    return Application.objects.get(pk=app.pk)
+
+
+# --- LSU prioritisation ---
+
+
+def prioritisation_url(allocation):
+    return reverse("grants:prioritisation", args=[allocation.round_id, allocation.sector_id])
+
+
+def prioritisation_data(applications, ranks=None, forward=(), **extra):
+    """The form as the page posts it: ranks (a list, "" for none) and the ticked ones."""
+    ranks = ranks if ranks is not None else [str(i + 1) for i in range(len(applications))]
+    data = {"shown": ",".join(str(a.pk) for a in applications), "comment": "", "item": ""}
+    for app, rank in zip(applications, ranks, strict=True):
+        data[f"rank_{app.pk}"] = rank
+        if app in forward:
+            data[f"forward_{app.pk}"] = "on"
+    data["handling"] = "prioriter"
+    return data | extra
+
+
+def test_the_lsu_leader_prioritises_five_of_ten_in_one_post(
+    client, allocation, sector_lsu, lsu_leader
+):
+    applications = [application(allocation) for _ in range(10)]
+    meeting = MeetingFactory(body=sector_lsu)
+    item = ItemFactory(meeting=meeting, title="Prioritering av søknader om tilskudd")
+    client.force_login(lsu_leader)
+    page = client.get(prioritisation_url(allocation))
+    assert page.status_code == 200
+    assert all(app.title in text(page) for app in applications)
+    assert "Prioritering av søknader om tilskudd" in text(page)  # the item to choose
+
+    chosen = applications[:5]
+    response = client.post(
+        prioritisation_url(allocation),
+        prioritisation_data(
+            applications,
+            forward=chosen,
+            comment="Behandlet i LSU 18.11.24",
+            item=str(item.pk),
+        ),
+        follow=True,
+    )
+    assert "5 søknader er prioritert og sendt til SSU" in text(response)
+    for rank, app in enumerate(applications, start=1):
+        app = reload(app)
+        assert app.state == (State.FORWARDED if rank <= 5 else State.NOT_PRIORITISED)
+        assert app.lsu_rank == rank
+        assert app.lsu_item == item and app.lsu_comment == "Behandlet i LSU 18.11.24"
+    assert reload(chosen[0]).history.first().history_change_reason == (
+        "Prioritert av LSU og sendt til SSU"
+    )
+    assert reload(chosen[0]).history.first().history_user == lsu_leader
+    # Afterwards the page shows what the LSU decided, read-only.
+    assert "Ingen søknader fra OUS-sektoren venter på LSUs prioritering" in text(response)
+    assert "Behandlet av LSU" in text(response)
+    assert "Ikke prioritert av LSU" in text(response)
+    assert f"Sak {item.label}" in text(response)
+
+
+def test_the_lsu_secretary_may_prioritise_too(client, allocation, sector_lsu):
+    secretary = member_of(sector_lsu, "lsu-sekretar", Membership.Role.SECRETARY)
+    client.force_login(secretary)
+    assert client.get(prioritisation_url(allocation)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "ranks, message",
+    [
+        (["1", "1", "2"], "Rangering 1 er gitt til flere søknader"),
+        (["1", "første", "3"], "Rangeringen må være et helt tall"),
+        (["1", "2.5", "3"], "Rangeringen må være et helt tall"),
+        (["0", "2", "3"], "Rangeringen må være et positivt helt tall"),
+        (["-1", "2", "3"], "Rangeringen må være et positivt helt tall"),
+    ],
+)
+def test_duplicate_or_non_numeric_ranks_are_refused(client, allocation, lsu_leader, ranks, message):
+    applications = [application(allocation) for _ in range(3)]
+    client.force_login(lsu_leader)
+    response = client.post(
+        prioritisation_url(allocation),
+        prioritisation_data(applications, ranks=ranks, forward=applications[:2]),
+    )
+    assert response.status_code == 422
+    assert message in text(response)
+    assert "Prioriteringen ble ikke lagret" in text(response)
+    assert {reload(app).state for app in applications} == {State.SUBMITTED}
+
+
+def test_nothing_ticked_is_refused(client, allocation, lsu_leader):
+    applications = [application(allocation) for _ in range(2)]
+    client.force_login(lsu_leader)
+    response = client.post(prioritisation_url(allocation), prioritisation_data(applications))
+    assert response.status_code == 422
+    assert "Velg minst én søknad" in text(response)
+    assert {reload(app).state for app in applications} == {State.SUBMITTED}
+
+
+def test_a_member_who_is_not_leader_or_secretary_gets_403(
+    client, allocation, lsu_member, reader_user
+):
+    applications = [application(allocation) for _ in range(2)]
+    for user in (lsu_member, reader_user):
+        client.force_login(user)
+        assert client.get(prioritisation_url(allocation)).status_code == 403
+        response = client.post(
+            prioritisation_url(allocation),
+            prioritisation_data(applications, forward=applications),
+        )
+        assert response.status_code == 403
+    assert {reload(app).state for app in applications} == {State.SUBMITTED}
+
+
+def test_another_sectors_lsu_leader_gets_403(client, allocation, lsu_leader):
+    other = AllocationFactory(round=allocation.round)
+    client.force_login(lsu_leader)
+    assert client.get(prioritisation_url(other)).status_code == 403
+
+
+def test_the_total_of_the_ticked_applications_is_shown_against_the_allocation(
+    client, allocation, lsu_leader
+):
+    application(allocation, state=State.FORWARDED, amount_asked=Decimal("1000000"), lsu_rank=1)
+    applications = [application(allocation, amount_asked=Decimal("2000000")) for _ in range(4)]
+    client.force_login(lsu_leader)
+    page = text(client.get(prioritisation_url(allocation)))
+    assert "17 240 000 kr" in page
+    assert "1 000 000 kr (1 søknad)" in page  # already sent to SSU
+
+    # "Beregn sum": the sum of what is ticked, computed on the server, nothing saved.
+    data = prioritisation_data(applications, forward=applications[:3], handling="beregn")
+    page = text(client.post(prioritisation_url(allocation), data))
+    assert "6 000 000 kr (3 søknader)" in page
+    assert "7 000 000 kr" in page  # the sum prioritised
+    assert "10 240 000 kr" in page  # left of the allocation
+    assert {reload(app).state for app in applications} == {State.SUBMITTED}
+    assert len(re.findall(r"id=\"id_forward_\d+\" checked", page)) == 3  # the ticks are kept
+
+    # Over the allocation: said, not refused (SSU and the decision makers weigh it).
+    allocation.amount = Decimal("5000000")
+    allocation.save()
+    page = text(client.post(prioritisation_url(allocation), data))
+    assert "Over rammen med" in page and "2 000 000 kr" in page
+
+
+def test_a_list_changed_under_the_user_saves_nothing(client, allocation, lsu_leader):
+    applications = [application(allocation) for _ in range(2)]
+    client.force_login(lsu_leader)
+    data = prioritisation_data(applications, forward=applications)
+    newcomer = application(allocation)  # submitted (moved from last year) after the page loaded
+    response = client.post(prioritisation_url(allocation), data)
+    assert response.status_code == 409
+    assert "Listen over søknader er endret" in text(response)
+    assert {reload(app).state for app in [*applications, newcomer]} == {State.SUBMITTED}
+
+
+# --- SSU compilation and recommendation ---
+
+
+@pytest.fixture
+def four_sectors(allocation):
+    """Each of four sectors forwarded one application; and some that SSU must not see."""
+    round = allocation.round
+    allocations = [allocation] + [
+        AllocationFactory(round=round, sector__name=name, amount=Decimal("10000000"))
+        for name in ("Ahus-sektoren", "Lovisenberg-sektoren", "Diakonhjemmet-sektoren")
+    ]
+    forwarded = [
+        application(a, state=State.FORWARDED, title=f"Videresendt fra {a.sector.name}", lsu_rank=1)
+        for a in allocations
+    ]
+    hidden = [
+        application(allocation, state=State.DRAFT, title="Utkast som ikke er sendt"),
+        application(allocations[1], state=State.SUBMITTED, title="Venter på LSU"),
+        application(allocations[2], state=State.NOT_PRIORITISED, title="Ikke prioritert søknad"),
+    ]
+    return forwarded, hidden
+
+
+def test_ssu_sees_the_forwarded_applications_of_all_sectors_only(client, four_sectors, ssu_member):
+    forwarded, hidden = four_sectors
+    client.force_login(ssu_member)
+    response = client.get(reverse("grants:compilation", args=[forwarded[0].round_id]))
+    assert response.status_code == 200
+    page = text(response)
+    for app in forwarded:
+        assert app.title in page
+        assert app.sector.name in page
+    for app in hidden:
+        assert app.title not in page
+    assert "17 240 000 kr" in page  # the OUS sector's allocation
+    assert "Skriv SSUs anbefaling" not in page  # a member reads; the leader recommends
+
+
+def test_the_ssu_leader_records_a_recommendation_with_history(client, four_sectors, ssu_leader):
+    app = four_sectors[0][0]
+    client.force_login(ssu_leader)
+    page = client.get(reverse("grants:compilation", args=[app.round_id]))
+    assert f"Skriv SSUs anbefaling: {app.title}" in text(page)
+    response = client.post(
+        reverse("grants:recommendation", args=[app.pk]),
+        {f"anbefaling-{app.pk}-text": "SSU anbefaler at søknaden innvilges."},
+        follow=True,
+    )
+    assert f"SSUs anbefaling er lagret for «{app.title}»" in text(response)
+    app = reload(app)
+    assert app.ssu_recommendation == "SSU anbefaler at søknaden innvilges."
+    assert app.state == State.FORWARDED
+    record = app.history.first()
+    assert record.history_change_reason == "SSUs anbefaling"
+    assert record.history_user == ssu_leader
+
+
+def test_an_empty_recommendation_is_refused(client, four_sectors, ssu_leader):
+    app = four_sectors[0][0]
+    client.force_login(ssu_leader)
+    response = client.post(
+        reverse("grants:recommendation", args=[app.pk]), {f"anbefaling-{app.pk}-text": " "}
+    )
+    assert response.status_code == 422
+    assert "Skriv SSUs anbefaling." in text(response)
+    assert reload(app).ssu_recommendation == ""
+
+
+def test_an_ssu_member_who_does_not_lead_cannot_recommend(client, four_sectors, ssu_member):
+    app = four_sectors[0][0]
+    client.force_login(ssu_member)
+    response = client.post(
+        reverse("grants:recommendation", args=[app.pk]), {f"anbefaling-{app.pk}-text": "Ja"}
+    )
+    assert response.status_code == 403
+    assert reload(app).ssu_recommendation == ""
+
+
+# --- The final decision ---
+
+
+def decide(client, app, **data):
+    fields = {"outcome": "innvilget", "amount": "", "note": "", "seen_state": State.FORWARDED}
+    fields |= data
+    return client.post(
+        reverse("grants:decide", args=[app.pk]),
+        {f"vedtak-{app.pk}-{name}": value for name, value in fields.items()},
+    )
+
+
+def test_the_decision_page_shows_recommendation_and_the_allocation(
+    client, allocation, decision_maker
+):
+    application(allocation, state=State.GRANTED, amount_granted=Decimal("240000"))
+    app = application(allocation, state=State.FORWARDED, ssu_recommendation="Anbefales innvilget.")
+    client.force_login(decision_maker)
+    page = text(client.get(reverse("grants:decisions", args=[allocation.round_id])))
+    assert app.title in page and "Anbefales innvilget." in page
+    assert "17 240 000 kr" in page  # allocation
+    assert "240 000 kr" in page  # granted so far
+    assert "17 000 000 kr" in page  # remaining
+    assert f'name="vedtak-{app.pk}-outcome"' in page
+
+
+def test_a_decision_maker_grants_less_than_asked(client, allocation, decision_maker):
+    app = application(allocation, state=State.FORWARDED, amount_asked=Decimal("1000000"))
+    client.force_login(decision_maker)
+    response = decide(client, app, amount="450 000", note="Redusert etter SSUs anbefaling.")
+    assert response.status_code == 302
+    app = reload(app)
+    assert app.state == State.GRANTED and app.amount_granted == Decimal("450000")
+    assert app.decision_note == "Redusert etter SSUs anbefaling."
+    assert app.history.first().history_change_reason == "Innvilget"
+    page = text(client.get(response["Location"]))
+    assert f"«{app.title}» er innvilget med 450 000 kr" in page
+    assert "16 790 000 kr" in page  # what is left of the allocation
+
+
+@pytest.mark.parametrize(
+    "amount, allocated, message",
+    [
+        ("1 500 000", "17240000", "større enn søkt beløp"),
+        ("900 000", "500000", "Det er bare"),
+    ],
+)
+def test_a_grant_above_asked_or_remaining_is_refused(
+    client, allocation, decision_maker, amount, allocated, message
+):
+    allocation.amount = Decimal(allocated)
+    allocation.save()
+    app = application(allocation, state=State.FORWARDED, amount_asked=Decimal("1000000"))
+    client.force_login(decision_maker)
+    response = decide(client, app, amount=amount)
+    assert response.status_code == 409
+    page = text(response)
+    assert message in page and "Vedtaket er ikke lagret" in page
+    app = reload(app)
+    assert app.state == State.FORWARDED and app.amount_granted is None
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"amount": "mye"}, "Skriv beløpet som et tall i kroner"),
+        ({"amount": "-5"}, "Beløpet kan ikke være negativt"),
+        ({"amount": ""}, "Skriv beløpet som innvilges"),
+        ({"amount": "0"}, "Innvilget beløp må være større enn null"),
+        ({"outcome": ""}, "Velg vedtaket"),
+    ],
+)
+def test_bad_decision_input_is_refused(client, allocation, decision_maker, data, message):
+    app = application(allocation, state=State.FORWARDED)
+    client.force_login(decision_maker)
+    response = decide(client, app, **data)
+    assert response.status_code == 422
+    assert message in text(response)
+    assert reload(app).state == State.FORWARDED
+
+
+def test_a_stale_form_after_someone_else_decided_changes_nothing(
+    client, allocation, decision_maker, secretariat_user
+):
+    app = application(allocation, state=State.FORWARDED)
+    client.force_login(decision_maker)
+    client.get(reverse("grants:decisions", args=[allocation.round_id]))  # the form is loaded
+    other = client_for(secretariat_user)
+    assert decide(other, app, outcome="avslatt", note="Avslått i møtet").status_code == 302
+    response = decide(client, app, amount="100 000")  # the decision maker's stale form
+    assert response.status_code == 302
+    page = text(client.get(response["Location"]))
+    assert "Noen andre har behandlet søknaden samtidig" in page
+    app = reload(app)
+    assert app.state == State.REJECTED and app.amount_granted is None
+
+
+def client_for(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_moved_to_next_year_from_the_page(client, allocation, decision_maker):
+    RoundFactory(scheme=allocation.round.scheme, year=allocation.round.year + 1)
+    app = application(allocation, state=State.FORWARDED)
+    client.force_login(decision_maker)
+    response = decide(client, app, outcome="flyttet", note="Overføres til neste år")
+    assert response.status_code == 302
+    app = reload(app)
+    assert app.state == State.MOVED and app.moved_to.state == State.SUBMITTED
+
+
+def test_moving_without_next_years_round_is_refused(client, allocation, decision_maker):
+    app = application(allocation, state=State.FORWARDED)
+    client.force_login(decision_maker)
+    response = decide(client, app, outcome="flyttet")
+    assert response.status_code == 409
+    assert "er ikke opprettet ennå" in text(response)
+    assert reload(app).state == State.FORWARDED
+
+
+def test_only_decision_makers_and_the_secretariat_decide(
+    client, allocation, lsu_leader, ssu_leader
+):
+    app = application(allocation, state=State.FORWARDED)
+    for user in (lsu_leader, ssu_leader):
+        client.force_login(user)
+        assert (
+            client.get(reverse("grants:decisions", args=[allocation.round_id])).status_code == 403
+        )
+        assert decide(client, app, outcome="avslatt").status_code == 403
+    assert reload(app).state == State.FORWARDED
+
+
+def test_a_lost_race_inside_the_step_is_told_and_changes_nothing(
+    client, allocation, decision_maker, secretariat_user, monkeypatch
+):
+    """Both read the application as forwarded; the other saves first, between our read and
+    our save: ConcurrentTransitionMixin refuses our UPDATE."""
+    from grants import workflow
+
+    app = application(allocation, state=State.FORWARDED)
+    original = workflow.grant_application
+
+    def grant_after_someone_else_rejected(application, **kwargs):
+        workflow.reject_application(
+            Application.objects.get(pk=application.pk), note="", user=secretariat_user
+        )
+        return original(application, **kwargs)
+
+    monkeypatch.setattr(workflow, "grant_application", grant_after_someone_else_rejected)
+    client.force_login(decision_maker)
+    response = decide(client, app, amount="100 000")
+    assert response.status_code == 302
+    assert "Noen andre har behandlet søknaden samtidig" in text(client.get(response["Location"]))
+    app = reload(app)
+    assert app.state == State.REJECTED and app.amount_granted is None
+
+
+@pytest.mark.parametrize(
+    "typed, amount",
+    [
+        ("450 000", Decimal("450000")),
+        ("450.000", Decimal("450000")),
+        ("kr 1 234,50", Decimal("1234.50")),
+        ("450 000,-", Decimal("450000")),
+        ("1234.5", Decimal("1234.5")),
+    ],
+)
+def test_amounts_are_read_as_people_type_them(typed, amount):
+    from grants.forms import AmountField
+
+    assert AmountField().clean(typed) == amount
