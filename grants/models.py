@@ -18,6 +18,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from helsefellesskap.models import Organisation, Sector
+from helsefellesskap.templatetags.portal import nok
 from meetings.models import Item
 from portfolio.models import FocusArea, Measure
 
@@ -315,8 +316,8 @@ class Application(ConcurrentTransitionMixin, models.Model):
             problems.append("Søknaden mangler budsjett.")
         elif self.budget_total != self.amount_asked:
             problems.append(
-                f"Budsjettlinjene summerer seg til {self.budget_total} kr, men søkt beløp er "
-                f"{self.amount_asked} kr."
+                f"Budsjettlinjene summerer seg til {nok(self.budget_total)}, men søkt beløp er "
+                f"{nok(self.amount_asked)}."
             )
         return problems
 

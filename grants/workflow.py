@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from helsefellesskap.templatetags.portal import nok
 from meetings.models import Item
 
 from . import receipt
@@ -119,8 +120,8 @@ def grant_application(application: Application, *, amount: Decimal, note: str, u
         raise WorkflowError("Innvilget beløp må være større enn null.")
     if amount > application.amount_asked:
         raise WorkflowError(
-            f"Innvilget beløp ({amount} kr) er større enn søkt beløp "
-            f"({application.amount_asked} kr)."
+            f"Innvilget beløp ({nok(amount)}) er større enn søkt beløp "
+            f"({nok(application.amount_asked)})."
         )
     allocation = application.round.allocations.filter(sector=application.sector).first()
     if allocation is None:
@@ -131,7 +132,7 @@ def grant_application(application: Application, *, amount: Decimal, note: str, u
         remaining = allocation.remaining()
         if amount > remaining:
             raise WorkflowError(
-                f"Det er bare {remaining} kr igjen av rammen til {application.sector}."
+                f"Det er bare {nok(remaining)} igjen av rammen til {application.sector}."
             )
         application.amount_granted = amount
         application.decision_note = note

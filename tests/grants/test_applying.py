@@ -216,7 +216,7 @@ def test_a_draft_may_be_incomplete_and_says_what_is_missing(
     page = text(client.get(application.get_absolute_url(), follow=True))
     assert "Før søknaden kan sendes inn" in page
     assert "minst én samarbeidspartner på kommunal side" in page
-    assert "Budsjettlinjene summerer seg til 450000" in page
+    assert "Budsjettlinjene summerer seg til 450 000 kr" in page
     # ... and the edit page says the same above the form.
     page = text(client.get(reverse("grants:application_edit", args=[application.pk])))
     assert "minst én samarbeidspartner på kommunal side" in page
@@ -410,7 +410,7 @@ def test_an_incomplete_edit_sent_in_leaves_the_draft_as_it_was(
         "send_inn": "1",
     }
     response = client.post(edit_url, sent)
-    assert "Budsjettlinjene summerer seg til 1.00 kr" in " ".join(
+    assert "Budsjettlinjene summerer seg til 1\xa0kr" in " ".join(
         response.context["form"].non_field_errors()
     )
     assert f"<h1>Endre søknaden «{application.title}»</h1>" in text(response)
