@@ -6,6 +6,7 @@ An application moves through its states only by the transitions in `workflow.py`
 records who, when and why in the history.
 """
 
+import os
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from helsefellesskap.models import Organisation, Sector
 from helsefellesskap.templatetags.portal import nok
-from meetings.models import Item
+from meetings.models import Item, attachment_storage
 from portfolio.models import FocusArea, Measure
 
 MUNICIPAL_KINDS = (
@@ -339,3 +340,35 @@ class BudgetLine(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.description}"
+
+
+def application_attachment_path(instance, filename):
+    # Stored under a generated name; the user's file name is kept only as `name`.
+    extension = os.path.splitext(filename)[1].lower()
+    return f"tilskudd/{instance.application_id}/{os.urandom(12).hex()}{extension}"
+
+
+class ApplicationAttachment(models.Model):
+    """A document attached to an application while it is a draft. Checked and stored like a
+    meeting item's attachment (meetings/attachments.py): in the "attachments" storage, which has
+    no URL, served only by views.ApplicationAttachmentDownloadView."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    name = models.CharField("filnavn", max_length=200)
+    file = models.FileField(
+        "fil", upload_to=application_attachment_path, storage=attachment_storage
+    )
+    size = models.PositiveIntegerField("størrelse", default=0)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "vedlegg til søknad"
+        verbose_name_plural = "vedlegg til søknader"
+        ordering = ["application", "name", "pk"]
+
+    def __str__(self):
+        return self.name

@@ -76,6 +76,7 @@ def application_context(application: Application) -> dict:
         "partners": list(application.partners.all()),
         "measures": list(application.measures.all()),
         "lines": lines,
+        "attachments": [attachment.name for attachment in application.attachments.all()],
         # Sums per year only where they add something: several years, several lines a year.
         "per_year": sorted(per_year.items()) if 1 < len(per_year) < len(lines) else [],
         "total": sum((line.amount for line in lines), Decimal("0")),

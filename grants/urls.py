@@ -23,6 +23,21 @@ urlpatterns = [
         name="application_submit",
     ),
     path("soknad/<int:pk>/soknad.pdf", views.ApplicationPdfView.as_view(), name="application_pdf"),
+    path(
+        "soknad/<int:pk>/vedlegg/nytt/",
+        views.ApplicationAttachmentUploadView.as_view(),
+        name="application_attachment_upload",
+    ),
+    path(
+        "soknad/vedlegg/<int:pk>/",
+        views.ApplicationAttachmentDownloadView.as_view(),
+        name="application_attachment_download",
+    ),
+    path(
+        "soknad/vedlegg/<int:pk>/fjern/",
+        views.ApplicationAttachmentDeleteView.as_view(),
+        name="application_attachment_delete",
+    ),
     # The committees' side: LSU prioritisation, SSU compilation, the final decision, exports
     path(
         "runde/<int:pk>/sektor/<int:sector_pk>/prioritering/",

@@ -21,6 +21,8 @@ from rules.contrib.views import PermissionRequiredMixin
 from helsefellesskap.models import Sector
 from helsefellesskap.pdf import download_response, pdf_response
 from helsefellesskap.templatetags.portal import nok
+from meetings import attachments
+from meetings.forms import AttachmentForm
 
 from . import exports, workflow
 from .forms import (
@@ -30,7 +32,7 @@ from .forms import (
     PrioritisationForm,
     RecommendationForm,
 )
-from .models import Application, Round
+from .models import Application, ApplicationAttachment, Round
 from .overview import round_overview
 from .permissions import is_secretariat, sectors_of
 from .receipt import application_pdf, application_pdf_filename, receipt_recipients
@@ -739,3 +741,107 @@ class ApplicationPdfView(View):
         return pdf_response(
             application_pdf(application, request=request), application_pdf_filename(application)
         )
+
+
+# --- Attachments to an application: added and removed by whoever may change the draft, until it
+# is sent in; read by whoever sees the application. The checks and the storage are the meeting
+# attachments' (meetings/attachments.py). ---
+
+ATTACHMENTS_SUBMITTED_MESSAGE = (
+    "Søknaden er sendt inn, og vedleggene kan ikke lenger endres. "
+    "Vedlegg kan legges til og fjernes mens søknaden er et utkast."
+)
+
+
+class ApplicationAttachmentUploadView(View):
+    template_name = "grants/application_attachment_upload.html"
+
+    @cached_property
+    def application(self) -> Application:
+        return _visible_application(self.request.user, self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        application = self.application
+        refusal = _refuse_unless_changeable(request, application, ATTACHMENTS_SUBMITTED_MESSAGE)
+        if refusal is not None:
+            return refusal
+        return self.render(AttachmentForm())
+
+    def post(self, request, *args, **kwargs):
+        application = self.application
+        refusal = _refuse_unless_changeable(request, application, ATTACHMENTS_SUBMITTED_MESSAGE)
+        if refusal is not None:
+            return refusal
+        form = AttachmentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form, status=422)
+        uploaded, name = form.cleaned_data["file"], form.cleaned_data["kept_name"]
+        with transaction.atomic():
+            # Locked, so that a submission at the same moment waits: nothing is added after it.
+            locked = Application.objects.select_for_update().get(pk=application.pk)
+            if locked.state != Application.State.DRAFT:
+                messages.error(request, ATTACHMENTS_SUBMITTED_MESSAGE)
+                return HttpResponseRedirect(application.get_absolute_url())
+            attachment = attachments.save_new(
+                ApplicationAttachment(application=locked, name=name, size=uploaded.size), uploaded
+            )
+        messages.success(request, f"Lastet opp: «{attachment.name}».")
+        return HttpResponseRedirect(f"{application.get_absolute_url()}#vedlegg")
+
+    def render(self, form, status=200):
+        application = self.application
+        context = {
+            "form": form,
+            "application": application,
+            "page_title": f"Nytt vedlegg til søknaden «{application.title}»",
+            "cancel_url": f"{application.get_absolute_url()}#vedlegg",
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class ApplicationAttachmentMixin:
+    @cached_property
+    def attachment(self) -> ApplicationAttachment:
+        """The attachment if the user sees its application; else 404."""
+        visible = Application.objects.visible_to(self.request.user)
+        return get_object_or_404(
+            ApplicationAttachment.objects.select_related("application__round").filter(
+                application__in=visible
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+
+class ApplicationAttachmentDownloadView(ApplicationAttachmentMixin, View):
+    """The only way to an application's attachment: for whoever sees the application."""
+
+    def get(self, request, *args, **kwargs):
+        return attachments.download_response(self.attachment)
+
+
+class ApplicationAttachmentDeleteView(ApplicationAttachmentMixin, View):
+    """Remove an attachment from the draft (its row, and its file once committed)."""
+
+    template_name = "grants/application_attachment_confirm_delete.html"
+
+    def get(self, request, *args, **kwargs):
+        application = self.attachment.application
+        refusal = _refuse_unless_changeable(request, application, ATTACHMENTS_SUBMITTED_MESSAGE)
+        if refusal is not None:
+            return refusal
+        context = {
+            "attachment": self.attachment,
+            "application": application,
+            "cancel_url": f"{application.get_absolute_url()}#vedlegg",
+        }
+        return render(request, self.template_name, context)
+
+    def post(self, request, *args, **kwargs):
+        application = self.attachment.application
+        refusal = _refuse_unless_changeable(request, application, ATTACHMENTS_SUBMITTED_MESSAGE)
+        if refusal is not None:
+            return refusal
+        name = self.attachment.name
+        attachments.remove(self.attachment)
+        messages.success(request, f"Fjernet vedlegget «{name}».")
+        return HttpResponseRedirect(f"{application.get_absolute_url()}#vedlegg")

@@ -67,23 +67,24 @@ def prioritise_applications(
     prioritised ones to SSU; the rest are set aside. One action, one transaction."""
     if not user.has_perm("grants.prioritise", sector):
         raise PermissionDenied
-    by_id = {
-        a.pk: a
-        for a in Application.objects.select_for_update().filter(
-            round=round, sector=sector, state=Application.State.SUBMITTED
-        )
-    }
-    unknown = [p.application_id for p in priorities if p.application_id not in by_id]
-    if unknown:
-        raise WorkflowError(
-            "Noen av søknadene er ikke lenger til behandling i LSU. Last siden på nytt."
-        )
-    ranks = [p.rank for p in priorities if p.rank is not None]
-    if len(ranks) != len(set(ranks)):
-        raise WorkflowError("To søknader har fått samme rangering.")
-    if not any(p.forward for p in priorities):
-        raise WorkflowError("Velg minst én søknad som prioriteres og sendes til SSU.")
+    # Locked while checked and changed: two people prioritising at once cannot mix.
     with transaction.atomic():
+        by_id = {
+            a.pk: a
+            for a in Application.objects.select_for_update().filter(
+                round=round, sector=sector, state=Application.State.SUBMITTED
+            )
+        }
+        unknown = [p.application_id for p in priorities if p.application_id not in by_id]
+        if unknown:
+            raise WorkflowError(
+                "Noen av søknadene er ikke lenger til behandling i LSU. Last siden på nytt."
+            )
+        ranks = [p.rank for p in priorities if p.rank is not None]
+        if len(ranks) != len(set(ranks)):
+            raise WorkflowError("To søknader har fått samme rangering.")
+        if not any(p.forward for p in priorities):
+            raise WorkflowError("Velg minst én søknad som prioriteres og sendes til SSU.")
         done = []
         for priority in priorities:
             application = by_id[priority.application_id]
@@ -98,7 +99,7 @@ def prioritise_applications(
             )
             _transition(application, step, user=user, reason=reason, atomic=False)
             done.append(application)
-    return done
+        return done
 
 
 def record_recommendation(application: Application, *, text: str, user) -> Application:

@@ -13,11 +13,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views import View
@@ -25,7 +24,7 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 from rules.contrib.views import PermissionRequiredMixin
 
 from helsefellesskap.models import Body, Person, today
-from helsefellesskap.pdf import pdf_response, safe_filename
+from helsefellesskap.pdf import pdf_response
 from helsefellesskap.permissions import is_secretariat
 from helsefellesskap.views import FormPageMixin, ObjectPermissionRequiredMixin
 
@@ -693,19 +692,7 @@ class AttachmentDownloadView(AttachmentMixin, PermissionRequiredMixin, View):
         attachment = self.attachment
         if not attachment.file:
             raise Http404("Vedlegget er bare nevnt i referatet; filen finnes ikke i portalen.")
-        try:
-            handle = attachment.file.open("rb")
-        except OSError:
-            raise Http404("Filen til vedlegget mangler.") from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=safe_filename(attachment.name, default="vedlegg"),
-            content_type=attachment.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        patch_cache_control(response, private=True)
-        return response
+        return attachments.download_response(attachment)
 
 
 class AttachmentDeleteView(AttachmentMixin, MeetingKeeperMixin, View):

@@ -69,9 +69,11 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def attachment_storage(settings, tmp_path, monkeypatch):
-    """Meeting attachments go to a folder of the test's own, never into the project's."""
+    """Meeting and application attachments go to a folder of the test's own, never into
+    the project's."""
     from django.core.files.storage import storages
 
+    from grants.models import ApplicationAttachment
     from meetings.models import Attachment
 
     settings.STORAGES = {
@@ -84,4 +86,5 @@ def attachment_storage(settings, tmp_path, monkeypatch):
     storage = storages["attachments"]
     # The model field took its storage when the models were loaded.
     monkeypatch.setattr(Attachment._meta.get_field("file"), "storage", storage)
+    monkeypatch.setattr(ApplicationAttachment._meta.get_field("file"), "storage", storage)
     return storage

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from meetings.calendar_feeds import feed_token
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, SectorAssignmentFactory
-from tests.grants.factories import ApplicationFactory
+from tests.grants.factories import ApplicationAttachmentFactory, ApplicationFactory
 from tests.meetings.factories import (
     ActivityFactory,
     AttachmentFactory,
@@ -153,6 +153,23 @@ MATRIX = {
         {"anonymous": LOGIN, "secretariat": OK, "decision_maker": OK}
         | dict.fromkeys(("member", "leader", "reader"), 404),
     ),
+    # The draft's attachments: added and removed like the draft is changed, read by whoever
+    # sees the application (tests/grants/test_application_attachments.py).
+    "grants:application_attachment_upload": (
+        lambda d: [d["application"].pk],
+        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": FORBIDDEN}
+        | dict.fromkeys(("member", "leader", "reader"), 404),
+    ),
+    "grants:application_attachment_download": (
+        lambda d: [d["application_attachment"].pk],
+        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": OK}
+        | dict.fromkeys(("member", "leader", "reader"), 404),
+    ),
+    "grants:application_attachment_delete": (
+        lambda d: [d["application_attachment"].pk],
+        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": FORBIDDEN}
+        | dict.fromkeys(("member", "leader", "reader"), 404),
+    ),
     # The committees' pages: the LSU's leader or sekretær prioritises its own sector (the
     # matrix's leader leads an LSU without a sector: tests/grants/test_committees.py has the
     # leader's own); SSU, the decision makers and the secretariat see the compilation and the
@@ -204,6 +221,7 @@ def register_data(lsu):
     return {
         "round": application.round,
         "application": application,
+        "application_attachment": ApplicationAttachmentFactory(application=application),
         "sector": application.sector,
         "meeting": item.meeting,
         "item": item,

@@ -6,7 +6,14 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from grants.models import Allocation, Application, BudgetLine, Round, Scheme
+from grants.models import (
+    Allocation,
+    Application,
+    ApplicationAttachment,
+    BudgetLine,
+    Round,
+    Scheme,
+)
 from helsefellesskap.models import Body, Organisation
 from tests.factories import (
     BodyFactory,
@@ -17,6 +24,7 @@ from tests.factories import (
     SectorFactory,
     UserFactory,
 )
+from tests.meetings.factories import PDF_BYTES
 from tests.portfolio.factories import FocusAreaFactory
 
 
@@ -81,6 +89,18 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             BudgetLine.objects.create(
                 application=self, year=year, description="Prosjektleder", amount=amount
             )
+
+
+class ApplicationAttachmentFactory(factory.django.DjangoModelFactory):
+    """A small PDF attached to an application, stored in the (test's) attachment storage."""
+
+    class Meta:
+        model = ApplicationAttachment
+
+    application = factory.SubFactory(ApplicationFactory)
+    name = "Prosjektplan.pdf"
+    file = factory.django.FileField(filename="prosjektplan.pdf", data=PDF_BYTES)
+    size = len(PDF_BYTES)
 
 
 def lsu_member(sector, username: str, *, organisation=None, **user_kwargs):
