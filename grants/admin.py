@@ -15,6 +15,12 @@ class BudgetLineInline(admin.TabularInline):
     model = BudgetLine
     extra = 0
 
+    def has_change_permission(self, request, obj=None):
+        # Budgets change in the application form, while the application is a draft.
+        return obj is None or obj.state == Application.State.DRAFT
+
+    has_add_permission = has_delete_permission = has_change_permission
+
 
 @admin.register(Scheme)
 class SchemeAdmin(SimpleHistoryAdmin):
@@ -32,5 +38,18 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     list_display = ("title", "round", "sector", "state", "amount_asked", "amount_granted")
     list_filter = ("round", "sector", "state")
     search_fields = ("title",)
-    readonly_fields = ("state",)
+    # The workflow's fields change only through workflow.py (its checks: amounts, allocation,
+    # who and when); the admin shows them.
+    readonly_fields = (
+        "state",
+        "submitted_at",
+        "lsu_rank",
+        "lsu_comment",
+        "lsu_item",
+        "ssu_recommendation",
+        "amount_granted",
+        "decision_note",
+        "decided_at",
+        "moved_to",
+    )
     inlines = [BudgetLineInline]

@@ -402,10 +402,12 @@ class ApplicationForm(forms.ModelForm):
         self.fields["partners"].queryset = organisations
         self.fields["partners"].required = False  # a draft may lack them; submitting may not
 
+        # Earlier grants of the applicant's own sector(s): others' are not theirs to see.
         earlier = Q(
             state=Application.State.GRANTED,
             round__scheme_id=round.scheme_id,
             round__year__lt=round.year,
+            sector__in=list(sectors),
         )
         if instance.continues_id:
             earlier |= Q(pk=instance.continues_id)

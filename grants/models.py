@@ -128,13 +128,15 @@ class Allocation(models.Model):
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Who sees what: the secretariat and decision makers all; SSU's members what the
+        """Who sees what: the secretariat all; decision makers and SSU's members what the
         LSUs forwarded; an LSU's members their sector's applications (drafts only their own)."""
         from .permissions import is_decision_maker, is_secretariat, is_ssu_member, sectors_of
 
-        if is_secretariat(user) or is_decision_maker(user):
+        if is_secretariat(user):
             return self
         visible = Q(created_by=user)
+        if is_decision_maker(user):
+            visible |= Q(state__in=Application.FORWARDED_STATES)
         sectors = sectors_of(user)
         if sectors:
             visible |= Q(sector__in=sectors) & ~Q(state=Application.State.DRAFT)
@@ -146,12 +148,6 @@ class ApplicationQuerySet(models.QuerySet):
         return self.select_related(
             "round__scheme", "sector", "focus_area", "applicant_organisation", "created_by"
         ).prefetch_related("partners", "budget_lines")
-
-    def totals(self):
-        return self.aggregate(
-            asked=Sum("amount_asked"),
-            granted=Sum("amount_granted", filter=Q(state=Application.State.GRANTED)),
-        )
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
@@ -277,12 +273,6 @@ class Application(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.SUBMITTED, target=State.NOT_PRIORITISED)
     def set_aside(self):
         pass
-
-    @transition(
-        field=state, source=[State.FORWARDED, State.NOT_PRIORITISED], target=State.SUBMITTED
-    )
-    def reopen_prioritisation(self):
-        self.lsu_rank = None
 
     @transition(field=state, source=State.FORWARDED, target=State.GRANTED)
     def grant(self):

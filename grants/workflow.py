@@ -30,17 +30,27 @@ class WorkflowError(Exception):
 
 
 def submit_application(application: Application, *, user) -> Application:
-    """The applicant sends the draft: complete, before the deadline, only once."""
+    """The applicant sends the draft: complete, before the deadline, only once. Checked on the
+    application as stored (locked), not on the caller's copy, which may be stale."""
     _require(user, "grants.change_draft", application)
-    if application.state != Application.State.DRAFT:
-        raise WorkflowError("Søknaden er allerede sendt inn.")
-    if not application.round.is_open:
-        deadline = timezone.localtime(application.round.deadline)
-        raise WorkflowError(f"Søknadsfristen gikk ut {deadline:%d.%m.%Y kl. %H.%M}.")
-    problems = application.completeness_problems()
-    if problems:
-        raise WorkflowError(" ".join(problems))
-    _transition(application, application.submit, user=user, reason="Sendt inn")
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.state != Application.State.DRAFT:
+            raise WorkflowError("Søknaden er allerede sendt inn.")
+        if not application.round.is_open:
+            deadline = timezone.localtime(application.round.deadline)
+            raise WorkflowError(f"Søknadsfristen gikk ut {deadline:%d.%m.%Y kl. %H.%M}.")
+        problems = application.completeness_problems()
+        if problems:
+            raise WorkflowError(" ".join(problems))
+        _transition(
+            application,
+            application.submit,
+            user=user,
+            reason="Sendt inn",
+            fields=["submitted_at"],
+            atomic=False,
+        )
     _after_commit(receipt.send_receipt, application)
     return application
 
@@ -97,7 +107,14 @@ def prioritise_applications(
                 if priority.forward
                 else "Ikke prioritert av LSU"
             )
-            _transition(application, step, user=user, reason=reason, atomic=False)
+            _transition(
+                application,
+                step,
+                user=user,
+                reason=reason,
+                fields=["lsu_rank", "lsu_comment", "lsu_item"],
+                atomic=False,
+            )
             done.append(application)
         return done
 
@@ -110,7 +127,12 @@ def record_recommendation(application: Application, *, text: str, user) -> Appli
     with transaction.atomic():
         application.ssu_recommendation = text
         _stamp(application, user, "SSUs anbefaling")
-        application.save(update_fields=["ssu_recommendation"])
+        try:
+            application.save(update_fields=["ssu_recommendation"])
+        except ConcurrentTransition:
+            raise WorkflowError(
+                "Søknaden er avgjort mens du skrev anbefalingen. Last siden på nytt."
+            ) from None
     return application
 
 
@@ -137,7 +159,14 @@ def grant_application(application: Application, *, amount: Decimal, note: str, u
             )
         application.amount_granted = amount
         application.decision_note = note
-        _transition(application, application.grant, user=user, reason="Innvilget", atomic=False)
+        _transition(
+            application,
+            application.grant,
+            user=user,
+            reason="Innvilget",
+            fields=["decided_at", "amount_granted", "decision_note"],
+            atomic=False,
+        )
     _after_commit(receipt.send_outcome, application)
     return application
 
@@ -145,7 +174,13 @@ def grant_application(application: Application, *, amount: Decimal, note: str, u
 def reject_application(application: Application, *, note: str, user) -> Application:
     _require(user, "grants.decide", application)
     application.decision_note = note
-    _transition(application, application.reject, user=user, reason="Avslått")
+    _transition(
+        application,
+        application.reject,
+        user=user,
+        reason="Avslått",
+        fields=["decided_at", "decision_note"],
+    )
     _after_commit(receipt.send_outcome, application)
     return application
 
@@ -164,16 +199,16 @@ def move_to_next_round(application: Application, *, note: str, user) -> Applicat
         )
     with transaction.atomic():
         application.decision_note = note
+        # The copy first, so that the move's history record names where it went.
+        application.moved_to = _copy_to(application, next_round, user=user)
         _transition(
             application,
             application.move_to_next_round,
             user=user,
             reason="Flyttet til neste år",
+            fields=["decided_at", "decision_note", "moved_to"],
             atomic=False,
         )
-        copy = _copy_to(application, next_round, user=user)
-        Application.objects.filter(pk=application.pk).update(moved_to=copy)
-        application.moved_to = copy
     _after_commit(receipt.send_outcome, application)
     return application
 
@@ -211,8 +246,10 @@ def _copy_to(application: Application, round: Round, *, user) -> Application:
     return copy
 
 
-def _transition(application, step, *, user, reason: str, atomic: bool = True):
-    """Take a django-fsm transition and save; a wrong state or a lost race is a WorkflowError."""
+def _transition(application, step, *, user, reason: str, fields: list[str], atomic: bool = True):
+    """Take a django-fsm transition and save the state and the step's own `fields` only, so a
+    stale copy cannot overwrite what others saved meanwhile. A wrong state, or a state changed
+    by someone else since the copy was read, is a WorkflowError."""
 
     def run():
         try:
@@ -222,7 +259,7 @@ def _transition(application, step, *, user, reason: str, atomic: bool = True):
             raise WorkflowError(f"Søknaden er {state}; det steget kan ikke tas nå.") from None
         _stamp(application, user, reason)
         try:
-            application.save()
+            application.save(update_fields=["state", *fields])
         except ConcurrentTransition:
             raise WorkflowError(
                 "Noen andre har behandlet søknaden samtidig. Last siden på nytt for å se utfallet."

@@ -130,7 +130,7 @@ MATRIX = {
     "grants:round_detail": (lambda d: [d["round"].pk], EVERYONE),
     "grants:application_detail": (
         lambda d: [d["application"].pk],
-        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": OK}
+        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": 404}
         | dict.fromkeys(("member", "leader", "reader"), 404),
     ),
     # The applicant's side: applying is for LSU members of a sector (the matrix's LSU has no
@@ -140,34 +140,34 @@ MATRIX = {
     "grants:application_create": (lambda d: [d["round"].pk], SECRETARIAT_ONLY),
     "grants:application_edit": (
         lambda d: [d["application"].pk],
-        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": FORBIDDEN}
+        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": 404}
         | dict.fromkeys(("member", "leader", "reader"), 404),
     ),
     "grants:application_submit": (
         lambda d: [d["application"].pk],
-        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": FORBIDDEN}
+        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": 404}
         | dict.fromkeys(("member", "leader", "reader"), 404),
     ),
     "grants:application_pdf": (
         lambda d: [d["application"].pk],
-        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": OK}
+        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": 404}
         | dict.fromkeys(("member", "leader", "reader"), 404),
     ),
     # The draft's attachments: added and removed like the draft is changed, read by whoever
     # sees the application (tests/grants/test_application_attachments.py).
     "grants:application_attachment_upload": (
         lambda d: [d["application"].pk],
-        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": FORBIDDEN}
+        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": 404}
         | dict.fromkeys(("member", "leader", "reader"), 404),
     ),
     "grants:application_attachment_download": (
         lambda d: [d["application_attachment"].pk],
-        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": OK}
+        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": 404}
         | dict.fromkeys(("member", "leader", "reader"), 404),
     ),
     "grants:application_attachment_delete": (
         lambda d: [d["application_attachment"].pk],
-        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": FORBIDDEN}
+        {"anonymous": LOGIN, "secretariat": OK, "decision_maker": 404}
         | dict.fromkeys(("member", "leader", "reader"), 404),
     ),
     # The committees' pages: the LSU's leader or sekretær prioritises its own sector (the

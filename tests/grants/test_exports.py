@@ -84,6 +84,7 @@ def test_formulas_are_written_as_text(client, allocation, decision_maker_user):
         title=evil,
         applicant_organisation=OrganisationFactory(name="+47 Bydel"),
         partners=[HospitalFactory(name="@SUM(A1:A9)")],
+        state=State.FORWARDED,
     )
     client.force_login(decision_maker_user)
     row = rows_of(client.get(reverse("grants:round_export", args=[allocation.round_id])))[1]
@@ -92,12 +93,13 @@ def test_formulas_are_written_as_text(client, allocation, decision_maker_user):
 
 
 def test_the_export_holds_only_what_the_user_may_see(client, allocation, decision_maker_user):
-    # Decision makers see every application; the matrix keeps everyone else out (403).
-    add(allocation, state=State.DRAFT)
-    add(allocation, state=State.FORWARDED)
+    # Decision makers see what the LSUs forwarded, not drafts; the matrix keeps everyone else
+    # out (403).
+    add(allocation, state=State.DRAFT, title="Utkast som ikke er sendt")
+    add(allocation, state=State.FORWARDED, title="Videresendt søknad")
     client.force_login(decision_maker_user)
     rows = rows_of(client.get(reverse("grants:round_export", args=[allocation.round_id])))
-    assert len(rows) == 3
+    assert [row[1].value for row in rows[1:]] == ["Videresendt søknad"]
 
 
 def _pdftotext(pdf: bytes, tmp_path) -> str:

@@ -210,3 +210,21 @@ def test_another_sectors_draft_is_invisible(allocation, applicant):
     assert other_sector_draft not in visible
     mine = draft(allocation, applicant)
     assert mine in Application.objects.visible_to(applicant)
+
+
+def test_a_decision_on_a_stale_copy_keeps_what_ssu_saved_meanwhile(
+    allocation, applicant, lsu_secretary, decision_maker, secretariat_user
+):
+    application = forwarded(allocation, applicant, lsu_secretary)
+    stale = Application.objects.get(pk=application.pk)
+    workflow.record_recommendation(application, text="SSU anbefaler", user=secretariat_user)
+    workflow.reject_application(stale, note="Avslått", user=decision_maker)
+    stored = Application.objects.get(pk=application.pk)
+    assert (stored.state, stored.ssu_recommendation) == (
+        Application.State.REJECTED,
+        "SSU anbefaler",
+    )
+    assert stored.history.first().history_change_reason == "Avslått"
+    # A recommendation written on the copy from before the decision is refused, not a 500.
+    with pytest.raises(workflow.WorkflowError, match="avgjort"):
+        workflow.record_recommendation(application, text="For sent", user=secretariat_user)
