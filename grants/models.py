@@ -144,6 +144,14 @@ class ApplicationQuerySet(models.QuerySet):
             visible |= Q(state__in=Application.FORWARDED_STATES)
         return self.filter(visible)
 
+    def forwarded_in(self, round):
+        """What the LSUs sent on to SSU in a round, decided or not: by sector, in rank order."""
+        return (
+            self.filter(round=round, state__in=Application.FORWARDED_STATES)
+            .with_related()
+            .order_by("sector__name", models.F("lsu_rank").asc(nulls_last=True), "title", "pk")
+        )
+
     def with_related(self):
         return self.select_related(
             "round__scheme", "sector", "focus_area", "applicant_organisation", "created_by"

@@ -239,12 +239,7 @@ class CompilationView(PermissionRequiredMixin, RoundMixin, View):
     def render(self, bound=None, status=200):
         user = self.request.user
         overview = round_overview(self.round, user)
-        applications = list(
-            Application.objects.visible_to(user)
-            .filter(round=self.round, state__in=Application.FORWARDED_STATES)
-            .with_related()
-            .order_by("sector__name", F("lsu_rank").asc(nulls_last=True), "title", "pk")
-        )
+        applications = list(Application.objects.visible_to(user).forwarded_in(self.round))
         can_recommend = user.has_perm("grants.recommend")
         for application in applications:
             application.recommendation_form = None
@@ -318,12 +313,7 @@ class DecisionsView(PermissionRequiredMixin, RoundMixin, View):
     def render(self, bound=None, status=200):
         user = self.request.user
         overview = round_overview(self.round, user)
-        applications = list(
-            Application.objects.visible_to(user)
-            .filter(round=self.round, state__in=Application.FORWARDED_STATES)
-            .with_related()
-            .order_by("sector__name", F("lsu_rank").asc(nulls_last=True), "title", "pk")
-        )
+        applications = list(Application.objects.visible_to(user).forwarded_in(self.round))
         for application in applications:
             application.decision_form = None
             if application.state == Application.State.FORWARDED:
