@@ -676,21 +676,34 @@ class ApplicationUpdateView(ApplicationFormPage):
         return _refuse_unless_changeable(self.request, self.application, SUBMITTED_MESSAGE)
 
 
-class ApplicationSubmitView(View):
-    """Sending the draft in: GET shows what is missing, or what will be sent and the button;
-    POST sends it (workflow.submit_application). A second POST changes nothing."""
+class DraftOnlyMixin:
+    """Pages that change a draft: once it is sent in they redirect with `submitted_message`;
+    users who may see the draft but not change it get 403, and others 404."""
 
-    template_name = "grants/application_submit.html"
+    submitted_message = SUBMITTED_MESSAGE
+
+    def get_application(self) -> Application:
+        return _visible_application(self.request.user, self.kwargs["pk"])
 
     @cached_property
     def application(self) -> Application:
-        return _visible_application(self.request.user, self.kwargs["pk"])
+        return self.get_application()
+
+    def dispatch(self, request, *args, **kwargs):
+        refusal = _refuse_unless_changeable(request, self.application, self.submitted_message)
+        return refusal or super().dispatch(request, *args, **kwargs)
+
+
+class ApplicationSubmitView(DraftOnlyMixin, View):
+    """Sending the draft in: GET shows what is missing, or what will be sent and the button;
+    POST sends it (workflow.submit_application). A second POST changes nothing."""
+
+    submitted_message = ALREADY_SUBMITTED_MESSAGE
+
+    template_name = "grants/application_submit.html"
 
     def get(self, request, *args, **kwargs):
         application = self.application
-        refusal = _refuse_unless_changeable(request, application, ALREADY_SUBMITTED_MESSAGE)
-        if refusal is not None:
-            return refusal
         closed = ""
         if not application.round.is_open:
             closed = (
@@ -707,9 +720,6 @@ class ApplicationSubmitView(View):
 
     def post(self, request, *args, **kwargs):
         application = self.application
-        refusal = _refuse_unless_changeable(request, application, ALREADY_SUBMITTED_MESSAGE)
-        if refusal is not None:
-            return refusal
         try:
             workflow.submit_application(application, user=request.user)
         except workflow.WorkflowError as error:
@@ -743,25 +753,15 @@ ATTACHMENTS_SUBMITTED_MESSAGE = (
 )
 
 
-class ApplicationAttachmentUploadView(View):
+class ApplicationAttachmentUploadView(DraftOnlyMixin, View):
     template_name = "grants/application_attachment_upload.html"
-
-    @cached_property
-    def application(self) -> Application:
-        return _visible_application(self.request.user, self.kwargs["pk"])
+    submitted_message = ATTACHMENTS_SUBMITTED_MESSAGE
 
     def get(self, request, *args, **kwargs):
-        application = self.application
-        refusal = _refuse_unless_changeable(request, application, ATTACHMENTS_SUBMITTED_MESSAGE)
-        if refusal is not None:
-            return refusal
         return self.render(AttachmentForm())
 
     def post(self, request, *args, **kwargs):
         application = self.application
-        refusal = _refuse_unless_changeable(request, application, ATTACHMENTS_SUBMITTED_MESSAGE)
-        if refusal is not None:
-            return refusal
         form = AttachmentForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(form, status=422)
@@ -809,16 +809,18 @@ class ApplicationAttachmentDownloadView(ApplicationAttachmentMixin, View):
         return attachments.download_response(self.attachment)
 
 
-class ApplicationAttachmentDeleteView(ApplicationAttachmentMixin, View):
+class ApplicationAttachmentDeleteView(ApplicationAttachmentMixin, DraftOnlyMixin, View):
     """Remove an attachment from the draft (its row, and its file once committed)."""
+
+    submitted_message = ATTACHMENTS_SUBMITTED_MESSAGE
+
+    def get_application(self) -> Application:
+        return self.attachment.application
 
     template_name = "grants/application_attachment_confirm_delete.html"
 
     def get(self, request, *args, **kwargs):
         application = self.attachment.application
-        refusal = _refuse_unless_changeable(request, application, ATTACHMENTS_SUBMITTED_MESSAGE)
-        if refusal is not None:
-            return refusal
         context = {
             "attachment": self.attachment,
             "application": application,
@@ -828,9 +830,6 @@ class ApplicationAttachmentDeleteView(ApplicationAttachmentMixin, View):
 
     def post(self, request, *args, **kwargs):
         application = self.attachment.application
-        refusal = _refuse_unless_changeable(request, application, ATTACHMENTS_SUBMITTED_MESSAGE)
-        if refusal is not None:
-            return refusal
         name = self.attachment.name
         attachments.remove(self.attachment)
         messages.success(request, f"Fjernet vedlegget «{name}».")
