@@ -108,6 +108,11 @@ class RoundOverview:
 def round_overview(round: Round, user) -> RoundOverview:
     if not user.has_perm("grants.view_round", round):
         raise PermissionDenied
+    return round_figures(round)
+
+
+def round_figures(round: Round) -> RoundOverview:
+    """The round's figures without a user: for documents made headless (the annual report)."""
     sectors: dict[int, SectorRow] = {
         a["sector_id"]: SectorRow(a["sector_id"], a["sector__name"], a["amount"])
         for a in round.allocations.order_by().values("sector_id", "sector__name", "amount")

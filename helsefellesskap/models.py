@@ -428,6 +428,13 @@ class MembershipQuerySet(models.QuerySet):
     def current(self):
         return self.active_on(today())
 
+    def active_during(self, first: date, last: date):
+        """Memberships active on at least one day of the period (both ends inclusive)."""
+        return self.filter(
+            Q(start__isnull=True) | Q(start__lte=last),
+            Q(end__isnull=True) | Q(end__gte=first),
+        )
+
     def with_related(self):
         return self.select_related(
             "person", "person__organisation", "organisation", "body", "deputy_for__person"

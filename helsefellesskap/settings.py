@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "portfolio",
     "meetings",
     "grants",
+    "helsefellesskap.annual_report",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

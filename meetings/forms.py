@@ -38,6 +38,8 @@ class MeetingForm(ChangeReasonForm):
             "starts_at",
             "ends_at",
             "location",
+            "theme",
+            "participant_count",
             "addressed_to",
             "sender",
             "case_officer",

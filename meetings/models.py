@@ -95,6 +95,17 @@ class Meeting(models.Model):
         "innkalling", blank=True, help_text="Innledende tekst i møteinnkallingen."
     )
     notice_sent_at = models.DateTimeField("innkalling sendt", null=True, blank=True, editable=False)
+    # Networks, dialogue meetings and forums are reported by theme and turnout, not by items.
+    theme = models.CharField(
+        "tema", max_length=300, blank=True, help_text="Møtets tema, for eksempel på dialogmøter."
+    )
+    participant_count = models.PositiveIntegerField(
+        "antall deltakere",
+        null=True,
+        blank=True,
+        help_text="Fylles ut for nettverksmøter og dialogmøter, der deltakerne ikke registreres "
+        "hver for seg.",
+    )
 
     objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()

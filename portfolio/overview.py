@@ -11,6 +11,14 @@ NO_STATUS = ""
 # Chart and legend order: progress from left to right, cells without status last.
 STATUS_ORDER = [*Status.values, NO_STATUS]
 STATUS_LABELS = dict(Status.choices) | {NO_STATUS: "Ingen status"}
+# The cells' colours (as in static/css/portal.css), for charts drawn without the page's CSS.
+STATUS_FILLS = {
+    Status.NOT_STARTED: "#f4d6d6",
+    Status.PLANNED: "#fff0b3",
+    Status.IN_PROGRESS: "#cfe3f7",
+    Status.COMPLETED: "#cdebd3",
+    NO_STATUS: "#e6e6ea",
+}
 
 
 @dataclass
@@ -45,6 +53,10 @@ class Bar:
     count: int
     x: float
     width: float
+
+    @property
+    def fill(self) -> str:
+        return STATUS_FILLS[self.status]
 
 
 @dataclass

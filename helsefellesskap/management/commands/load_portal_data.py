@@ -16,7 +16,7 @@ from django.core.management import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-REAL_DATA_FIXTURES = ["register", "portfolio", "meetings", "grants"]
+REAL_DATA_FIXTURES = ["register", "portfolio", "meetings", "grants", "annual_report"]
 DEMO_FIXTURES = ["demo", "demo_grants"]
 
 

@@ -1,0 +1,516 @@
+"""The year's figures and tables for a report's scope, as plain data: the snapshot a version is
+laid out from.
+
+    snapshot = assemble(report)
+
+Everything is read through the apps' own QuerySets, in a fixed number of queries whatever the
+number of meetings, items and people; dates and amounts are formatted here, so the snapshot is
+JSON and a published version can be laid out again from it without reading the data anew.
+
+Where the portal holds only part of a year (old years entered from an earlier report), the
+report prints the totals the source states (StatedFigures) and says how many are registered.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from grants.models import Round
+from grants.overview import round_figures
+from helsefellesskap.models import Body, Membership
+from helsefellesskap.templatetags.portal import nok
+from meetings.models import Attendance, FollowUp, Item, Meeting
+from portfolio.grid import PlanGrid, changes_between
+from portfolio.models import Plan, Status
+from portfolio.overview import STATUS_LABELS, STATUS_ORDER, status_chart, status_counts
+
+from . import charts
+from .models import AnnualReport, StatedFigures
+
+# Committees get the full treatment (mandate, representatives and attendance, items); networks,
+# dialogue meetings and other forums are reported by their meetings' dates, places, themes
+# and turnout.
+COMMITTEE_KINDS = {
+    Body.Kind.PARTNERSHIP_MEETING,
+    Body.Kind.STRATEGIC_COMMITTEE,
+    Body.Kind.WORKING_COMMITTEE,
+    Body.Kind.LOCAL_COMMITTEE,
+    Body.Kind.COUNCIL,
+}
+ITEM_KIND_HEADINGS = [
+    (Item.Kind.DECISION, "Vedtakssaker"),
+    (Item.Kind.DISCUSSION, "Temasaker"),
+    (Item.Kind.INFORMATION, "Orienteringssaker"),
+]
+# The seed's attendance marks.
+PRESENT, ABSENT, DEPUTY_MET, LEFT = "x", "-", "(vara)", "Sluttet"
+ROLE_ORDER = {Membership.Role.LEADER: 0, Membership.Role.SECRETARY: 2}
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+
+    @property
+    def first(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def last(self) -> date:
+        return date(self.year, 12, 31)
+
+    def moment(self, day: date) -> datetime:
+        """The start of a day in the portal's time zone."""
+        return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def assemble(report: AnnualReport) -> dict:
+    period = Period(report.year)
+    bodies = scope_bodies(report, period)
+    body_ids = [body.pk for body in bodies]
+    meetings = list(
+        Meeting.objects.in_year(period.year)
+        .filter(body__in=body_ids)
+        .order_by("starts_at", "pk")
+        .only("body_id", "starts_at", "ends_at", "location", "theme", "participant_count")
+    )
+    activity = BodyActivity.load(body_ids, meetings, period)
+    committees, networks = [], []
+    for body in bodies:
+        if body.kind in COMMITTEE_KINDS:
+            committees.append(committee_section(body, activity))
+        else:
+            networks.append(network_section(body, activity))
+    reported = [section for section in committees + networks if section["meeting_count"]]
+    portfolio = portfolio_sections(report, body_ids, period)
+    grants = grant_sections(report, period)
+    follow_ups = open_follow_ups(body_ids, period)
+    return {
+        "title": report.title,
+        "year": period.year,
+        "scope_label": report.scope_label,
+        "generated_on": long_date(timezone.localdate()),
+        "has_data": bool(meetings or activity.stated or portfolio or grants or follow_ups),
+        "texts": {
+            "introduction": text_blocks(report.introduction),
+            "highlights": text_blocks(report.highlights),
+            "other_activities": text_blocks(report.other_activities),
+        },
+        "any_stated": any(
+            section["meetings_stated"] or section["items_stated"] for section in reported
+        ),
+        "totals": {
+            "bodies": len(reported),
+            "meetings": sum(section["meeting_count"] for section in reported),
+            "items": sum(section["item_count"] for section in reported),
+        },
+        "bodies_chart": charts.bodies_chart(reported) if reported else "",
+        "committees": committees,
+        "networks": networks,
+        "portfolio": portfolio,
+        "grants": grants,
+        "follow_ups": follow_ups,
+    }
+
+
+def scope_bodies(report: AnnualReport, period: Period) -> list[Body]:
+    """The bodies the report covers, in the order of the body tree, that existed in the year."""
+    bodies = list(Body.objects.order_by("position", "name"))
+    children = defaultdict(list)
+    for body in bodies:
+        children[body.parent_id].append(body)
+    known = {body.pk for body in bodies}
+    roots = [body for body in bodies if body.parent_id not in known]
+
+    def subtree(body):
+        yield body
+        for child in children[body.pk]:
+            yield from subtree(child)
+
+    in_tree_order = [body for root in roots for body in subtree(root)]
+    if report.body_id:
+        top = next(body for body in bodies if body.pk == report.body_id)
+        wanted = {body.pk for body in subtree(top)}
+    elif report.sector_id:
+        wanted = {
+            member.pk
+            for body in bodies
+            if body.sector_id == report.sector_id
+            for member in subtree(body)
+        }
+    else:
+        wanted = known
+    return [
+        body
+        for body in in_tree_order
+        if body.pk in wanted
+        and (body.established is None or body.established <= period.last)
+        and (body.dissolved is None or body.dissolved >= period.first)
+    ]
+
+
+@dataclass
+class BodyActivity:
+    """The year's memberships, meetings, attendance, items and stated figures per body."""
+
+    period: Period
+    memberships: dict
+    meetings: dict
+    attendance: dict
+    deputised: set
+    items: dict
+    stated: dict
+
+    @classmethod
+    def load(cls, body_ids, meetings, period: Period) -> "BodyActivity":
+        memberships = defaultdict(list)
+        for membership in (
+            Membership.objects.active_during(period.first, period.last)
+            .filter(body__in=body_ids)
+            .select_related("person__organisation", "organisation")
+            .order_by("pk")
+        ):
+            memberships[membership.body_id].append(membership)
+        by_body = defaultdict(list)
+        for meeting in meetings:
+            by_body[meeting.body_id].append(meeting)
+        attendance, deputised = {}, set()
+        for meeting_id, person_id, status, deputy_for_id in Attendance.objects.filter(
+            meeting__in=meetings
+        ).values_list("meeting_id", "person_id", "status", "deputy_for_id"):
+            attendance[meeting_id, person_id] = status
+            if status == Attendance.Status.DEPUTY and deputy_for_id:
+                deputised.add((meeting_id, deputy_for_id))
+        items = defaultdict(list)
+        for item in (
+            Item.objects.filter(meeting__in=meetings)
+            .order_by("meeting__starts_at", "position", "number")
+            .values("meeting__body_id", "kind", "title")
+        ):
+            items[item["meeting__body_id"]].append(item)
+        stated = {
+            figures.body_id: figures
+            for figures in StatedFigures.objects.filter(year=period.year, body__in=body_ids)
+        }
+        return cls(period, memberships, by_body, attendance, deputised, items, stated)
+
+    def counts(self, body: Body) -> dict:
+        meetings = self.meetings[body.pk]
+        stated = self.stated.get(body.pk)
+        items = self.items[body.pk]
+        return {
+            "registered_meetings": len(meetings),
+            "registered_items": len(items),
+            "meeting_count": stated_or(stated, "meeting_count", len(meetings)),
+            "item_count": stated_or(stated, "item_count", len(items)),
+            "meetings_stated": stated is not None and stated.meeting_count is not None,
+            "items_stated": stated is not None and stated.item_count is not None,
+            "meeting_length": (stated and stated.meeting_length) or average_length(meetings),
+            "average_attendance": stated.average_attendance if stated else None,
+            "stated_note": text_blocks(stated.note) if stated else [],
+            "stated_source": stated.source if stated else "",
+        }
+
+
+def stated_or(stated, field, registered):
+    value = getattr(stated, field, None) if stated else None
+    return registered if value is None else value
+
+
+def committee_section(body: Body, activity: BodyActivity) -> dict:
+    meetings = activity.meetings[body.pk]
+    memberships = sorted(
+        activity.memberships[body.pk],
+        key=lambda m: (ROLE_ORDER.get(m.role, 1), m.pk),
+    )
+    return {
+        **body_heading(body),
+        **activity.counts(body),
+        "mandate": text_blocks(body.mandate),
+        "secretariat": body.secretariat,
+        "leaders": names_with_role(memberships, Membership.Role.LEADER),
+        "secretaries": names_with_role(memberships, Membership.Role.SECRETARY),
+        "meeting_dates": [short_date(meeting.date) for meeting in meetings],
+        "members": [
+            {
+                "name": membership.person.name,
+                "position": position_text(membership),
+                "marks": attendance_marks(membership, meetings, activity),
+            }
+            for membership in memberships
+        ],
+        "items_by_kind": items_by_kind(activity.items[body.pk]),
+    }
+
+
+def network_section(body: Body, activity: BodyActivity) -> dict:
+    counts = activity.counts(body)
+    stated = activity.stated.get(body.pk)
+    # Their meetings are often entered with the day only: the length is what a source states.
+    counts["meeting_length"] = stated.meeting_length if stated else ""
+    return {
+        **body_heading(body),
+        **counts,
+        "mandate": text_blocks(body.mandate),
+        "meetings": [
+            {
+                "date": long_date(meeting.date),
+                "location": meeting.location,
+                "theme": meeting.theme,
+                "participants": meeting.participant_count,
+            }
+            for meeting in activity.meetings[body.pk]
+        ],
+    }
+
+
+def body_heading(body: Body) -> dict:
+    return {
+        "anchor": f"organ-{body.pk}",
+        "name": body.name,
+        "former_names": body.former_names,
+        "kind": body.get_kind_display(),
+    }
+
+
+def names_with_role(memberships, role) -> str:
+    """«A», «A og B», «A, B og C»."""
+    names = list(dict.fromkeys(m.person.name for m in memberships if m.role == role))
+    return " og ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+
+
+def position_text(membership: Membership) -> str:
+    text = membership.position or membership.person.title_and_organisation
+    if membership.role == Membership.Role.DEPUTY:
+        text = f"{text} (vara)".strip()
+    return text
+
+
+def attendance_marks(membership: Membership, meetings, activity: BodyActivity) -> list[str]:
+    """One mark per meeting: x present, - absent, (vara) a deputy met in their place,
+    "Sluttet" at the first meeting after they left; empty where nothing is known or they
+    were not (yet, or any longer) a member."""
+    marks, left_marked = [], False
+    person_id = membership.person_id
+    for meeting in meetings:
+        day = meeting.date
+        if membership.end and membership.end < day:
+            marks.append("" if left_marked else LEFT)
+            left_marked = True
+        elif membership.start and membership.start > day:
+            marks.append("")
+        elif (meeting.pk, person_id) in activity.deputised:
+            marks.append(DEPUTY_MET)
+        else:
+            status = activity.attendance.get((meeting.pk, person_id))
+            marks.append(
+                "" if status is None else ABSENT if status == Attendance.Status.ABSENT else PRESENT
+            )
+    return marks
+
+
+def items_by_kind(items) -> list[dict]:
+    return [
+        {"heading": heading, "titles": titles}
+        for kind, heading in ITEM_KIND_HEADINGS
+        if (titles := [item["title"] for item in items if item["kind"] == kind])
+    ]
+
+
+def average_length(meetings) -> str:
+    if not meetings:
+        return ""
+    average = sum((m.ends_at - m.starts_at for m in meetings), timedelta()) / len(meetings)
+    return duration_text(average)
+
+
+def duration_text(length: timedelta) -> str:
+    """A meeting's length as the reports write it, to the nearest quarter of an hour:
+    "45 minutter", "1 time", "2 timer", "2,5 timer"."""
+    quarters = round(length.total_seconds() / 900)
+    if quarters < 4:
+        return f"{max(quarters, 1) * 15} minutter"
+    hours = quarters / 4
+    if hours == 1:
+        return "1 time"
+    text = f"{hours:g}".replace(".", ",")
+    return f"{text} timer"
+
+
+def portfolio_sections(report: AnnualReport, body_ids, period: Period) -> list[dict]:
+    """Per plan with a column for the year: the status per focus area at the end of the year,
+    and what changed status during it."""
+    plans = Plan.objects.with_related().filter(columns__year=period.year)
+    if report.sector_id or report.body_id:
+        plans = plans.filter(body__in=body_ids)
+    else:
+        plans = plans.filter(body__isnull=True)
+    start = period.moment(period.first)
+    end = min(period.moment(period.last + timedelta(days=1)), timezone.now())
+    sections = []
+    for plan in plans.distinct().order_by("title", "pk"):
+        before, after = PlanGrid.as_of(plan, start), PlanGrid.as_of(plan, end)
+        column = next(column for column in after.columns if column.year == period.year)
+        rows = status_counts(after, column)
+        areas = status_changes(before, after)
+        sections.append(
+            {
+                "title": plan.title,
+                "column": column.heading,
+                "status_labels": [STATUS_LABELS[status] for status in STATUS_ORDER],
+                "rows": [
+                    {"area": row.area_name, "counts": row.ordered_counts, "total": row.total}
+                    for row in rows
+                ],
+                "chart": charts.status_chart_svg(status_chart(rows), column.heading)
+                if any(row.total for row in rows)
+                else "",
+                "areas": areas,
+                "change_count": sum(len(area["changes"]) for area in areas),
+                "completed_count": sum(
+                    1 for area in areas for change in area["changes"] if change["completed"]
+                ),
+            }
+        )
+    return sections
+
+
+def status_changes(before: PlanGrid, after: PlanGrid) -> list[dict]:
+    areas = []
+    for area in changes_between(before, after):
+        changes = [
+            {
+                "measure": difference.measure_name,
+                "group": difference.group_name,
+                "column": difference.column.heading,
+                "before": status_label(difference.before),
+                "after": status_label(difference.after),
+                "completed": bool(difference.after and difference.after.status == Status.COMPLETED),
+            }
+            for difference in area.differences
+            if status_of(difference.before) != status_of(difference.after)
+        ]
+        if changes:
+            areas.append({"name": area.name, "changes": changes})
+    return areas
+
+
+def status_of(cell) -> str:
+    return cell.status if cell else ""
+
+
+def status_label(cell) -> str:
+    return STATUS_LABELS[status_of(cell)]
+
+
+def grant_sections(report: AnnualReport, period: Period) -> list[dict]:
+    """The year's grant rounds: allocation, asked, prioritised and granted per sector and focus
+    area. A sector's report shows its own sector; a body's report its LSU's sector, if any."""
+    sector_id = report.sector_id or (report.body.sector_id if report.body_id else None)
+    if report.body_id and report.body.kind != Body.Kind.LOCAL_COMMITTEE:
+        return []
+    sections = []
+    for round in Round.objects.filter(year=period.year).select_related("scheme").order_by("pk"):
+        overview = round_figures(round)
+        sectors = [row for row in overview.sectors if sector_id is None or row.pk == sector_id]
+        if sector_id is None:
+            areas = [(row.area.name, row.figures) for row in overview.areas]
+        else:
+            names = {area.pk: area.name for area in overview.area_columns}
+            areas = [
+                (names[area_id], figures)
+                for sector in sectors
+                for area_id, figures in sector.by_area.items()
+            ]
+        sections.append(
+            {
+                "name": str(round),
+                "sectors": [
+                    {
+                        "name": row.name,
+                        "allocation": nok(row.allocation),
+                        "remaining": nok(row.remaining),
+                        **figure_texts(row.figures),
+                    }
+                    for row in sectors
+                ],
+                "areas": [{"name": name, **figure_texts(figures)} for name, figures in areas],
+            }
+        )
+    return sections
+
+
+def figure_texts(figures) -> dict:
+    return {
+        "asked": nok(figures.asked),
+        "asked_count": figures.asked_count,
+        "prioritised": nok(figures.prioritised),
+        "prioritised_count": figures.prioritised_count,
+        "granted": nok(figures.granted),
+        "granted_count": figures.granted_count,
+    }
+
+
+def open_follow_ups(body_ids, period: Period) -> list[dict]:
+    """Follow-ups from the scope's meetings up to the end of the year that were still open then:
+    they are carried into the next year."""
+    follow_ups = (
+        FollowUp.objects.with_related()
+        .filter(
+            item__meeting__body__in=body_ids,
+            item__meeting__starts_at__lt=period.moment(period.last + timedelta(days=1)),
+        )
+        .filter(~Q(status=FollowUp.Status.DONE) | Q(done_on__gt=period.last))
+        .order_by("item__meeting__starts_at", "due_on", "pk")
+    )
+    return [
+        {
+            "item": f"Sak {follow_up.item.label}",
+            "body": follow_up.item.meeting.body.name,
+            "meeting_date": long_date(follow_up.item.meeting.date),
+            "title": follow_up.title,
+            "responsible": follow_up.responsible,
+            "due": long_date(follow_up.due_on) if follow_up.due_on else "",
+        }
+        for follow_up in follow_ups
+    ]
+
+
+def text_blocks(text: str) -> list[dict]:
+    """Plain text as paragraphs and bullet lists: a blank line starts a new paragraph, a line
+    starting with "- " or "• " is a bullet, and a line right after a bullet continues it.
+    Control characters are dropped; the template escapes the rest, so no markup a user types
+    reaches the PDF."""
+    text = CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n"))
+    return [block for chunk in re.split(r"\n\s*\n", text) for block in _chunk_blocks(chunk)]
+
+
+def _chunk_blocks(chunk: str) -> list[dict]:
+    blocks = []
+    for line in filter(None, (line.strip() for line in chunk.split("\n"))):
+        bullet = re.match(r"^[-•]\s+(.*)", line)
+        if bullet:
+            if not blocks or blocks[-1]["kind"] != "ul":
+                blocks.append({"kind": "ul", "items": []})
+            blocks[-1]["items"].append(bullet[1])
+        elif blocks and blocks[-1]["kind"] == "ul":
+            blocks[-1]["items"][-1] += f" {line}"
+        elif blocks:
+            blocks[-1]["text"] += f" {line}"
+        else:
+            blocks.append({"kind": "p", "text": line})
+    return blocks
+
+
+def short_date(day: date) -> str:
+    """As the report's attendance columns: 28.3.19."""
+    return f"{day.day}.{day.month}.{day.year % 100:02d}"
+
+
+def long_date(day: date) -> str:
+    return f"{day.day}.{day.month}.{day.year}"

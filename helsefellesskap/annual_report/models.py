@@ -1,0 +1,228 @@
+"""An annual report is a year and a scope (the whole partnership, a sector, or one body with the
+bodies under it) with the secretariat's own texts. Each generation is a numbered version with its
+PDF and the data it was made from; a body's approval freezes and publishes a version.
+
+StatedFigures hold totals a source document states where the portal has only part of the rows
+behind them (the 2019 Ahus report lists 10 of the Direktørmøte's 16 items).
+"""
+
+import os
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from helsefellesskap.models import Body, Sector
+
+WHOLE_PARTNERSHIP = "Helsefellesskap Oslo"
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+class StatedFigures(models.Model):
+    body = models.ForeignKey(Body, verbose_name="organ", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("år", validators=YEAR_VALIDATORS)
+    meeting_count = models.PositiveSmallIntegerField("antall møter", null=True, blank=True)
+    item_count = models.PositiveSmallIntegerField("antall saker", null=True, blank=True)
+    meeting_length = models.CharField(
+        "møtenes varighet", max_length=100, blank=True, help_text="For eksempel «ca. 2 ½ time»."
+    )
+    average_attendance = models.PositiveSmallIntegerField(
+        "frammøte i gjennomsnitt", null=True, blank=True
+    )
+    note = models.TextField("merknad", blank=True)
+    source = models.CharField("kilde", max_length=300)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "oppgitte tall"
+        verbose_name_plural = "oppgitte tall"
+        ordering = ["year", "body__position", "body__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "year"], name="stated_figures_once_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.body}, {self.year}: oppgitte tall"
+
+
+class AnnualReport(models.Model):
+    year = models.PositiveSmallIntegerField("år", validators=YEAR_VALIDATORS)
+    sector = models.ForeignKey(
+        Sector,
+        verbose_name="sektor",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Sektorens LSU og organene under den.",
+    )
+    body = models.ForeignKey(
+        Body,
+        verbose_name="organ",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Organet og organene under det.",
+    )
+    # One report per year and scope; the key makes "the whole partnership" unique too, which
+    # a constraint over two nullable keys cannot do on every database.
+    scope_key = models.CharField(max_length=30, editable=False)
+    introduction = models.TextField(
+        "innledning", blank=True, help_text="Står først i rapporten, etter innholdsfortegnelsen."
+    )
+    highlights = models.TextField(
+        "høydepunkter", blank=True, help_text="Årets viktigste saker og resultater."
+    )
+    other_activities = models.TextField(
+        "annen samhandling",
+        blank=True,
+        help_text="Samhandling som ikke er møter i organene, for eksempel hospitering og "
+        "kompetansedeling.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "årsrapport"
+        verbose_name_plural = "årsrapporter"
+        ordering = ["-year", "scope_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "scope_key"],
+                name="one_annual_report_per_year_and_scope",
+                violation_error_message="Det finnes allerede en årsrapport for dette året og "
+                "omfanget.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sector__isnull=True) | Q(body__isnull=True),
+                name="annual_report_one_scope",
+                violation_error_message="Velg enten en sektor eller et organ, ikke begge.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.scope_key = (
+            f"organ:{self.body_id}"
+            if self.body_id
+            else f"sektor:{self.sector_id}"
+            if self.sector_id
+            else "alle"
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("annual_report:report_detail", args=[self.pk])
+
+    @property
+    def scope_label(self) -> str:
+        return str(self.body or self.sector or WHOLE_PARTNERSHIP)
+
+    @property
+    def title(self) -> str:
+        return f"Årsrapport {self.year} – {self.scope_label}"
+
+    def approving_body(self) -> Body | None:
+        """The body that usually approves the report: the body itself, or the sector's LSU."""
+        if self.body_id:
+            return self.body
+        if self.sector_id:
+            return Body.objects.filter(kind=Body.Kind.LOCAL_COMMITTEE, sector=self.sector).first()
+        return None
+
+    def clean(self):
+        if self.sector_id and self.body_id:
+            raise ValidationError("Velg enten en sektor eller et organ, ikke begge.")
+
+
+def report_storage():
+    # The same private, URL-less storage as meeting attachments: files are served only by a
+    # view that checks who may read them.
+    return storages["attachments"]
+
+
+def report_path(instance, filename):
+    return f"arsrapporter/{instance.report.year}/{os.urandom(12).hex()}.pdf"
+
+
+class ReportVersionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=ReportVersion.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Readers (directors) see published versions only; the secretariat sees the drafts."""
+        if user.has_perm("annual_report.view_drafts"):
+            return self
+        return self.published()
+
+
+class ReportVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "utkast", "Utkast"
+        PUBLISHED = "publisert", "Godkjent og publisert"
+
+    report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField("versjon")
+    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # What the PDF was made from: the published file can be laid out again from it with the
+    # approval, without reading the (since changed) data anew.
+    snapshot = models.JSONField(encoder=DjangoJSONEncoder, editable=False)
+    pdf = models.FileField("PDF", upload_to=report_path, storage=report_storage, editable=False)
+    pdf_size = models.PositiveIntegerField(default=0, editable=False)
+    generated_at = models.DateTimeField("generert", editable=False)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="generert av",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        Body,
+        verbose_name="godkjent av",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_on = models.DateField("godkjent dato", null=True, blank=True)
+    approval_remark = models.CharField("merknad", max_length=200, blank=True)
+    published_at = models.DateTimeField("publisert", null=True, blank=True, editable=False)
+
+    objects = ReportVersionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["snapshot"])
+
+    class Meta:
+        verbose_name = "versjon av årsrapport"
+        verbose_name_plural = "versjoner av årsrapporter"
+        ordering = ["report", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="report_version_number")
+        ]
+
+    def __str__(self):
+        return f"{self.report}, versjon {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("annual_report:version_pdf", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def filename(self) -> str:
+        suffix = "" if self.is_published else f"-utkast-{self.number}"
+        return f"{self.report.title}{suffix}.pdf"

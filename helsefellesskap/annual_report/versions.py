@@ -1,0 +1,116 @@
+"""The life of a report's versions: generate a numbered draft, approve it on behalf of a body,
+which freezes and publishes it.
+
+    version = generate_version(report, user)
+    approve_version(version, body=forum, approved_on=date(2020, 6, 2), remark="Godkjent",
+                    user=user)
+
+A published version's file is never written again: a later generation is a new version with
+the next number. Approval lays the frozen snapshot out once more with the approval log, so the
+published PDF says who approved it and when.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .assembly import assemble, long_date
+from .document import render_report_pdf
+from .models import AnnualReport, ReportVersion
+
+
+class ApprovalRefused(ValidationError):
+    pass
+
+
+def generate_version(report: AnnualReport, user) -> ReportVersion:
+    if not user.has_perm("annual_report.generate_version", report):
+        raise PermissionDenied
+    snapshot = assemble(report)
+    with transaction.atomic():
+        # One generation at a time per report, so two never take the same number.
+        AnnualReport.objects.select_for_update().get(pk=report.pk)
+        number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+        pdf = render_report_pdf(snapshot, number=number, approvals=approval_log(report), draft=True)
+        version = ReportVersion(
+            report=report,
+            number=number,
+            snapshot=snapshot,
+            generated_at=timezone.now(),
+            generated_by=user,
+            pdf_size=len(pdf),
+        )
+        _save_file(version, pdf)
+    return version
+
+
+def approve_version(
+    version: ReportVersion, *, body, approved_on, remark: str, user
+) -> ReportVersion:
+    if not user.has_perm("annual_report.approve_version", version):
+        raise PermissionDenied
+    with transaction.atomic():
+        version = (
+            ReportVersion.objects.select_for_update().select_related("report").get(pk=version.pk)
+        )
+        check_approval(version, approved_on)
+        version.approved_by = body
+        version.approved_on = approved_on
+        version.approval_remark = remark
+        version.status = ReportVersion.Status.PUBLISHED
+        version.published_at = timezone.now()
+        approvals = approval_log(version.report, including=version)
+        pdf = render_report_pdf(
+            version.snapshot, number=version.number, approvals=approvals, draft=False
+        )
+        draft_file = version.pdf.name
+        version.pdf_size = len(pdf)
+        version._change_reason = f"Godkjent av {body} {long_date(approved_on)}"
+        _save_file(version, pdf)
+        transaction.on_commit(lambda: version.pdf.storage.delete(draft_file))
+    return version
+
+
+def check_approval(version: ReportVersion, approved_on) -> None:
+    if version.is_published:
+        raise ApprovalRefused("Versjonen er allerede godkjent og publisert.")
+    newest = version.report.versions.aggregate(last=Max("number"))["last"]
+    if newest != version.number:
+        raise ApprovalRefused(
+            f"Det finnes en nyere versjon ({newest}). Godkjenn den nyeste versjonen."
+        )
+    if approved_on > timezone.localdate():
+        raise ApprovalRefused({"approved_on": "Godkjenningsdatoen kan ikke være fram i tid."})
+    if approved_on < timezone.localdate(version.generated_at):
+        raise ApprovalRefused(
+            {"approved_on": "Godkjenningsdatoen kan ikke være før versjonen ble generert."}
+        )
+
+
+def approval_log(report: AnnualReport, *, including: ReportVersion | None = None) -> list[dict]:
+    """The approvals of the report's published versions, oldest first, as the PDF prints them."""
+    versions = list(report.versions.published().select_related("approved_by"))
+    if including is not None:
+        versions = [v for v in versions if v.pk != including.pk] + [including]
+    versions.sort(key=lambda v: (v.approved_on, v.number))
+    return [
+        {
+            "body": str(v.approved_by),
+            "date": long_date(v.approved_on),
+            "remark": v.approval_remark,
+            "version": v.number,
+        }
+        for v in versions
+    ]
+
+
+def _save_file(version: ReportVersion, pdf: bytes) -> None:
+    """Stores the file and the row together: if the row cannot be saved, the file goes too."""
+    version.pdf.save(f"{version.number}.pdf", ContentFile(pdf), save=False)
+    try:
+        version.save()
+    except Exception:
+        version.pdf.storage.delete(version.pdf.name)
+        raise
