@@ -113,13 +113,7 @@ class AnnualReport(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.scope_key = (
-            f"organ:{self.body_id}"
-            if self.body_id
-            else f"sektor:{self.sector_id}"
-            if self.sector_id
-            else "alle"
-        )
+        self.scope_key = self.compute_scope_key()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -141,9 +135,20 @@ class AnnualReport(models.Model):
             return Body.objects.filter(kind=Body.Kind.LOCAL_COMMITTEE, sector=self.sector).first()
         return None
 
+    def compute_scope_key(self) -> str:
+        if self.body_id:
+            return f"organ:{self.body_id}"
+        return f"sektor:{self.sector_id}" if self.sector_id else "alle"
+
     def clean(self):
         if self.sector_id and self.body_id:
             raise ValidationError("Velg enten en sektor eller et organ, ikke begge.")
+        # The key is not a form field, so Django's constraint check leaves it out: check here.
+        same = AnnualReport.objects.filter(year=self.year, scope_key=self.compute_scope_key())
+        if self.year and same.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                f"Det finnes allerede en årsrapport for {self.year} for {self.scope_label}."
+            )
 
 
 def report_storage():
