@@ -3,6 +3,7 @@ meetings, their length and its items by type, the networks' turnout, what change
 portfolio plan, the grants, the follow-ups carried over; in a fixed number of queries."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -150,6 +151,8 @@ def test_the_chart_draws_meetings_and_items_per_body():
     chart = assemble(AnnualReportFactory(sector=year.sector))["bodies_chart"]
     assert chart.startswith("<svg") and 'role="img"' in chart
     assert "<title" in chart and "LSU Testsektoren" in chart
+    # Coordinates are written the SVG way even though the portal formats numbers in Norwegian.
+    assert not re.search(r'(x|width)="\d+,\d', chart)
 
 
 def test_follow_ups_open_at_the_end_of_the_year_are_carried_over():
