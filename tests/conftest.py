@@ -69,11 +69,12 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def attachment_storage(settings, tmp_path, monkeypatch):
-    """Meeting and application attachments go to a folder of the test's own, never into
-    the project's."""
+    """Meeting and application attachments and annual report files go to a folder of the
+    test's own, never into the project's."""
     from django.core.files.storage import storages
 
     from grants.models import ApplicationAttachment
+    from helsefellesskap.annual_report.models import ReportVersion
     from meetings.models import Attachment
 
     settings.STORAGES = {
@@ -87,4 +88,5 @@ def attachment_storage(settings, tmp_path, monkeypatch):
     # The model field took its storage when the models were loaded.
     monkeypatch.setattr(Attachment._meta.get_field("file"), "storage", storage)
     monkeypatch.setattr(ApplicationAttachment._meta.get_field("file"), "storage", storage)
+    monkeypatch.setattr(ReportVersion._meta.get_field("pdf"), "storage", storage)
     return storage

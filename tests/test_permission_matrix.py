@@ -6,12 +6,17 @@ named URL exists that the matrix does not cover.
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from helsefellesskap.annual_report import versions
+from helsefellesskap.annual_report.models import AnnualReport
+from helsefellesskap.annual_report.versions import approve_version, generate_version
 from meetings.calendar_feeds import feed_token
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, SectorAssignmentFactory
 from tests.grants.factories import ApplicationAttachmentFactory, ApplicationFactory
 from tests.meetings.factories import (
+    PDF_BYTES,
     ActivityFactory,
     AttachmentFactory,
     FollowUpFactory,
@@ -24,7 +29,13 @@ OK, FORBIDDEN, LOGIN, NOT_ALLOWED = 200, 403, 302, 405
 EVERYONE = {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], OK)
 SECRETARIAT_ONLY = {"anonymous": LOGIN, "secretariat": OK} | dict.fromkeys(ROLES[2:], FORBIDDEN)
 
-# url name → (how to build its arguments from the test data, expected status per role)
+# A draft (a report or version nobody has approved yet) is the secretariat's: to everyone else it
+# does not exist.
+SECRETARIAT_ELSE_NOT_FOUND = {"anonymous": LOGIN, "secretariat": OK} | dict.fromkeys(ROLES[2:], 404)
+
+# url name → (how to build its arguments from the test data, expected status per role). A URL
+# checked on more than one kind of object has a second key "url name#case": only the part before
+# the "#" is reversed.
 MATRIX = {
     "login": (lambda d: [], {"anonymous": OK} | dict.fromkeys(ROLES[1:], LOGIN)),
     # Logging out is a POST; a GET is refused (anonymous users are sent to log in first).
@@ -191,6 +202,28 @@ MATRIX = {
         lambda d: [d["application"].pk],
         SECRETARIAT_ONLY | {"secretariat": NOT_ALLOWED, "decision_maker": NOT_ALLOWED},
     ),
+    # Annual reports: everyone logged in reads the list and the published versions; the
+    # secretariat writes the texts, generates versions and records approvals. A report without
+    # a published version and a draft's PDF are a 404 for everyone else. Generating is a POST:
+    # a GET is refused once the user may generate.
+    "annual_report:report_list": (lambda d: [], EVERYONE),
+    "annual_report:report_create": (lambda d: [], SECRETARIAT_ONLY),
+    "annual_report:report_detail": (lambda d: [d["annual_report"].pk], EVERYONE),
+    "annual_report:report_detail#draft": (
+        lambda d: [d["draft_report"].pk],
+        SECRETARIAT_ELSE_NOT_FOUND,
+    ),
+    "annual_report:report_edit": (lambda d: [d["annual_report"].pk], SECRETARIAT_ONLY),
+    "annual_report:version_generate": (
+        lambda d: [d["annual_report"].pk],
+        SECRETARIAT_ONLY | {"secretariat": NOT_ALLOWED},
+    ),
+    "annual_report:version_approve": (lambda d: [d["draft_version"].pk], SECRETARIAT_ONLY),
+    "annual_report:version_pdf": (lambda d: [d["published_version"].pk], EVERYONE),
+    "annual_report:version_pdf#draft": (
+        lambda d: [d["draft_version"].pk],
+        SECRETARIAT_ELSE_NOT_FOUND,
+    ),
     # The admin sends everyone who is not staff to its own login page.
     "admin:index": (lambda d: [], dict.fromkeys(ROLES, LOGIN) | {"secretariat": OK}),
 }
@@ -206,19 +239,48 @@ def _named_urls(resolver=None, namespace=""):
             yield namespace + pattern.name
 
 
+def _url_name(key):
+    return key.partition("#")[0]
+
+
 def test_every_portal_url_is_in_the_matrix():
-    missing = set(_named_urls()) - set(MATRIX)
+    missing = set(_named_urls()) - {_url_name(key) for key in MATRIX}
     assert not missing, f"Add these URLs to the permission matrix: {sorted(missing)}"
 
 
 @pytest.fixture
-def register_data(lsu):
+def annual_report_data(lsu, secretariat_user, monkeypatch):
+    """A report of the LSU with a published version, and another report with only a draft.
+    Laying them out with WeasyPrint would cost seconds per test, so a small fixed PDF stands in
+    (the real one: tests/browser/test_annual_report.py)."""
+    monkeypatch.setattr(versions, "render_report_pdf", lambda *args, **kwargs: PDF_BYTES)
+    report = AnnualReport.objects.create(year=2025, body=lsu, introduction="Et godt år.")
+    published = approve_version(
+        generate_version(report, secretariat_user),
+        body=lsu,
+        approved_on=timezone.localdate(),
+        remark="Godkjent",
+        user=secretariat_user,
+    )
+    draft_report = AnnualReport.objects.create(year=2024, body=lsu)
+    draft = generate_version(draft_report, secretariat_user)
+    assert published.is_published and not draft.is_published
+    return {
+        "annual_report": report,
+        "published_version": published,
+        "draft_report": draft_report,
+        "draft_version": draft,
+    }
+
+
+@pytest.fixture
+def register_data(lsu, annual_report_data):
     membership = MembershipFactory(body=lsu)
     assignment = SectorAssignmentFactory()
     measure = MeasureFactory()
     item = ItemFactory(meeting__body=lsu)
     application = ApplicationFactory()
-    return {
+    return annual_report_data | {
         "round": application.round,
         "application": application,
         "application_attachment": ApplicationAttachmentFactory(application=application),
@@ -249,7 +311,7 @@ def test_permission_matrix(client, user_for_role, register_data, url_name, role)
     user = user_for_role(role)
     if user:
         client.force_login(user)
-    response = client.get(reverse(url_name, args=build_args(register_data)))
+    response = client.get(reverse(_url_name(url_name), args=build_args(register_data)))
     assert response.status_code == expected[role], (
         f"{role} on {url_name}: {response.status_code}, expected {expected[role]}"
     )

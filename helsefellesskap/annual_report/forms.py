@@ -29,6 +29,7 @@ class AnnualReportForm(ChangeReasonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = Body.objects.order_by("position", "name")
+        self.fields["year"].widget.attrs.update(min=2000, max=2100)
         if self.instance.pk:
             # A report's versions are made for one year and scope: those stay as they are.
             for name in ("year", "sector", "body"):

@@ -94,6 +94,13 @@ class ApproveVersionView(ObjectPermissionRequiredMixin, FormView):
             )
         return self._version
 
+    def get(self, request, *args, **kwargs):
+        version = self.get_object()
+        if version.is_published:
+            messages.info(request, f"Versjon {version.number} er allerede godkjent og publisert.")
+            return redirect(version.report)
+        return super().get(request, *args, **kwargs)
+
     def get_initial(self):
         return {"body": self.get_object().report.approving_body()}
 
@@ -110,7 +117,8 @@ class ApproveVersionView(ObjectPermissionRequiredMixin, FormView):
                 user=self.request.user,
             )
         except ApprovalRefused as refusal:
-            form.add_error(None, refusal)  # a refusal about the date goes to the date field
+            # A refusal about the date is shown on the date field, the others on the form.
+            form.add_error(None, refusal)
             return self.form_invalid(form)
         messages.success(
             self.request,

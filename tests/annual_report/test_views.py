@@ -114,6 +114,8 @@ def test_an_approval_with_bad_input_shows_the_error_on_its_field(secretariat):
     assert response.url == report.get_absolute_url()
     version.refresh_from_db()
     assert version.status == ReportVersion.Status.PUBLISHED
+    # The form is not offered again for a published version.
+    assert secretariat.get(url).url == report.get_absolute_url()
 
 
 def test_the_pages_take_the_same_number_of_queries_for_more_versions(
