@@ -236,6 +236,8 @@ def committee_section(body: Body, activity: BodyActivity) -> dict:
         "leaders": names_with_role(memberships, Membership.Role.LEADER),
         "secretaries": names_with_role(memberships, Membership.Role.SECRETARY),
         "meeting_dates": [short_date(meeting.date) for meeting in meetings],
+        # For a body with many meetings, whose table has no room for the year in each column.
+        "meeting_days": [f"{meeting.date.day}.{meeting.date.month}." for meeting in meetings],
         "members": [
             {
                 "name": membership.person.name,

@@ -10,8 +10,9 @@ Run with `make bench`, or only this file:
     .venv/bin/pytest tests/bench/bench_annual_report.py -o python_files="bench_*.py" \
         --benchmark-only -q -s
 
-Each benchmark records in `extra_info` (shown with `--benchmark-json`, printed with `-s`) the
-PDF's page count, the number of SQL queries and, for the whole partnership, the peak memory.
+Each benchmark records in `extra_info` (in `--benchmark-json`, printed with `-s`) the PDF's
+page count, the number of SQL queries, the CPU time of the rounds (steadier than the wall time
+when other processes share the machine) and, for the whole partnership, the peak memory.
 """
 
 import datetime
@@ -19,7 +20,9 @@ import random
 import re
 import resource
 import shutil
+import statistics
 import subprocess
+import time
 import tracemalloc
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,7 +46,7 @@ from tests.portfolio.conftest import build_plan
 from tests.portfolio.factories import PlanFactory
 
 YEAR = 2025
-MEMORY_LIMIT_MIB = 500
+MEMORY_LIMIT_MB = 500  # the issue's 500 MB: 10**6 bytes
 
 SECTORS = [
     ("OUS-sektoren", "OUS", "Oslo universitetssykehus HF"),
@@ -189,7 +192,7 @@ def build_bodies(sectors):
 
     def body(name, kind, parent=None, sector=None, position=100):
         committee = kind not in (Body.Kind.NETWORK, Body.Kind.OTHER)
-        created = Body.objects.create(
+        return Body.objects.create(
             name=name,
             short_name="",
             kind=kind,
@@ -201,7 +204,6 @@ def build_bodies(sectors):
             if committee
             else "",
         )
-        return created
 
     # Bodies are few: created one by one so the tree's parents have their keys.
     partnership = body("Partnerskapsmøtet", Body.Kind.PARTNERSHIP_MEETING, position=1)
@@ -570,12 +572,6 @@ INTRODUCTION = "\n\n".join([PARAGRAPH] * 3)
 HIGHLIGHTS = "\n".join(f"- {topic}: {PARAGRAPH[:120]}" for topic in TOPICS[:6])
 
 
-@pytest.fixture(autouse=True)
-def version_storage(attachment_storage, monkeypatch):
-    """The reports' files go to the test's own folder, like the attachments (tests/conftest)."""
-    monkeypatch.setattr(ReportVersion._meta.get_field("pdf"), "storage", attachment_storage)
-
-
 @pytest.fixture
 def oslo_year(db, secretariat_user):
     year = build_year(secretariat_user)
@@ -626,30 +622,43 @@ def reset_peak_rss() -> bool:
     return True
 
 
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # KiB on Linux
 
 
-def current_rss_mib() -> float | None:
+def current_rss_mb() -> float | None:
     try:
         with open("/proc/self/status") as file:
             status = file.read()
     except OSError:
         return None
-    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, flags=re.MULTILINE)[1]) / 1024
+    return int(re.search(r"^VmRSS:\s+(\d+) kB", status, flags=re.MULTILINE)[1]) * 1024 / 1e6
 
 
-class Generation:
-    """generate_version as the benchmark's target, counting the queries of each call."""
+class Measured:
+    """The benchmark's target: calls `function` and keeps, per call, the number of SQL queries
+    and the process's CPU time. The CPU time is the honest figure on a busy machine, where the
+    wall time also counts the other processes' turns; on an idle one the two agree (the
+    generation runs in one thread)."""
 
-    def __init__(self, report, user):
-        self.report, self.user, self.queries = report, user, None
+    def __init__(self, function, *args, **kwargs):
+        self.function, self.args, self.kwargs = function, args, kwargs
+        self.queries, self.cpu = None, []
 
-    def __call__(self) -> ReportVersion:
+    def __call__(self):
+        started = time.process_time()
         with CaptureQueriesContext(connection) as queries:
-            version = generate_version(self.report, self.user)
+            result = self.function(*self.args, **self.kwargs)
+        self.cpu.append(time.process_time() - started)
         self.queries = len(queries)
-        return version
+        return result
+
+    def info(self) -> dict:
+        return {
+            "queries": self.queries,
+            "cpu_min_s": round(min(self.cpu), 2),
+            "cpu_median_s": round(statistics.median(self.cpu), 2),
+        }
 
 
 def record(benchmark, **info):
@@ -665,12 +674,12 @@ def test_full_partnership_report(benchmark, oslo_year, secretariat_user, tmp_pat
     RSS high-water mark during the timed rounds (asserted under 500 MB), and the Python heap's
     peak (tracemalloc, which misses WeasyPrint's C allocations in pango/cairo/harfbuzz) in one
     more, untimed generation."""
-    report = make_report()
-    generate = Generation(report, secretariat_user)
-    rss_before = current_rss_mib()
+    generate = Measured(generate_version, make_report(), secretariat_user)
+    rss_before = current_rss_mb()
     reset = reset_peak_rss()
     version = benchmark.pedantic(generate, rounds=3, iterations=1)
-    peak = peak_rss_mib()
+    peak = peak_rss_mb()
+    info = generate.info()
     pdf = stored_pdf(version)
     assert pdf.startswith(b"%PDF")
 
@@ -683,21 +692,22 @@ def test_full_partnership_report(benchmark, oslo_year, secretariat_user, tmp_pat
         benchmark,
         pages=page_count(pdf, tmp_path),
         pdf_kib=round(len(pdf) / 1024),
-        queries=generate.queries,
-        rss_before_mib=round(rss_before, 1) if rss_before else None,
-        rss_peak_mib=round(peak, 1),
+        **info,
+        rss_before_mb=round(rss_before, 1) if rss_before else None,
+        rss_peak_mb=round(peak, 1),
         rss_peak_reset_before_rounds=reset,
-        rss_growth_mib=round(peak - rss_before, 1) if rss_before else None,
-        tracemalloc_peak_mib=round(python_peak / 2**20, 1),
+        rss_growth_mb=round(peak - rss_before, 1) if rss_before else None,
+        tracemalloc_peak_mb=round(python_peak / 1e6, 1),
     )
     # ru_maxrss includes pytest, Django and the test data: an upper bound on the generation's.
-    assert peak < MEMORY_LIMIT_MIB
+    assert peak < MEMORY_LIMIT_MB
 
 
 def test_sector_report(benchmark, oslo_year, secretariat_user, tmp_path):
     """The first LSU's sector: the LSU, its three councils, two networks and its local plan."""
-    report = make_report(sector=oslo_year.sectors[0])
-    generate = Generation(report, secretariat_user)
+    generate = Measured(
+        generate_version, make_report(sector=oslo_year.sectors[0]), secretariat_user
+    )
     version = benchmark.pedantic(generate, rounds=3, iterations=1)
     pdf = stored_pdf(version)
     assert pdf.startswith(b"%PDF")
@@ -705,26 +715,18 @@ def test_sector_report(benchmark, oslo_year, secretariat_user, tmp_path):
         benchmark,
         pages=page_count(pdf, tmp_path),
         pdf_kib=round(len(pdf) / 1024),
-        queries=generate.queries,
+        **generate.info(),
     )
 
 
 def test_full_partnership_assembly(benchmark, oslo_year):
     """The snapshot alone (the database side of the full report)."""
-    report = make_report()
-    counted = {}
-
-    def assemble_counting():
-        with CaptureQueriesContext(connection) as queries:
-            snapshot = assemble(report)
-        counted["queries"] = len(queries)
-        return snapshot
-
-    snapshot = benchmark.pedantic(assemble_counting, rounds=5, iterations=1)
+    measured = Measured(assemble, make_report())
+    snapshot = benchmark.pedantic(measured, rounds=5, iterations=1)
     assert snapshot["totals"] == {"bodies": 28, "meetings": 200, "items": 2000}
     record(
         benchmark,
-        queries=counted["queries"],
+        **measured.info(),
         committees=len(snapshot["committees"]),
         follow_ups=len(snapshot["follow_ups"]),
         portfolio_changes=sum(plan["change_count"] for plan in snapshot["portfolio"]),
@@ -734,11 +736,11 @@ def test_full_partnership_assembly(benchmark, oslo_year):
 def test_full_partnership_layout(benchmark, oslo_year, tmp_path):
     """The PDF alone from an assembled snapshot (the WeasyPrint side of the full report)."""
     snapshot = assemble(make_report())
-    pdf = benchmark.pedantic(
-        render_report_pdf,
-        args=(snapshot,),
-        kwargs={"number": 1, "approvals": [], "draft": True},
-        rounds=3,
-        iterations=1,
+    measured = Measured(render_report_pdf, snapshot, number=1, approvals=[], draft=True)
+    pdf = benchmark.pedantic(measured, rounds=3, iterations=1)
+    record(
+        benchmark,
+        pages=page_count(pdf, tmp_path),
+        pdf_kib=round(len(pdf) / 1024),
+        **measured.info(),
     )
-    record(benchmark, pages=page_count(pdf, tmp_path), pdf_kib=round(len(pdf) / 1024))
