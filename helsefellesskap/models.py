@@ -420,10 +420,7 @@ class Person(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def active_on(self, day: date):
-        return self.filter(
-            Q(start__isnull=True) | Q(start__lte=day),
-            Q(end__isnull=True) | Q(end__gte=day),
-        )
+        return self.active_during(day, day)
 
     def current(self):
         return self.active_on(today())

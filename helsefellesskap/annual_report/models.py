@@ -52,6 +52,19 @@ class StatedFigures(models.Model):
         return f"{self.body}, {self.year}: oppgitte tall"
 
 
+class AnnualReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reports with `visible_versions`, the versions the user may see; readers only see
+        reports that have a published version."""
+        versions = ReportVersion.objects.visible_to(user).select_related("approved_by")
+        reports = self.select_related("sector", "body").prefetch_related(
+            models.Prefetch("versions", queryset=versions, to_attr="visible_versions")
+        )
+        if user.has_perm("annual_report.view_drafts"):
+            return reports
+        return reports.filter(versions__status=ReportVersion.Status.PUBLISHED).distinct()
+
+
 class AnnualReport(models.Model):
     year = models.PositiveSmallIntegerField("år", validators=YEAR_VALIDATORS)
     sector = models.ForeignKey(
@@ -90,6 +103,7 @@ class AnnualReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = AnnualReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "årsrapport"

@@ -46,6 +46,16 @@ def generate_version(report: AnnualReport, user) -> ReportVersion:
     return version
 
 
+def preview_pdf(report: AnnualReport) -> tuple[int, bytes]:
+    """The draft the next generation would give, without storing it (the report may be
+    unsaved): its number and PDF."""
+    number = report.versions.count() + 1 if report.pk else 1
+    approvals = approval_log(report) if report.pk else []
+    return number, render_report_pdf(
+        assemble(report), number=number, approvals=approvals, draft=True
+    )
+
+
 def approve_version(
     version: ReportVersion, *, body, approved_on, remark: str, user
 ) -> ReportVersion:

@@ -3,7 +3,6 @@ writes the texts, generates versions and records approvals (permissions.py). The
 in versions.py."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView, View
@@ -17,24 +16,12 @@ from .models import AnnualReport, ReportVersion
 from .versions import ApprovalRefused, approve_version, generate_version
 
 
-def reports_visible_to(user):
-    """Reports with the versions the user may see; readers only see reports with a published
-    version."""
-    versions = ReportVersion.objects.visible_to(user).select_related("approved_by")
-    reports = AnnualReport.objects.select_related("sector", "body").prefetch_related(
-        Prefetch("versions", queryset=versions, to_attr="visible_versions")
-    )
-    if user.has_perm("annual_report.view_drafts"):
-        return reports
-    return reports.filter(versions__status=ReportVersion.Status.PUBLISHED).distinct()
-
-
 class ReportListView(ListView):
     template_name = "annual_report/report_list.html"
     context_object_name = "reports"
 
     def get_queryset(self):
-        return reports_visible_to(self.request.user)
+        return AnnualReport.objects.visible_to(self.request.user)
 
 
 class ReportDetailView(DetailView):
@@ -42,7 +29,7 @@ class ReportDetailView(DetailView):
     context_object_name = "report"
 
     def get_queryset(self):
-        return reports_visible_to(self.request.user)
+        return AnnualReport.objects.visible_to(self.request.user)
 
     def get_context_data(self, **kwargs):
         versions = self.object.visible_versions

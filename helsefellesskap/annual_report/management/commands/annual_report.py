@@ -10,11 +10,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from helsefellesskap.annual_report.assembly import assemble
-from helsefellesskap.annual_report.document import render_report_pdf
 from helsefellesskap.annual_report.models import AnnualReport
 from helsefellesskap.annual_report.scope import UnknownScope, find_scope
-from helsefellesskap.annual_report.versions import approval_log, generate_version
+from helsefellesskap.annual_report.versions import generate_version, preview_pdf
 
 
 class Command(BaseCommand):
@@ -56,10 +54,6 @@ class Command(BaseCommand):
             number = version.number
         else:
             report = report or AnnualReport(year=year, sector=sector, body=body)
-            number = (report.versions.count() + 1) if report.pk else 1
-            approvals = approval_log(report) if report.pk else []
-            pdf = render_report_pdf(
-                assemble(report), number=number, approvals=approvals, draft=True
-            )
+            number, pdf = preview_pdf(report)
         target.write_bytes(pdf)
         self.stdout.write(f"{report.title}: utkast versjon {number} skrevet til {target}.")
