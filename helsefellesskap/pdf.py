@@ -17,7 +17,9 @@ import gc
 import mimetypes
 import posixpath
 import re
+import types
 import unicodedata
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -136,6 +138,17 @@ def _cached_page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
 
 _PAGE_REFERENCES = pydyf.PDF.page_references
 pydyf.PDF.page_references = property(_cached_page_references)
+
+
+def _compressobj_at_default_level(level=zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs):
+    """pydyf compresses every stream at zlib's level 9: 0.5 s of an 87-page annual report, for
+    files 4 % smaller than at the default level 6, which takes 0.15 s (measured with
+    `make bench`)."""
+    return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs)
+
+
+# pydyf's own name for the zlib module: the same module but for its compressobj.
+pydyf.zlib = types.SimpleNamespace(**{**vars(zlib), "compressobj": _compressobj_at_default_level})
 
 
 @contextmanager
