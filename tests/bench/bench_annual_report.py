@@ -12,16 +12,22 @@ Run with `make bench`, or only this file:
 
 Each benchmark records in `extra_info` (in `--benchmark-json`, printed with `-s`) the PDF's
 page count, the number of SQL queries, the CPU time of the rounds (steadier than the wall time
-when other processes share the machine) and, for the whole partnership, the peak memory.
+when other processes share the machine), the interpreter (Debian's optimised build is about a
+quarter faster than pyenv's; see the Makefile) and, for the whole partnership, the peak memory.
+These machines' speed varies from hour to hour: on 2026-11-23 the whole partnership's report
+took 7.8 s in one run and 10.4 s in another of the same code, so compare runs made together.
 """
 
 import datetime
+import os
+import platform
 import random
 import re
 import resource
 import shutil
 import statistics
 import subprocess
+import sys
 import time
 import tracemalloc
 from dataclasses import dataclass
@@ -662,6 +668,7 @@ class Measured:
 
 
 def record(benchmark, **info):
+    info["python"] = f"{platform.python_version()} ({os.path.realpath(sys.executable)})"
     benchmark.extra_info.update(info)
     print("\n" + ", ".join(f"{key}={value}" for key, value in info.items()))
 
