@@ -7,7 +7,7 @@ import zlib
 
 import pydyf
 
-from helsefellesskap import pdf  # noqa: F401  (installs the cached property)
+from helsefellesskap import pdf  # noqa: F401  (installs both changes to pydyf)
 
 
 def add_page(document):
