@@ -6,7 +6,6 @@ An application moves through its states only by the transitions in `workflow.py`
 records who, when and why in the history.
 """
 
-import os
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -18,9 +17,10 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from helsefellesskap.files import generated_name, private_storage
+from helsefellesskap.formatting import nok
 from helsefellesskap.models import Organisation, Sector
-from helsefellesskap.templatetags.portal import nok
-from meetings.models import Item, attachment_storage
+from meetings.models import Item
 from portfolio.models import FocusArea, Measure
 
 MUNICIPAL_KINDS = (
@@ -341,23 +341,19 @@ class BudgetLine(models.Model):
 
 
 def application_attachment_path(instance, filename):
-    # Stored under a generated name; the user's file name is kept only as `name`.
-    extension = os.path.splitext(filename)[1].lower()
-    return f"tilskudd/{instance.application_id}/{os.urandom(12).hex()}{extension}"
+    return generated_name(f"tilskudd/{instance.application_id}", filename)
 
 
 class ApplicationAttachment(models.Model):
-    """A document attached to an application while it is a draft. Checked and stored like a
-    meeting item's attachment (meetings/attachments.py): in the "attachments" storage, which has
-    no URL, served only by views.ApplicationAttachmentDownloadView."""
+    """A document attached to an application while it is a draft: checked by
+    helsefellesskap/uploads.py, kept in the private storage, served only through a view that
+    checks who sees the application."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="attachments"
     )
     name = models.CharField("filnavn", max_length=200)
-    file = models.FileField(
-        "fil", upload_to=application_attachment_path, storage=attachment_storage
-    )
+    file = models.FileField("fil", upload_to=application_attachment_path, storage=private_storage)
     size = models.PositiveIntegerField("størrelse", default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -12,17 +12,16 @@ production, an in-memory outbox in the tests.
 """
 
 import logging
-import smtplib
 from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from helsefellesskap.pdf import render_pdf, safe_filename
-from meetings.notice import absolute_url
+from helsefellesskap.files import safe_filename
+from helsefellesskap.mail import absolute_url, html_message, send_logged
+from helsefellesskap.pdf import render_pdf
 
 from .models import Application
 
@@ -106,18 +105,6 @@ def outcome_subject(application: Application) -> str:
     return _one_line(f"Vedtak: søknad «{application.title}» {OUTCOME_WORDS[application.state]}")
 
 
-def _send(subject: str, text: str, html: str, to: list[str], attachments=()) -> int:
-    message = EmailMultiAlternatives(subject, text, to=to)
-    message.attach_alternative(html, "text/html")
-    for name, content, mimetype in attachments:
-        message.attach(name, content, mimetype)
-    try:
-        return message.send()
-    except (OSError, smtplib.SMTPException):
-        logger.exception("E-posten «%s» kunne ikke sendes til %s.", subject, ", ".join(to))
-        return 0
-
-
 def send_receipt(application: Application) -> int:
     """The receipt for a submitted application, with the PDF copy attached. Returns the number
     of messages sent (0 when nobody has an address or the mail server refused)."""
@@ -132,7 +119,9 @@ def send_receipt(application: Application) -> int:
         html = render_to_string("grants/email/receipt.html", context)
         pdf = render_pdf(PDF_TEMPLATE, context)
     attachment = (application_pdf_filename(application), pdf, "application/pdf")
-    return _send(receipt_subject(application), text, html, to, [attachment])
+    return send_logged(
+        html_message(receipt_subject(application), text, html, to=to, attachments=[attachment])
+    )
 
 
 def send_outcome(application: Application) -> int:
@@ -152,4 +141,4 @@ def send_outcome(application: Application) -> int:
             context["moved_to_url"] = absolute_url(application.moved_to.get_absolute_url())
         text = render_to_string("grants/email/outcome.txt", context)
         html = render_to_string("grants/email/outcome.html", context)
-    return _send(outcome_subject(application), text, html, to)
+    return send_logged(html_message(outcome_subject(application), text, html, to=to))

@@ -3,7 +3,6 @@ see them, and the pages of each step of the workflow (workflow.py does the steps
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,11 +17,13 @@ from django.views.generic import DetailView, ListView
 from django_fsm import ConcurrentTransition
 from rules.contrib.views import PermissionRequiredMixin
 
+from helsefellesskap import uploads
+from helsefellesskap.files import PrivateFileDownloadView, download_response
+from helsefellesskap.formatting import nok
+from helsefellesskap.mail import absolute_url
 from helsefellesskap.models import Sector
-from helsefellesskap.pdf import download_response, pdf_response
-from helsefellesskap.templatetags.portal import nok
-from meetings import attachments
-from meetings.forms import AttachmentForm
+from helsefellesskap.pdf import pdf_response
+from helsefellesskap.uploads import UploadForm
 
 from . import exports, workflow
 from .forms import (
@@ -394,7 +395,7 @@ class RoundExportView(PermissionRequiredMixin, RoundMixin, View):
             .with_related()
             .order_by("sector__name", F("lsu_rank").asc(nulls_last=True), "title", "pk")
         )
-        base_url = settings.PORTAL_BASE_URL or request.build_absolute_uri("/")
+        base_url = absolute_url("/", request=request)
         return download_response(
             exports.round_workbook(self.round, applications, base_url=base_url),
             f"soknader-{self.round.year}.xlsx",
@@ -758,11 +759,11 @@ class ApplicationAttachmentUploadView(DraftOnlyMixin, View):
     submitted_message = ATTACHMENTS_SUBMITTED_MESSAGE
 
     def get(self, request, *args, **kwargs):
-        return self.render(AttachmentForm())
+        return self.render(UploadForm())
 
     def post(self, request, *args, **kwargs):
         application = self.application
-        form = AttachmentForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(form, status=422)
         uploaded, name = form.cleaned_data["file"], form.cleaned_data["kept_name"]
@@ -772,7 +773,7 @@ class ApplicationAttachmentUploadView(DraftOnlyMixin, View):
             if locked.state != Application.State.DRAFT:
                 messages.error(request, ATTACHMENTS_SUBMITTED_MESSAGE)
                 return HttpResponseRedirect(application.get_absolute_url())
-            attachment = attachments.save_new(
+            attachment = uploads.save_new(
                 ApplicationAttachment(application=locked, name=name, size=uploaded.size), uploaded
             )
         messages.success(request, f"Lastet opp: «{attachment.name}».")
@@ -802,11 +803,11 @@ class ApplicationAttachmentMixin:
         )
 
 
-class ApplicationAttachmentDownloadView(ApplicationAttachmentMixin, View):
+class ApplicationAttachmentDownloadView(ApplicationAttachmentMixin, PrivateFileDownloadView):
     """The only way to an application's attachment: for whoever sees the application."""
 
-    def get(self, request, *args, **kwargs):
-        return attachments.download_response(self.attachment)
+    def get_document(self):
+        return self.attachment
 
 
 class ApplicationAttachmentDeleteView(ApplicationAttachmentMixin, DraftOnlyMixin, View):
@@ -831,6 +832,6 @@ class ApplicationAttachmentDeleteView(ApplicationAttachmentMixin, DraftOnlyMixin
     def post(self, request, *args, **kwargs):
         application = self.attachment.application
         name = self.attachment.name
-        attachments.remove(self.attachment)
+        uploads.remove(self.attachment)
         messages.success(request, f"Fjernet vedlegget «{name}».")
         return HttpResponseRedirect(f"{application.get_absolute_url()}#vedlegg")

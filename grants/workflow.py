@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from helsefellesskap.templatetags.portal import nok
+from helsefellesskap.formatting import nok
 from meetings.models import Item
 
 from . import receipt

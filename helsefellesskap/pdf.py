@@ -16,9 +16,7 @@ h2 ...): WeasyPrint builds the PDF's title, language, tags and bookmarks from th
 import gc
 import mimetypes
 import posixpath
-import re
 import types
-import unicodedata
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,11 +28,11 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
-from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.utils.http import content_disposition_header
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .files import download_response
 
 PRINT_STYLESHEET = "css/print.css"
 # The base URL documents are laid out against when there is no request (commands, tests).
@@ -164,30 +162,6 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
-_NORWEGIAN_LETTERS = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "Ae", "Ø": "O", "Å": "A"})
-
-
-def safe_filename(filename: str, *, default: str = "dokument") -> str:
-    """An ASCII file name without paths or quotes: "Porteføljeplan 2024–2026.pdf" →
-    "portefoljeplan-2024-2026.pdf"."""
-    match = re.fullmatch(r"(.*)\.([A-Za-z0-9]{1,10})", filename, flags=re.DOTALL)
-    stem, extension = (match[1], match[2].lower()) if match else (filename, "")
-    text = unicodedata.normalize("NFKD", stem.translate(_NORWEGIAN_LETTERS))
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
-    stem = re.sub(r"[^a-z0-9]+", "-", text.encode("ascii", "replace").decode()).strip("-")
-    stem = stem[:80].strip("-") or default
-    return f"{stem}.{extension}" if extension else stem
-
-
-def download_response(content: bytes, filename: str, content_type: str, *, inline=False):
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=not inline, filename=safe_filename(filename)
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def pdf_response(pdf_bytes: bytes, filename: str) -> HttpResponse:
+def pdf_response(pdf_bytes: bytes, filename: str):
     """The PDF shown in the browser (inline), saved under a safe file name."""
     return download_response(pdf_bytes, filename, "application/pdf", inline=True)

@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "portfolio",
     "meetings",
     "grants",
-    "helsefellesskap.annual_report",
+    "annual_report",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -167,7 +167,7 @@ STORAGES = {
     # Meeting attachments: outside MEDIA_ROOT and without a URL, served only by a view that
     # checks who may read them.
     "attachments": {
-        "BACKEND": "meetings.storage.PrivateFileSystemStorage",
+        "BACKEND": "helsefellesskap.files.PrivateFileSystemStorage",
         "OPTIONS": {
             "location": os.environ.get("PORTAL_ATTACHMENT_ROOT", str(BASE_DIR / "vedlegg")),
             "base_url": None,

@@ -64,6 +64,6 @@ urlpatterns = [
     path("portefolje/", include("portfolio.urls")),
     path("moter/", include("meetings.urls")),
     path("tilskudd/", include("grants.urls")),
-    path("arsrapport/", include("helsefellesskap.annual_report.urls")),
+    path("arsrapport/", include("annual_report.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,226 +1,43 @@
-"""Checking and storing an item's attachments (PDF, Word, Excel, PowerPoint).
+"""Adding and removing an item's attachments, until the meeting's minutes are approved.
 
-An upload is refused, with a message that says why, when it is too large, of a type not
-allowed, has a name with a folder or control characters in it, or when its first bytes do not
-match its type (an executable renamed to .pdf). Nothing is written before every check passed.
-
-The file is stored under a generated name (models.attachment_path) in the "attachments"
-storage, which has no URL: it is served only by views.AttachmentDownloadView, which checks
-access. The user's file name is kept in `Attachment.name`, for the page and the download.
+The checks of the file itself are the portal's (helsefellesskap/uploads.py); this module adds
+the meeting's own rule: once the minutes are approved, the attachments are part of the record.
 """
 
-import os
-import unicodedata
-import zipfile
-
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
-from django.template.defaultfilters import filesizeformat
-from django.utils.cache import patch_cache_control
 
-from helsefellesskap.pdf import safe_filename
+from helsefellesskap import uploads
 
-from . import models
+from .models import Attachment, Item, Meeting
 
-# What a file of each type starts with.
-PDF_MAGIC = b"%PDF"
-ZIP_MAGIC = b"PK\x03\x04"  # Office Open XML (.docx, .xlsx, .pptx) is a zip file
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the older .doc, .xls, .ppt
-MAGIC = {
-    ".pdf": PDF_MAGIC,
-    ".doc": OLE_MAGIC,
-    ".xls": OLE_MAGIC,
-    ".ppt": OLE_MAGIC,
-    ".docx": ZIP_MAGIC,
-    ".xlsx": ZIP_MAGIC,
-    ".pptx": ZIP_MAGIC,
-}
-# The folder inside an Office Open XML file that holds the document itself.
-OOXML_FOLDER = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
-TYPE_NAMES = {
-    ".pdf": "PDF",
-    ".doc": "Word",
-    ".docx": "Word",
-    ".xls": "Excel",
-    ".xlsx": "Excel",
-    ".ppt": "PowerPoint",
-    ".pptx": "PowerPoint",
-}
-
-NAME_MAX_LENGTH = models.Attachment._meta.get_field("name").max_length
+ATTACHMENTS_LOCKED = (
+    "Referatet fra møtet er godkjent, og vedleggene til sakene kan ikke lenger endres. "
+    "Vedlegg kan legges til og fjernes fram til referatet er godkjent."
+)
 
 
-def max_size() -> int:
-    # Read at call time, so that a test (or a later setting) can lower the limit.
-    return models.ATTACHMENT_MAX_SIZE
+class AttachmentsLocked(Exception):
+    """The meeting's minutes are approved: its attachments are part of the record."""
+
+    def __init__(self):
+        super().__init__(ATTACHMENTS_LOCKED)
 
 
-def allowed_types_text() -> str:
-    """ ".pdf, .doc, .docx, … og .pptx" for messages and help texts."""
-    extensions = list(models.ATTACHMENT_EXTENSIONS)
-    return f"{', '.join(extensions[:-1])} og {extensions[-1]}"
-
-
-def extension_of(name: str) -> str:
-    return os.path.splitext(name)[1].lower()
-
-
-def check_name(name: str) -> str:
-    """The name stripped of surrounding spaces; refused if it holds a folder, a control
-    character or is too long."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError("Filen mangler navn.", code="no_name")
-    if "/" in name or "\\" in name or ".." in name:
-        raise ValidationError(
-            "Filnavnet kan ikke inneholde mappe eller sti (/, \\ eller ..). "
-            "Gi filen et vanlig navn, for eksempel «Saksframlegg.pdf».",
-            code="path_in_name",
-        )
-    if any(unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"} for char in name):
-        raise ValidationError(
-            "Filnavnet inneholder usynlige kontrolltegn. Gi filen nytt navn og prøv igjen.",
-            code="control_characters",
-        )
-    if len(name) > NAME_MAX_LENGTH:
-        raise ValidationError(
-            f"Filnavnet kan være høyst {NAME_MAX_LENGTH} tegn; dette har {len(name)}.",
-            code="name_too_long",
-        )
-    return name
-
-
-def check_extension(name: str) -> str:
-    extension = extension_of(name)
-    if extension not in models.ATTACHMENT_EXTENSIONS:
-        raise ValidationError(
-            f"Filtypen {extension or '(ingen)'} er ikke tillatt. Tillatte filtyper er "
-            f"{allowed_types_text()} (PDF, Word, Excel og PowerPoint).",
-            code="extension",
-        )
-    return extension
-
-
-def check_size(size: int) -> None:
-    limit = max_size()
-    if size > limit:
-        raise ValidationError(
-            f"Filen er for stor ({filesizeformat(size)}). Vedlegg kan være høyst "
-            f"{filesizeformat(limit)}.",
-            code="too_large",
-        )
-    if size == 0:
-        raise ValidationError("Filen er tom.", code="empty")
-
-
-def check_content(uploaded_file, extension: str) -> None:
-    """The file's first bytes must match its type: a renamed program is refused."""
-    uploaded_file.seek(0)
-    head = uploaded_file.read(len(MAGIC[extension]))
-    uploaded_file.seek(0)
-    valid = head == MAGIC[extension]
-    if valid and extension in OOXML_FOLDER:
-        valid = _is_office_open_xml(uploaded_file, OOXML_FOLDER[extension])
-    if not valid:
-        raise ValidationError(
-            f"Innholdet i filen er ikke en {TYPE_NAMES[extension]}-fil, selv om navnet slutter "
-            f"på {extension}. Lagre dokumentet på nytt i riktig format og last det opp igjen.",
-            code="content",
-        )
-
-
-def _is_office_open_xml(uploaded_file, folder: str) -> bool:
-    try:
-        with zipfile.ZipFile(uploaded_file) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    finally:
-        uploaded_file.seek(0)
-    return "[Content_Types].xml" in names and any(name.startswith(folder) for name in names)
-
-
-def validate_upload(uploaded_file, name: str = "") -> str:
-    """Checks an uploaded file and returns the name to keep: `name` if one was typed (with
-    the file's extension added when it lacks it), else the file's own name.
-
-    Raises ValidationError with every problem found; the content is read only when the name,
-    type and size are acceptable.
-    """
-    errors = []
-    kept_name = ""
-    try:
-        file_name = check_name(uploaded_file.name)
-        extension = check_extension(file_name)
-        kept_name = file_name
-        if name and name.strip():
-            kept_name = name.strip()
-            if extension_of(kept_name) != extension:
-                # The type follows the file: the download's content type comes from the name.
-                kept_name += extension
-            kept_name = check_name(kept_name)
-    except ValidationError as error:
-        errors.append(error)
-    try:
-        check_size(uploaded_file.size)
-    except ValidationError as error:
-        errors.append(error)
-    if not errors:
-        try:
-            check_content(uploaded_file, extension_of(kept_name))
-        except ValidationError as error:
-            errors.append(error)
-    if errors:
-        raise ValidationError(errors)
-    return kept_name
-
-
-def store(item, uploaded_file, name: str) -> "models.Attachment":
-    """Saves a checked upload as an attachment of `item`."""
-    return save_new(models.Attachment(item=item, name=name, size=uploaded_file.size), uploaded_file)
-
-
-def save_new(attachment, uploaded_file):
-    """Saves a checked upload with its new, unsaved attachment row (of any model with `name`,
-    `file` and `size`, e.g. grants.ApplicationAttachment). If the row cannot be saved, the
-    stored file is removed again, so nothing is left behind."""
-    uploaded_file.seek(0)
-    # The stored name is generated by the field's upload_to (e.g. models.attachment_path).
-    attachment.file.save(attachment.name, uploaded_file, save=False)
-    try:
-        with transaction.atomic():
-            attachment.save()
-    except BaseException:
-        attachment.file.storage.delete(attachment.file.name)
-        raise
-    return attachment
-
-
-def remove(attachment) -> None:
-    """Deletes the attachment's row, and its file once the deletion is committed."""
-    storage, file_name = attachment.file.storage, attachment.file.name
+def add_attachment(*, item: Item, uploaded_file, name: str) -> Attachment:
+    """Saves a checked upload (see uploads.UploadForm) as an attachment of `item`."""
     with transaction.atomic():
-        attachment.delete()
-        if file_name:
-            transaction.on_commit(lambda: storage.delete(file_name))
+        meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+        if meeting.minutes_locked:
+            raise AttachmentsLocked
+        return uploads.save_new(
+            Attachment(item=item, name=name, size=uploaded_file.size), uploaded_file
+        )
 
 
-def download_response(attachment) -> FileResponse:
-    """The attachment's file as a download, after the caller has checked access; 404 when the
-    file is missing. The content type follows the kept name (its extension was checked)."""
-    try:
-        handle = attachment.file.open("rb")
-    except (OSError, ValueError):
-        raise Http404("Filen til vedlegget mangler.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=safe_filename(attachment.name, default="vedlegg"),
-        content_type=models.ATTACHMENT_EXTENSIONS.get(
-            extension_of(attachment.name), "application/octet-stream"
-        ),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    patch_cache_control(response, private=True)
-    return response
+def remove_attachment(*, attachment: Attachment) -> None:
+    """Deletes the attachment's row, and its file once the deletion is committed."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=attachment.item.meeting_id)
+        if meeting.minutes_locked:
+            raise AttachmentsLocked
+        uploads.remove(attachment)

@@ -9,13 +9,15 @@ revokes every link at once.
 """
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.core import signing
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event
+
+from helsefellesskap.mail import absolute_url
 
 from .models import Item, Meeting
 
@@ -82,11 +84,8 @@ def meeting_event(meeting: Meeting, url: str, stamp: datetime.datetime) -> Event
     return event
 
 
-def build_calendar(
-    name: str, meetings: Iterable[Meeting], absolute_url: Callable[[str], str]
-) -> Calendar:
-    """A VCALENDAR named `name` with one VEVENT per meeting; `absolute_url` turns a path into
-    the portal's full address (request.build_absolute_uri)."""
+def build_calendar(name: str, meetings: Iterable[Meeting], *, request=None) -> Calendar:
+    """A VCALENDAR named `name` with one VEVENT per meeting, linking to the portal's pages."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -101,7 +100,7 @@ def build_calendar(
     days = []
     for meeting in meetings:
         calendar.add_component(
-            meeting_event(meeting, absolute_url(meeting.get_absolute_url()), stamp)
+            meeting_event(meeting, absolute_url(meeting.get_absolute_url(), request=request), stamp)
         )
         days.append(timezone.localtime(meeting.starts_at).date())
     if days:

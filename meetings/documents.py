@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from helsefellesskap.pdf import render_pdf, safe_filename
+from helsefellesskap.files import safe_filename
+from helsefellesskap.pdf import render_pdf
 
 from .models import Attendance, Meeting, Minutes
 

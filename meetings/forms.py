@@ -1,20 +1,15 @@
 """Forms of the meeting pages. Validation lives on the models; these add widgets and choices."""
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from helsefellesskap.forms import ChangeReasonForm, DateInput, NorwegianForm, PersonChoiceField
 from helsefellesskap.models import Membership, Person, today
 from portfolio.models import Measure
 
-from . import attachments
 from .attendance import AttendanceRow
 from .models import (
-    ATTACHMENT_EXTENSIONS,
     Activity,
-    Attachment,
     Attendance,
     FollowUp,
     Item,
@@ -274,45 +269,6 @@ class AnnouncementForm(NorwegianForm):
 
 
 # --- Attachments and follow-ups ---
-
-
-class AttachmentForm(NorwegianForm):
-    """An item's attachment: the file, and optionally the name to show instead of the file's
-    own. The checks are in attachments.py; nothing is stored unless all of them pass."""
-
-    file = forms.FileField(
-        label="Fil",
-        widget=forms.FileInput(attrs={"accept": ",".join(ATTACHMENT_EXTENSIONS)}),
-    )
-    name = forms.CharField(
-        label="Navn på vedlegget",
-        required=False,
-        max_length=Attachment._meta.get_field("name").max_length,
-        help_text="Valgfritt. Tomt: filens eget navn.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = (
-            f"PDF, Word, Excel eller PowerPoint ({attachments.allowed_types_text()}), "
-            f"høyst {filesizeformat(attachments.max_size())}."
-        )
-
-    def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        return attachments.check_name(name) if name else ""
-
-    def clean(self):
-        cleaned_data = super().clean()
-        uploaded = cleaned_data.get("file")
-        if uploaded and "name" in cleaned_data:
-            try:
-                cleaned_data["kept_name"] = attachments.validate_upload(
-                    uploaded, cleaned_data["name"]
-                )
-            except ValidationError as error:
-                self.add_error("file", error)
-        return cleaned_data
 
 
 class FollowUpForm(ChangeReasonForm):

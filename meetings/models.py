@@ -6,10 +6,8 @@ minutes (draft → approved → published) are in `minutes.py`. Every model keep
 """
 
 import datetime
-import os
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import TruncDate
@@ -19,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
+from helsefellesskap.files import generated_name, private_storage
 from helsefellesskap.models import Body, Membership, Person, today
 from portfolio.models import Measure
 
@@ -265,38 +264,18 @@ class Item(models.Model):
         return f"{self.number}/{self.year % 100:02d}"
 
 
-ATTACHMENT_EXTENSIONS = {
-    ".pdf": "application/pdf",
-    ".doc": "application/msword",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xls": "application/vnd.ms-excel",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".ppt": "application/vnd.ms-powerpoint",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-ATTACHMENT_MAX_SIZE = 20 * 1024 * 1024
-
-
-def attachment_storage():
-    return storages["attachments"]
-
-
 def attachment_path(instance, filename):
-    # Stored under a generated name; the user's file name is kept only as `name`.
-    extension = os.path.splitext(filename)[1].lower()
-    return f"vedlegg/{instance.item.meeting_id}/{os.urandom(12).hex()}{extension}"
+    return generated_name(f"vedlegg/{instance.item.meeting_id}", filename)
 
 
 class Attachment(models.Model):
-    """A document attached to an item. Stored outside the public media URL and served only
-    through a view that checks access (views.AttachmentDownloadView)."""
+    """A document attached to an item: checked by helsefellesskap/uploads.py, kept in the
+    private storage and served only through a view that checks access."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="attachments")
     name = models.CharField("filnavn", max_length=200)
     # Blank when the minutes list an attachment whose file the portal does not have.
-    file = models.FileField(
-        "fil", upload_to=attachment_path, storage=attachment_storage, blank=True
-    )
+    file = models.FileField("fil", upload_to=attachment_path, storage=private_storage, blank=True)
     size = models.PositiveIntegerField("størrelse", default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -309,12 +288,6 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def content_type(self) -> str:
-        return ATTACHMENT_EXTENSIONS.get(
-            os.path.splitext(self.name)[1].lower(), "application/octet-stream"
-        )
 
 
 class AttendanceQuerySet(models.QuerySet):

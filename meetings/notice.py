@@ -10,21 +10,20 @@ Django's e-mail backend sends it: the console in development, SMTP in production
 in-memory outbox in the tests.
 """
 
-import smtplib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from helsefellesskap.mail import DELIVERY_ERRORS, absolute_url, html_message
 from helsefellesskap.models import Person
 
 from .models import Meeting
 
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 HISTORY_REASON = "Innkalling sendt"
 
 
@@ -63,11 +62,6 @@ def notice_recipients(meeting: Meeting) -> Recipients:
         else:
             recipients.without_email.append(person)
     return recipients
-
-
-def absolute_url(path: str) -> str:
-    base = getattr(settings, "PORTAL_BASE_URL", "") or DEFAULT_BASE_URL
-    return base.rstrip("/") + path
 
 
 def notice_subject(meeting: Meeting) -> str:
@@ -125,11 +119,10 @@ def send_notice(meeting: Meeting, *, user) -> int:
     # already sent are recorded as sent and the others named, so a retry can be judged.
     with get_connection() as connection:
         for person in recipients.with_email:
-            message = EmailMultiAlternatives(subject, text, to=[person.email], reply_to=reply_to)
-            message.attach_alternative(html, "text/html")
+            message = html_message(subject, text, html, to=[person.email], reply_to=reply_to)
             try:
                 connection.send_messages([message])
-            except (OSError, smtplib.SMTPException):
+            except DELIVERY_ERRORS:
                 failed.append(person)
             else:
                 sent_to.append(person)

@@ -23,9 +23,12 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from helsefellesskap.files import PrivateFileDownloadView
+from helsefellesskap.mail import absolute_url
 from helsefellesskap.models import Body, Person, today
 from helsefellesskap.pdf import pdf_response
 from helsefellesskap.permissions import is_secretariat
+from helsefellesskap.uploads import UploadForm
 from helsefellesskap.views import FormPageMixin, ObjectPermissionRequiredMixin
 
 from . import attachments, calendar_feeds, minutes, notice
@@ -35,7 +38,6 @@ from .forms import (
     ActivityForm,
     AnnouncementForm,
     ApproveMinutesForm,
-    AttachmentForm,
     AttendanceForm,
     FollowUpForm,
     IntroductionForm,
@@ -437,7 +439,10 @@ class YearWheelView(YearMixin, TemplateView):
             if can_edit_activities
             else None,
         )
-        feed_url = self.request.build_absolute_uri
+
+        def feed_url(path):
+            return absolute_url(path, request=self.request)
+
         bodies = Body.objects.filter(Q(dissolved__isnull=True) | Q(dissolved__gte=today()))
         person = getattr(user, "person", None)
         return super().get_context_data(
@@ -533,7 +538,7 @@ class MeetingIcsView(ObjectPermissionRequiredMixin, DetailView):
     def render_to_response(self, context, **response_kwargs):
         meeting = self.object
         calendar = calendar_feeds.build_calendar(
-            meeting.display_title, [meeting], self.request.build_absolute_uri
+            meeting.display_title, [meeting], request=self.request
         )
         return calendar_feeds.ics_response(calendar, filename=f"mote-{meeting.date:%Y-%m-%d}.ics")
 
@@ -556,9 +561,7 @@ class FeedView(View):
         if owner is None:
             raise Http404("Ukjent kalender.")
         meetings = calendar_feeds.for_feed(self.get_meetings(owner))
-        calendar = calendar_feeds.build_calendar(
-            f"Møter – {owner.name}", meetings, request.build_absolute_uri
-        )
+        calendar = calendar_feeds.build_calendar(f"Møter – {owner.name}", meetings, request=request)
         return calendar_feeds.ics_response(calendar)
 
 
@@ -625,12 +628,6 @@ class ItemPageMixin(ItemMixin):
         )
 
 
-ATTACHMENTS_LOCKED = (
-    "Referatet fra møtet er godkjent, og vedleggene til sakene kan ikke lenger endres. "
-    "Vedlegg kan legges til og fjernes fram til referatet er godkjent."
-)
-
-
 class AttachmentUploadView(ItemPageMixin, View):
     """Upload an attachment to an item, until the meeting's minutes are approved."""
 
@@ -638,18 +635,23 @@ class AttachmentUploadView(ItemPageMixin, View):
 
     def get(self, request, *args, **kwargs):
         if self.meeting.minutes_locked:
-            return self.locked_response(ATTACHMENTS_LOCKED)
-        return self.render(AttachmentForm())
+            return self.locked_response(attachments.ATTACHMENTS_LOCKED)
+        return self.render(UploadForm())
 
     def post(self, request, *args, **kwargs):
         if self.meeting.minutes_locked:
-            return self.locked_response(ATTACHMENTS_LOCKED)
-        form = AttachmentForm(request.POST, request.FILES)
+            return self.locked_response(attachments.ATTACHMENTS_LOCKED)
+        form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(form, status=422)
-        attachment = attachments.store(
-            self.item, form.cleaned_data["file"], form.cleaned_data["kept_name"]
-        )
+        try:
+            attachment = attachments.add_attachment(
+                item=self.item,
+                uploaded_file=form.cleaned_data["file"],
+                name=form.cleaned_data["kept_name"],
+            )
+        except attachments.AttachmentsLocked as locked:
+            return self.locked_response(str(locked))
         messages.success(request, f"Lastet opp: «{attachment.name}» til sak {self.item.label}.")
         return HttpResponseRedirect(f"{self.meeting.get_absolute_url()}#sak-{self.item.pk}")
 
@@ -680,19 +682,17 @@ class AttachmentMixin:
         return self.attachment.item.meeting
 
 
-class AttachmentDownloadView(AttachmentMixin, PermissionRequiredMixin, View):
+class AttachmentDownloadView(AttachmentMixin, PermissionRequiredMixin, PrivateFileDownloadView):
     """The only way to an attachment's file: after the access check, as a download."""
 
     permission_required = "meetings.view_meeting"
+    missing_message = "Vedlegget er bare nevnt i referatet; filen finnes ikke i portalen."
 
     def get_permission_object(self):
         return self.meeting
 
-    def get(self, request, *args, **kwargs):
-        attachment = self.attachment
-        if not attachment.file:
-            raise Http404("Vedlegget er bare nevnt i referatet; filen finnes ikke i portalen.")
-        return attachments.download_response(attachment)
+    def get_document(self):
+        return self.attachment
 
 
 class AttachmentDeleteView(AttachmentMixin, MeetingKeeperMixin, View):
@@ -702,7 +702,7 @@ class AttachmentDeleteView(AttachmentMixin, MeetingKeeperMixin, View):
 
     def get(self, request, *args, **kwargs):
         if self.meeting.minutes_locked:
-            return self.locked_response(ATTACHMENTS_LOCKED)
+            return self.locked_response(attachments.ATTACHMENTS_LOCKED)
         return render(
             request,
             self.template_name,
@@ -716,9 +716,12 @@ class AttachmentDeleteView(AttachmentMixin, MeetingKeeperMixin, View):
 
     def post(self, request, *args, **kwargs):
         if self.meeting.minutes_locked:
-            return self.locked_response(ATTACHMENTS_LOCKED)
+            return self.locked_response(attachments.ATTACHMENTS_LOCKED)
         name = self.attachment.name
-        attachments.remove(self.attachment)
+        try:
+            attachments.remove_attachment(attachment=self.attachment)
+        except attachments.AttachmentsLocked as locked:
+            return self.locked_response(str(locked))
         messages.success(request, f"Fjernet vedlegget «{name}».")
         return HttpResponseRedirect(self.success_url())
 

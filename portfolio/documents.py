@@ -17,7 +17,8 @@ from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from helsefellesskap.pdf import render_pdf, safe_filename
+from helsefellesskap.files import safe_filename
+from helsefellesskap.pdf import render_pdf
 
 from .grid import GridGroup, GridMeasure, PlanGrid
 from .models import STATUS_DESCRIPTIONS, Plan, Status

@@ -17,8 +17,9 @@ from django.views.generic import CreateView, DeleteView, DetailView, ListView, U
 from django_htmx.http import trigger_client_event
 from rules.contrib.views import PermissionRequiredMixin
 
+from helsefellesskap.files import download_response
 from helsefellesskap.history import change_log
-from helsefellesskap.pdf import download_response, pdf_response
+from helsefellesskap.pdf import pdf_response
 from helsefellesskap.views import FormPageMixin, ObjectPermissionRequiredMixin
 
 from . import editing, spreadsheet

@@ -73,8 +73,8 @@ def attachment_storage(settings, tmp_path, monkeypatch):
     test's own, never into the project's."""
     from django.core.files.storage import storages
 
+    from annual_report.models import ReportVersion
     from grants.models import ApplicationAttachment
-    from helsefellesskap.annual_report.models import ReportVersion
     from meetings.models import Attachment
 
     settings.STORAGES = {

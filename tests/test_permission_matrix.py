@@ -8,9 +8,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from helsefellesskap.annual_report import versions
-from helsefellesskap.annual_report.models import AnnualReport
-from helsefellesskap.annual_report.versions import approve_version, generate_version
+from annual_report import versions
+from annual_report.models import AnnualReport
+from annual_report.versions import approve_version, generate_version
 from meetings.calendar_feeds import feed_token
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, SectorAssignmentFactory

@@ -1,8 +1,8 @@
 """Template helpers shared by every app's templates."""
 
-from decimal import Decimal
-
 from django import template
+
+from helsefellesskap.formatting import nok
 
 register = template.Library()
 
@@ -29,21 +29,4 @@ def nav_section(context) -> str:
     )
 
 
-@register.filter
-def nok(amount) -> str:
-    """An amount in Norwegian kroner as the partnership writes it: "17 240 000 kr".
-
-    Spaces are non-breaking so that an amount never wraps across lines; øre are shown only
-    when there are any ("1 234,50 kr").
-    """
-    if amount is None or amount == "":
-        return ""
-    value = Decimal(str(amount))
-    sign = "−" if value < 0 else ""
-    value = abs(value)
-    kroner = int(value)
-    ore = int((value - kroner) * 100)
-    text = f"{kroner:,}".replace(",", "\xa0")
-    if ore:
-        text += f",{ore:02d}"
-    return f"{sign}{text}\xa0kr"
+register.filter("nok", nok)

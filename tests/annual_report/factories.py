@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import factory
 
-from helsefellesskap.annual_report.models import AnnualReport, StatedFigures
+from annual_report.models import AnnualReport, StatedFigures
 from helsefellesskap.models import Body, Membership
 from meetings.models import Attendance
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, SectorFactory

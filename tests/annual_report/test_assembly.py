@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from annual_report.assembly import assemble, duration_text, text_blocks
 from grants.models import Application
-from helsefellesskap.annual_report.assembly import assemble, duration_text, text_blocks
 from helsefellesskap.models import Body
 from meetings.models import FollowUp
 from portfolio.models import Cell, FocusArea, Measure, MeasureGroup, Status

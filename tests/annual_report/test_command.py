@@ -4,7 +4,7 @@ headless; a wrong scope, year or folder gets a clear message and writes nothing.
 import pytest
 from django.core.management import CommandError, call_command
 
-from helsefellesskap.annual_report.models import ReportVersion
+from annual_report.models import ReportVersion
 from tests.annual_report.factories import AnnualReportFactory, sector_year
 from tests.annual_report.test_versions import pdf_text
 

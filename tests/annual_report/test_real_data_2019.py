@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
-from helsefellesskap.annual_report.models import AnnualReport, StatedFigures
+from annual_report.models import AnnualReport, StatedFigures
 from helsefellesskap.models import Body, Membership
 from helsefellesskap.permissions import ROLE_GROUPS
 from meetings.models import Attendance, Item, ItemCounter, Meeting

@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from helsefellesskap.annual_report.assembly import assemble
-from helsefellesskap.annual_report.models import AnnualReport
-from helsefellesskap.annual_report.versions import generate_version
+from annual_report.assembly import assemble
+from annual_report.models import AnnualReport
+from annual_report.versions import generate_version
 from helsefellesskap.permissions import ROLE_GROUPS
 from tests.annual_report.test_real_data_2019 import DIRECTORS, DIRECTORS_TABLE, FORUM, FORUM_TABLE
 from tests.annual_report.test_versions import pdf_text, stored

@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from helsefellesskap.annual_report.models import ReportVersion
-from helsefellesskap.annual_report.versions import (
+from annual_report.models import ReportVersion
+from annual_report.versions import (
     ApprovalRefused,
     approve_version,
     generate_version,

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from helsefellesskap.annual_report.models import AnnualReport, ReportVersion
+from annual_report.models import AnnualReport, ReportVersion
 from tests.annual_report.factories import AnnualReportFactory, sector_year
 
 pytestmark = pytest.mark.django_db

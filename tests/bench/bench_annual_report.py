@@ -38,11 +38,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from annual_report.assembly import assemble
+from annual_report.document import render_report_pdf
+from annual_report.models import AnnualReport, ReportVersion
+from annual_report.versions import generate_version
 from grants.models import Allocation, Application
-from helsefellesskap.annual_report.assembly import assemble
-from helsefellesskap.annual_report.document import render_report_pdf
-from helsefellesskap.annual_report.models import AnnualReport, ReportVersion
-from helsefellesskap.annual_report.versions import generate_version
 from helsefellesskap.models import Body, Membership, Organisation, Person, Sector
 from meetings.models import Attendance, FollowUp, Item, ItemCounter, Meeting
 from portfolio.models import Cell, FocusArea, Measure, MeasureGroup, Status

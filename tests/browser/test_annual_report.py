@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from helsefellesskap.annual_report.models import AnnualReport, ReportVersion
+from annual_report.models import AnnualReport, ReportVersion
 from helsefellesskap.models import Body, Membership
 from meetings.models import Attendance
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, SectorFactory

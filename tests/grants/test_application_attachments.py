@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from grants import receipt, workflow
 from grants.models import Application, ApplicationAttachment
-from meetings import models as meeting_models
 from tests.factories import SectorFactory
 from tests.grants.factories import ApplicationAttachmentFactory, ApplicationFactory, lsu_member
 from tests.grants.test_receipt import pdf_text
@@ -95,9 +94,9 @@ def test_the_author_uploads_a_pdf_to_the_draft(client, author, application, atta
     ],
 )
 def test_a_refused_upload_says_why_and_writes_nothing(
-    client, author, application, attachment_storage, monkeypatch, filename, content, name, message
+    client, author, application, attachment_storage, settings, filename, content, name, message
 ):
-    monkeypatch.setattr(meeting_models, "ATTACHMENT_MAX_SIZE", 1000)
+    settings.PORTAL_UPLOAD_MAX_SIZE = 1000
     client.force_login(author)
     response = upload(client, application, content, filename, name)
     assert response.status_code == 422

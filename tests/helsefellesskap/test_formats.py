@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.template import Context, Template
 from django.utils import translation
 
-from helsefellesskap.templatetags.portal import nok
+from helsefellesskap.formatting import nok
 
 
 def render(template, **context):

@@ -15,9 +15,11 @@ from django.utils.module_loading import import_string
 from django.views.static import serve
 
 from helsefellesskap import settings as portal_settings
+from helsefellesskap import uploads
+from helsefellesskap.files import DOCUMENT_TYPES
 from helsefellesskap.models import Membership
-from meetings import attachments, models
-from meetings.forms import AttachmentForm
+from helsefellesskap.uploads import UploadForm
+from meetings import attachments
 from meetings.models import Attachment, Minutes
 from tests.factories import MembershipFactory, PersonFactory, UserFactory
 from tests.meetings.factories import (
@@ -79,7 +81,7 @@ def form_errors(response) -> str:
     ],
 )
 def test_each_allowed_type_passes(filename, content):
-    assert attachments.validate_upload(SimpleUploadedFile(filename, content)) == filename
+    assert uploads.validate_upload(SimpleUploadedFile(filename, content)) == filename
 
 
 @pytest.mark.parametrize(
@@ -95,14 +97,14 @@ def test_each_allowed_type_passes(filename, content):
 )
 def test_content_must_match_the_type(filename, content, type_name):
     with pytest.raises(ValidationError) as error:
-        attachments.validate_upload(SimpleUploadedFile(filename, content))
+        uploads.validate_upload(SimpleUploadedFile(filename, content))
     assert f"ikke en {type_name}-fil" in error.value.messages[0]
 
 
 @pytest.mark.parametrize("filename", ["program.exe", "side.html", "bilde.svg", "uten-type"])
 def test_other_types_are_refused_with_the_allowed_ones_listed(filename):
     with pytest.raises(ValidationError) as error:
-        attachments.validate_upload(SimpleUploadedFile(filename, PDF_BYTES))
+        uploads.validate_upload(SimpleUploadedFile(filename, PDF_BYTES))
     message = error.value.messages[0]
     assert "er ikke tillatt" in message
     assert ".pdf, .doc, .docx, .xls, .xlsx, .ppt og .pptx" in message
@@ -120,13 +122,13 @@ def test_other_types_are_refused_with_the_allowed_ones_listed(filename):
 )
 def test_a_name_with_a_folder_is_refused(name):
     with pytest.raises(ValidationError, match="Filnavnet kan ikke inneholde mappe"):
-        attachments.check_name(name)
+        uploads.check_name(name)
 
 
 @pytest.mark.parametrize("name", ["fil\x00.pdf", "fil\n.pdf", "fil\x1b.pdf", "gpj\u202e.pdf"])
 def test_a_name_with_control_characters_is_refused(name):
     with pytest.raises(ValidationError, match="kontrolltegn"):
-        attachments.check_name(name)
+        uploads.check_name(name)
 
 
 def test_an_upload_whose_own_name_holds_a_folder_is_refused():
@@ -134,28 +136,28 @@ def test_an_upload_whose_own_name_holds_a_folder_is_refused():
     # rely on it. (A backslash survives os.path.basename on Linux.)
     uploaded = SimpleUploadedFile("..\\..\\vedlegg\\fil.pdf", PDF_BYTES)
     with pytest.raises(ValidationError, match="Filnavnet kan ikke inneholde mappe"):
-        attachments.validate_upload(uploaded)
+        uploads.validate_upload(uploaded)
 
 
 def test_the_size_limit_is_named_in_the_message():
     with pytest.raises(ValidationError) as error:
-        attachments.check_size(models.ATTACHMENT_MAX_SIZE + 1)
+        uploads.check_size(uploads.max_size() + 1)
     assert "for stor" in error.value.messages[0]
     assert "høyst 20,0\xa0MB" in error.value.messages[0]
-    attachments.check_size(models.ATTACHMENT_MAX_SIZE)  # exactly the limit is fine
+    uploads.check_size(uploads.max_size())  # exactly the limit is fine
 
 
 def test_a_typed_name_keeps_the_files_type():
     uploaded = SimpleUploadedFile("scan0001.pdf", PDF_BYTES)
     assert (
-        attachments.validate_upload(uploaded, "Vedlegg 1: Presentasjon")
+        uploads.validate_upload(uploaded, "Vedlegg 1: Presentasjon")
         == "Vedlegg 1: Presentasjon.pdf"
     )
-    assert attachments.validate_upload(uploaded, " Notat.PDF ") == "Notat.PDF"
+    assert uploads.validate_upload(uploaded, " Notat.PDF ") == "Notat.PDF"
 
 
 def test_the_form_puts_a_bad_typed_name_on_the_name_field():
-    form = AttachmentForm(
+    form = UploadForm(
         data={"name": "../../etc/passwd"},
         files={"file": SimpleUploadedFile("fil.pdf", PDF_BYTES)},
     )
@@ -234,9 +236,9 @@ def test_a_refused_upload_leaves_nothing_behind(
 
 @pytest.mark.django_db
 def test_a_file_over_the_limit_is_refused(
-    client, secretariat_user, item, attachment_storage, monkeypatch
+    client, secretariat_user, item, attachment_storage, settings
 ):
-    monkeypatch.setattr(models, "ATTACHMENT_MAX_SIZE", 100)
+    settings.PORTAL_UPLOAD_MAX_SIZE = 100
     client.force_login(secretariat_user)
     response = upload(client, item, PDF_BYTES + b"%" * 100, "stor.pdf")
     assert response.status_code == 422
@@ -259,7 +261,9 @@ def test_the_stored_file_is_removed_when_the_row_cannot_be_saved(
 
     monkeypatch.setattr(Attachment, "save", fail)
     with pytest.raises(RuntimeError):
-        attachments.store(item, SimpleUploadedFile("a.pdf", PDF_BYTES), "a.pdf")
+        attachments.add_attachment(
+            item=item, uploaded_file=SimpleUploadedFile("a.pdf", PDF_BYTES), name="a.pdf"
+        )
     assert stored_files(attachment_storage) == []
 
 
@@ -321,12 +325,14 @@ def test_a_reader_downloads_an_attachment(client, reader_user, item):
 @pytest.mark.django_db
 def test_the_content_type_follows_the_extension(client, reader_user, item):
     content = office_zip("xl/")
-    attachment = attachments.store(
-        item, SimpleUploadedFile("budsjett.xlsx", content), "Budsjett 2026.xlsx"
+    attachment = attachments.add_attachment(
+        item=item,
+        uploaded_file=SimpleUploadedFile("budsjett.xlsx", content),
+        name="Budsjett 2026.xlsx",
     )
     client.force_login(reader_user)
     response = client.get(reverse("meetings:attachment_download", args=[attachment.pk]))
-    assert response["Content-Type"] == models.ATTACHMENT_EXTENSIONS[".xlsx"]
+    assert response["Content-Type"] == DOCUMENT_TYPES[".xlsx"]
     assert response["Content-Disposition"] == 'attachment; filename="budsjett-2026.xlsx"'
 
 

@@ -12,13 +12,13 @@ from django.urls import reverse
 from pptx import Presentation
 from weasyprint.urls import URLFetcher
 
+from helsefellesskap.files import safe_filename
 from helsefellesskap.pdf import (
     INTERNAL_BASE_URL,
     PortalURLFetcher,
     RefusedURL,
     pdf_response,
     render_pdf,
-    safe_filename,
 )
 from portfolio.documents import MAX_TABLE_ROWS, plan_pdf, plan_pptx
 from portfolio.models import Status

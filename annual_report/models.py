@@ -6,11 +6,8 @@ StatedFigures hold totals a source document states where the portal has only par
 behind them (the 2019 Ahus report lists 10 of the Direktørmøte's 16 items).
 """
 
-import os
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from helsefellesskap.files import generated_name, private_storage
 from helsefellesskap.models import Body, Sector
 
 WHOLE_PARTNERSHIP = "Helsefellesskap Oslo"
@@ -165,14 +163,8 @@ class AnnualReport(models.Model):
             )
 
 
-def report_storage():
-    # The same private, URL-less storage as meeting attachments: files are served only by a
-    # view that checks who may read them.
-    return storages["attachments"]
-
-
 def report_path(instance, filename):
-    return f"arsrapporter/{instance.report.year}/{os.urandom(12).hex()}.pdf"
+    return generated_name(f"arsrapporter/{instance.report.year}", "rapport.pdf")
 
 
 class ReportVersionQuerySet(models.QuerySet):
@@ -197,7 +189,7 @@ class ReportVersion(models.Model):
     # What the PDF was made from: the published file can be laid out again from it with the
     # approval, without reading the (since changed) data anew.
     snapshot = models.JSONField(encoder=DjangoJSONEncoder, editable=False)
-    pdf = models.FileField("PDF", upload_to=report_path, storage=report_storage, editable=False)
+    pdf = models.FileField("PDF", upload_to=report_path, storage=private_storage, editable=False)
     pdf_size = models.PositiveIntegerField(default=0, editable=False)
     generated_at = models.DateTimeField("generert", editable=False)
     generated_by = models.ForeignKey(

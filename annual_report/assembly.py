@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from grants.models import Round
 from grants.overview import round_figures
+from helsefellesskap.formatting import nok
 from helsefellesskap.models import Body, Membership
-from helsefellesskap.templatetags.portal import nok
 from meetings.models import Attendance, FollowUp, Item, Meeting
 from portfolio.grid import PlanGrid, changes_between
 from portfolio.models import Plan, Status

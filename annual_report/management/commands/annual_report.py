@@ -10,9 +10,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from helsefellesskap.annual_report.models import AnnualReport
-from helsefellesskap.annual_report.scope import UnknownScope, find_scope
-from helsefellesskap.annual_report.versions import generate_version, preview_pdf
+from annual_report.models import AnnualReport
+from annual_report.scope import UnknownScope, find_scope
+from annual_report.versions import generate_version, preview_pdf
 
 
 class Command(BaseCommand):

@@ -3,7 +3,8 @@
 import django.core.serializers.json
 import django.core.validators
 import django.db.models.deletion
-import helsefellesskap.annual_report.models
+import annual_report.models
+import helsefellesskap.files
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -126,7 +127,7 @@ class Migration(migrations.Migration):
                 ('number', models.PositiveSmallIntegerField(verbose_name='versjon')),
                 ('status', models.CharField(choices=[('utkast', 'Utkast'), ('publisert', 'Godkjent og publisert')], default='utkast', max_length=20, verbose_name='status')),
                 ('snapshot', models.JSONField(editable=False, encoder=django.core.serializers.json.DjangoJSONEncoder)),
-                ('pdf', models.FileField(editable=False, storage=helsefellesskap.annual_report.models.report_storage, upload_to=helsefellesskap.annual_report.models.report_path, verbose_name='PDF')),
+                ('pdf', models.FileField(editable=False, storage=helsefellesskap.files.private_storage, upload_to=annual_report.models.report_path, verbose_name='PDF')),
                 ('pdf_size', models.PositiveIntegerField(default=0, editable=False)),
                 ('generated_at', models.DateTimeField(editable=False, verbose_name='generert')),
                 ('approved_on', models.DateField(blank=True, null=True, verbose_name='godkjent dato')),

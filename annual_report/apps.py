@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class AnnualReportConfig(AppConfig):
-    name = "helsefellesskap.annual_report"
+    name = "annual_report"
     label = "annual_report"
     verbose_name = "Årsrapport"
     default_auto_field = "django.db.models.BigAutoField"
