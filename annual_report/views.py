@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
+from helsefellesskap.pages import FormPageMixin, ObjectPermissionRequiredMixin
 from helsefellesskap.pdf import pdf_response
-from helsefellesskap.views import FormPageMixin, ObjectPermissionRequiredMixin
 
 from .forms import AnnualReportForm, ApprovalForm
 from .models import AnnualReport, ReportVersion

@@ -2,12 +2,10 @@
 and the "Historikk" page of each. Reading is open to every logged-in user; keeping the register
 is the secretariat's (see permissions.py)."""
 
-from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
@@ -20,8 +18,8 @@ from .forms import (
     PersonSearchForm,
     SectorAssignmentForm,
 )
-from .history import change_log
 from .models import Body, Membership, Organisation, Person, SectorAssignment, today
+from .pages import FormPageMixin, HistoryView, ObjectPermissionRequiredMixin
 from .permissions import is_secretariat
 
 
@@ -41,57 +39,6 @@ class HomeView(TemplateView):
             else Membership.objects.none()
         )
         return super().get_context_data(person=person, memberships=memberships, **kwargs)
-
-
-class ObjectPermissionRequiredMixin(PermissionRequiredMixin):
-    """Checks the permission against the page's object, loading the object only once."""
-
-    def get_object(self, queryset=None):
-        if not hasattr(self, "_object"):
-            self._object = super().get_object(queryset)
-        return self._object
-
-
-class FormPageMixin:
-    """Create and edit pages share one template: a title, the form, save and cancel.
-
-    After a save the user gets a confirmation that names the object, and its page.
-    """
-
-    template_name = "helsefellesskap/form_page.html"
-    create_title = ""
-    saved_message = "Lagret: {object}."
-    list_url_name = "home"
-    history_url_name = None
-
-    def get_context_data(self, **kwargs):
-        obj = getattr(self, "object", None)
-        return super().get_context_data(
-            page_title=f"Endre «{obj}»" if obj else self.create_title,
-            cancel_url=self.get_success_url() if obj else reverse(self.list_url_name),
-            history_url=reverse(self.history_url_name, args=[obj.pk])
-            if obj and self.history_url_name
-            else None,
-            **kwargs,
-        )
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, self.saved_message.format(object=self.object))
-        return response
-
-
-class HistoryView(ObjectPermissionRequiredMixin, DetailView):
-    """Who changed what and when, for one object and the objects that belong to it."""
-
-    template_name = "helsefellesskap/history.html"
-    permission_required = "helsefellesskap.view_history"
-
-    def history_sources(self):
-        return [self.object.history.all()]
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(entries=change_log(*self.history_sources()), **kwargs)
 
 
 # --- Bodies ---

@@ -26,10 +26,10 @@ from rules.contrib.views import PermissionRequiredMixin
 from helsefellesskap.files import PrivateFileDownloadView
 from helsefellesskap.mail import absolute_url
 from helsefellesskap.models import Body, Person, today
+from helsefellesskap.pages import FormPageMixin, ObjectPermissionRequiredMixin
 from helsefellesskap.pdf import pdf_response
 from helsefellesskap.permissions import is_secretariat
 from helsefellesskap.uploads import UploadForm
-from helsefellesskap.views import FormPageMixin, ObjectPermissionRequiredMixin
 
 from . import attachments, calendar_feeds, minutes, notice
 from .attendance import record_attendance

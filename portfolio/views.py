@@ -19,8 +19,8 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from helsefellesskap.files import download_response
 from helsefellesskap.history import change_log
+from helsefellesskap.pages import FormPageMixin, ObjectPermissionRequiredMixin
 from helsefellesskap.pdf import pdf_response
-from helsefellesskap.views import FormPageMixin, ObjectPermissionRequiredMixin
 
 from . import editing, spreadsheet
 from .documents import (
