@@ -26,7 +26,10 @@ data: $(INSTALLED)
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py load_portal_data
 
+# The portal and the worker that makes documents in the background; Ctrl-C stops both.
 run: data
+	$(PYTHON) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PYTHON) manage.py runserver 127.0.0.1:8000
 
 # The Nu HTML Checker, used by the page checks in the test suite.

@@ -560,3 +560,7 @@ class Membership(models.Model):
         if not self.start and not self.end:
             return "periode ukjent"
         return f"{fmt(self.start) or '…'}–{fmt(self.end)}"
+
+
+# Documents made in the background (a model of the foundations, defined beside its process).
+from .jobs import DocumentJob  # noqa: E402, F401

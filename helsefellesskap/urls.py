@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import job_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -61,6 +61,17 @@ urlpatterns = [
     path("personer/<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("personer/<int:pk>/endre/", views.PersonUpdateView.as_view(), name="person_edit"),
     path("personer/<int:pk>/historikk/", views.PersonHistoryView.as_view(), name="person_history"),
+    path("dokumenter/<uuid:pk>/", job_views.DocumentJobView.as_view(), name="document_job"),
+    path(
+        "dokumenter/<uuid:pk>/last-ned/",
+        job_views.DocumentJobDownloadView.as_view(),
+        name="document_job_download",
+    ),
+    path(
+        "dokumenter/<uuid:pk>/prov-igjen/",
+        job_views.DocumentJobRetryView.as_view(),
+        name="document_job_retry",
+    ),
     path("portefolje/", include("portfolio.urls")),
     path("moter/", include("meetings.urls")),
     path("tilskudd/", include("grants.urls")),

@@ -68,6 +68,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Background tasks run in the calling thread, so a test sees their result at once. Tests
+    of the queue itself set the database backend and run `db_worker --batch`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def attachment_storage(settings, tmp_path, monkeypatch):
     """Meeting and application attachments and annual report files go to a folder of the
     test's own, never into the project's."""
@@ -75,6 +82,7 @@ def attachment_storage(settings, tmp_path, monkeypatch):
 
     from annual_report.models import ReportVersion
     from grants.models import ApplicationAttachment
+    from helsefellesskap.jobs import DocumentJob
     from meetings.models import Attachment
 
     settings.STORAGES = {
@@ -89,4 +97,5 @@ def attachment_storage(settings, tmp_path, monkeypatch):
     monkeypatch.setattr(Attachment._meta.get_field("file"), "storage", storage)
     monkeypatch.setattr(ApplicationAttachment._meta.get_field("file"), "storage", storage)
     monkeypatch.setattr(ReportVersion._meta.get_field("pdf"), "storage", storage)
+    monkeypatch.setattr(DocumentJob._meta.get_field("file"), "storage", storage)
     return storage
