@@ -27,11 +27,17 @@ DEBUG = not PRODUCTION
 if PRODUCTION:
     try:
         SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
-        ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
+        ALLOWED_HOSTS = [h.strip() for h in os.environ["DJANGO_ALLOWED_HOSTS"].split(",")]
     except KeyError as missing:
         raise ImproperlyConfigured(
             f"Production mode needs the environment variable {missing}."
         ) from None
+    if not all(ALLOWED_HOSTS) or any("*" in host for host in ALLOWED_HOSTS):
+        # A wildcard lets any Host header through, and with it poisoned links in e-mails.
+        raise ImproperlyConfigured(
+            "DJANGO_ALLOWED_HOSTS must name the portal's host names explicitly in production "
+            "(comma-separated, no '*')."
+        )
 else:
     # Development only; production refuses to start without its own key.
     SECRET_KEY = "dev-only-not-secret-8f2d1c0b7a6e5d4c3b2a19087f6e5d4c3b2a1908"
@@ -73,6 +79,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "helsefellesskap.request_log.RequestLogMiddleware",
     # django-axes wants to be last.
     "axes.middleware.AxesMiddleware",
 ]
@@ -202,9 +209,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # The portal's own address, for links in e-mails ("https://portal.example.no"); when empty
 # the links point to the development server, http://127.0.0.1:8000.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
-if PRODUCTION and not PORTAL_BASE_URL:
+if PRODUCTION and not PORTAL_BASE_URL.startswith("https://"):
     raise ImproperlyConfigured(
-        "Set PORTAL_BASE_URL (https://…) in production: e-mails link to the portal with it."
+        "Set PORTAL_BASE_URL to the portal's https:// address in production: e-mails link to "
+        "the portal with it."
     )
 
 # --- Security ---
@@ -246,4 +254,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # One line per request (helsefellesskap/request_log.py).
+    "loggers": {"helsefellesskap.requests": {"level": "INFO"}},
 }
