@@ -5,12 +5,14 @@ named URL exists that the matrix does not cover.
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from annual_report import versions
 from annual_report.models import AnnualReport
 from annual_report.versions import approve_version, generate_version
+from helsefellesskap.jobs import DocumentJob
 from meetings.calendar_feeds import feed_token
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, SectorAssignmentFactory
@@ -224,6 +226,16 @@ MATRIX = {
         lambda d: [d["draft_version"].pk],
         SECRETARIAT_ELSE_NOT_FOUND,
     ),
+    # The load balancer's health check needs no login and tells nothing about the contents.
+    "health": (lambda d: [], dict.fromkeys(ROLES, OK)),
+    # A document made in the background is seen by whoever ordered it (here the secretariat);
+    # to others it does not exist. Trying again is a POST (tests/helsefellesskap/test_jobs.py).
+    "document_job": (lambda d: [d["document_job"].pk], SECRETARIAT_ELSE_NOT_FOUND),
+    "document_job_download": (lambda d: [d["document_job"].pk], SECRETARIAT_ELSE_NOT_FOUND),
+    "document_job_retry": (
+        lambda d: [d["document_job"].pk],
+        dict.fromkeys(ROLES, NOT_ALLOWED) | {"anonymous": LOGIN},
+    ),
     # The admin sends everyone who is not staff to its own login page.
     "admin:index": (lambda d: [], dict.fromkeys(ROLES, LOGIN) | {"secretariat": OK}),
 }
@@ -274,7 +286,16 @@ def annual_report_data(lsu, secretariat_user, monkeypatch):
 
 
 @pytest.fixture
-def register_data(lsu, annual_report_data):
+def document_job(secretariat_user):
+    job = DocumentJob(kind="test", key="test", title="Notat", requested_by=secretariat_user)
+    job.file.save("notat.pdf", ContentFile(PDF_BYTES), save=False)
+    job.name, job.status = "notat.pdf", DocumentJob.Status.READY
+    job.save()
+    return job
+
+
+@pytest.fixture
+def register_data(lsu, annual_report_data, document_job):
     membership = MembershipFactory(body=lsu)
     assignment = SectorAssignmentFactory()
     measure = MeasureFactory()
@@ -300,6 +321,7 @@ def register_data(lsu, annual_report_data):
         "person": membership.person,
         "organisation": assignment.organisation,
         "assignment": assignment,
+        "document_job": document_job,
     }
 
 
