@@ -7,12 +7,14 @@ acting user and the reason in the history.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from helsefellesskap.models import Membership, today
+from portfolio.models import Measure
 
 from .models import Item, Meeting, MembershipAnnouncement, Minutes
 from .numbering import allocate_item_number
@@ -34,8 +36,9 @@ def minutes_of(meeting: Meeting) -> Minutes:
     return minutes
 
 
-def add_item(item: Item, *, user) -> Item:
-    """Put a new item on the meeting's agenda with the next number of its body and year."""
+def add_item(item: Item, *, user, measures: Iterable[Measure] | None = None) -> Item:
+    """Put a new item on the meeting's agenda with the next number of its body and year, and
+    link it to the portfolio plan's `measures` (when given) in the same transaction."""
     meeting = item.meeting
     with transaction.atomic():
         refuse_if_locked(meeting)
@@ -45,16 +48,26 @@ def add_item(item: Item, *, user) -> Item:
         item.position = item.number
         _stamp(item, user, "Satt på dagsorden")
         item.save()
+        _link_measures(item, measures)
     return item
 
 
-def change_agenda_item(item: Item, *, user, reason: str = "") -> Item:
-    """Save an item's agenda fields (title, purpose, background...) while the minutes are open."""
+def change_agenda_item(
+    item: Item, *, user, reason: str = "", measures: Iterable[Measure] | None = None
+) -> Item:
+    """Save an item's agenda fields (title, purpose, background...) and, when given, the
+    measures it concerns, while the minutes are open."""
     with transaction.atomic():
         refuse_if_locked(item.meeting)
         _stamp(item, user, reason)
         item.save()
+        _link_measures(item, measures)
     return item
+
+
+def _link_measures(item: Item, measures: Iterable[Measure] | None) -> None:
+    if measures is not None:
+        item.measures.set(measures)
 
 
 def write_item_minutes(item: Item, *, minutes_text: str, decision: str, user) -> Item:
@@ -77,6 +90,16 @@ def correct_item_minutes(item: Item, *, minutes_text: str, decision: str, reason
         _stamp(item, user, f"Rettelse i godkjent referat: {reason.strip()}")
         item.save(update_fields=["minutes_text", "decision"])
     return item
+
+
+def record_item_minutes(item: Item, *, minutes_text: str, decision: str, reason: str = "", user):
+    """The item minutes page's step: writing while the minutes are a draft, a correction with
+    `reason` once they are approved."""
+    if item.meeting.minutes_locked:
+        return correct_item_minutes(
+            item, minutes_text=minutes_text, decision=decision, reason=reason, user=user
+        )
+    return write_item_minutes(item, minutes_text=minutes_text, decision=decision, user=user)
 
 
 def write_introduction(minutes: Minutes, *, text: str, user) -> Minutes:

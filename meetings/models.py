@@ -26,9 +26,6 @@ class MeetingQuerySet(models.QuerySet):
     def in_year(self, year: int):
         return self.filter(starts_at__year=year)
 
-    def upcoming(self):
-        return self.filter(starts_at__date__gte=today()).order_by("starts_at")
-
     def for_person(self, person: Person):
         """Meetings of the bodies the person was a member of on the meeting day."""
         member_that_day = Membership.objects.filter(
@@ -144,10 +141,6 @@ class Meeting(models.Model):
             text += f"{end:%d.%m.%Y} kl. "
         return text + f"{end:%H.%M}"
 
-    @property
-    def duration(self) -> datetime.timedelta:
-        return self.ends_at - self.starts_at
-
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": "Møtet kan ikke slutte før det starter."})
@@ -257,6 +250,10 @@ class Item(models.Model):
 
     def __str__(self):
         return f"Sak {self.label} {self.title}"
+
+    def get_absolute_url(self):
+        """The item on its meeting's page (the agenda entry has the id "sak-<pk>")."""
+        return f"{reverse('meetings:meeting_detail', args=[self.meeting_id])}#sak-{self.pk}"
 
     @property
     def label(self) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -41,6 +42,19 @@ class NoticeDeliveryError(Exception):
 
 class NoticeError(Exception):
     """The notice cannot be sent; the message says why and what to do."""
+
+
+class NoticeSentMeanwhile(Exception):
+    """Someone sent the notice after the sender's page was shown: they should look again."""
+
+    def __init__(self, sent_at):
+        super().__init__("Innkallingen ble sendt av noen andre mens du så på siden.")
+        self.sent_at = sent_at
+
+
+def sent_marker(meeting: Meeting) -> str:
+    """When the notice was last sent, as the send page shows it (blank: never)."""
+    return meeting.notice_sent_at.isoformat() if meeting.notice_sent_at else ""
 
 
 @dataclass
@@ -134,3 +148,20 @@ def send_notice(meeting: Meeting, *, user) -> int:
     if failed:
         raise NoticeDeliveryError(sent=len(sent_to), failed=failed)
     return len(sent_to)
+
+
+def send_notice_as_seen(*, meeting: Meeting, seen_marker: str, user) -> int:
+    """Send the notice from the send page, whose `seen_marker` (see sent_marker) says what the
+    sender saw. The meeting row is locked while the notice goes out, so two senders at once
+    send it once; raises NoticeSentMeanwhile, and sends nothing, when it was sent since the
+    page was shown. A send that failed halfway keeps the time of those that went out before
+    NoticeDeliveryError is raised."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if sent_marker(locked) != seen_marker:
+            raise NoticeSentMeanwhile(locked.notice_sent_at)
+        try:
+            return send_notice(locked, user=user)
+        except NoticeDeliveryError as error:
+            failed = error  # raised once the messages that went out are recorded
+    raise failed

@@ -235,7 +235,7 @@ def _hit(source: Source, obj, terms: list[str]) -> SearchHit:
     else:
         item, meeting = obj, obj.meeting
         title = obj.title
-    url = meeting.get_absolute_url() + (f"#sak-{item.pk}" if item else "")
+    url = item.get_absolute_url() if item else meeting.get_absolute_url()
     texts = [getattr(obj, f.name) for f in source.fields]
     if source.kind == "sak":
         texts = texts[1:] + texts[:1]  # the title is shown anyway: a snippet from the text

@@ -2,49 +2,76 @@
 
 from django.urls import path
 
-from . import views
+from .views import (
+    agenda,
+    attachments,
+    attendance,
+    calendar,
+    follow_ups,
+    meetings,
+    minutes,
+    notice,
+    search,
+    year_plan,
+)
 
 app_name = "meetings"
 
 urlpatterns = [
-    path("", views.MeetingListView.as_view(), name="meeting_list"),
-    path("nytt/", views.MeetingCreateView.as_view(), name="meeting_create"),
-    path("<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
-    path("<int:pk>/endre/", views.MeetingUpdateView.as_view(), name="meeting_edit"),
-    path("<int:pk>/ny-sak/", views.ItemCreateView.as_view(), name="item_create"),
-    path("<int:pk>/oppmote/", views.AttendanceView.as_view(), name="attendance"),
-    path("<int:pk>/referat/", views.MinutesView.as_view(), name="minutes"),
-    path("sak/<int:pk>/endre/", views.ItemUpdateView.as_view(), name="item_edit"),
-    path("sak/<int:pk>/referat/", views.ItemMinutesView.as_view(), name="item_minutes"),
+    path("", meetings.MeetingListView.as_view(), name="meeting_list"),
+    path("nytt/", meetings.MeetingCreateView.as_view(), name="meeting_create"),
+    path("<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("<int:pk>/endre/", meetings.MeetingUpdateView.as_view(), name="meeting_edit"),
+    path("<int:pk>/ny-sak/", agenda.ItemCreateView.as_view(), name="item_create"),
+    path("<int:pk>/oppmote/", attendance.AttendanceView.as_view(), name="attendance"),
+    path("<int:pk>/referat/", minutes.MinutesView.as_view(), name="minutes"),
+    path("sak/<int:item_pk>/endre/", agenda.ItemUpdateView.as_view(), name="item_edit"),
+    path("sak/<int:item_pk>/referat/", minutes.ItemMinutesView.as_view(), name="item_minutes"),
     path(
-        "sak/<int:pk>/medlemsendring/",
-        views.AnnouncementCreateView.as_view(),
+        "sak/<int:item_pk>/medlemsendring/",
+        agenda.AnnouncementCreateView.as_view(),
         name="announcement_create",
     ),
     # The annual wheel, next year's draft and calendar files
-    path("aarshjul/", views.YearWheelView.as_view(), name="year_wheel"),
-    path("aarshjul/<int:year>/neste-aar/", views.YearDraftView.as_view(), name="year_draft"),
-    path("aktiviteter/ny/", views.ActivityCreateView.as_view(), name="activity_create"),
-    path("aktiviteter/<int:pk>/endre/", views.ActivityUpdateView.as_view(), name="activity_edit"),
-    path("<int:pk>/moete.ics", views.MeetingIcsView.as_view(), name="meeting_ics"),
-    path("kalender/organ/<str:token>.ics", views.BodyFeedView.as_view(), name="body_feed"),
-    path("kalender/person/<str:token>.ics", views.PersonFeedView.as_view(), name="person_feed"),
-    path("<int:pk>/referat.pdf", views.MinutesPdfView.as_view(), name="minutes_pdf"),
-    path("sok/", views.SearchView.as_view(), name="search"),
+    path("aarshjul/", year_plan.YearWheelView.as_view(), name="year_wheel"),
+    path("aarshjul/<int:year>/neste-aar/", year_plan.YearDraftView.as_view(), name="year_draft"),
+    path("aktiviteter/ny/", year_plan.ActivityCreateView.as_view(), name="activity_create"),
+    path(
+        "aktiviteter/<int:pk>/endre/",
+        year_plan.ActivityUpdateView.as_view(),
+        name="activity_edit",
+    ),
+    path("<int:pk>/moete.ics", calendar.MeetingIcsView.as_view(), name="meeting_ics"),
+    path("kalender/organ/<str:token>.ics", calendar.BodyFeedView.as_view(), name="body_feed"),
+    path("kalender/person/<str:token>.ics", calendar.PersonFeedView.as_view(), name="person_feed"),
+    path("<int:pk>/referat.pdf", minutes.MinutesPdfView.as_view(), name="minutes_pdf"),
+    path("sok/", search.SearchView.as_view(), name="search"),
     # Attachments, follow-ups and the e-mailed notice
     path(
         "sak/<int:item_pk>/vedlegg/nytt/",
-        views.AttachmentUploadView.as_view(),
+        attachments.AttachmentUploadView.as_view(),
         name="attachment_upload",
     ),
-    path("vedlegg/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
-    path("vedlegg/<int:pk>/fjern/", views.AttachmentDeleteView.as_view(), name="attachment_delete"),
+    path(
+        "vedlegg/<int:pk>/",
+        attachments.AttachmentDownloadView.as_view(),
+        name="attachment_download",
+    ),
+    path(
+        "vedlegg/<int:pk>/fjern/",
+        attachments.AttachmentDeleteView.as_view(),
+        name="attachment_delete",
+    ),
     path(
         "sak/<int:item_pk>/oppfolging/ny/",
-        views.FollowUpCreateView.as_view(),
+        follow_ups.FollowUpCreateView.as_view(),
         name="followup_create",
     ),
-    path("oppfolging/<int:pk>/endre/", views.FollowUpUpdateView.as_view(), name="followup_edit"),
-    path("oppfolginger/", views.FollowUpListView.as_view(), name="followup_list"),
-    path("<int:pk>/send-innkalling/", views.NoticeSendView.as_view(), name="notice_send"),
+    path(
+        "oppfolging/<int:pk>/endre/",
+        follow_ups.FollowUpUpdateView.as_view(),
+        name="followup_edit",
+    ),
+    path("oppfolginger/", follow_ups.FollowUpListView.as_view(), name="followup_list"),
+    path("<int:pk>/send-innkalling/", notice.NoticeSendView.as_view(), name="notice_send"),
 ]

@@ -1,0 +1,90 @@
+"""The agenda: adding and changing items, and a membership change announced in an item."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.views.generic import CreateView, FormView, UpdateView
+
+from helsefellesskap.pages import FormPageMixin, UnprocessableFormMixin
+
+from .. import minutes
+from ..forms import AnnouncementForm, ItemForm
+from ..models import Item
+from .mixins import ItemMixin, MeetingKeeperMixin
+
+
+class ItemCreateView(MeetingKeeperMixin, FormPageMixin, CreateView):
+    model = Item
+    form_class = ItemForm
+    create_title = "Ny sak"
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"cancel_url": self.meeting.get_absolute_url()}
+
+    def form_valid(self, form):
+        item = form.save(commit=False)
+        item.meeting = self.meeting
+        try:
+            self.object = minutes.add_item(
+                item, user=self.request.user, measures=form.cleaned_data["measures"]
+            )
+        except minutes.MinutesLocked as error:
+            return self.locked_response(error)
+        messages.success(self.request, f"Lagt til: sak {self.object.label} {self.object.title}.")
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ItemUpdateView(ItemMixin, FormPageMixin, UpdateView):
+    form_class = ItemForm
+
+    def get_object(self, queryset=None):
+        return self.item
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def form_valid(self, form):
+        try:
+            minutes.change_agenda_item(
+                form.save(commit=False),
+                user=self.request.user,
+                reason=form.cleaned_data.get("change_reason", ""),
+                measures=form.cleaned_data["measures"],
+            )
+        except minutes.MinutesLocked as error:
+            return self.locked_response(error)
+        messages.success(self.request, f"Lagret: sak {self.object.label}.")
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class AnnouncementCreateView(ItemMixin, UnprocessableFormMixin, FormView):
+    """Record a membership change announced in an item, with the item as its source."""
+
+    form_class = AnnouncementForm
+    template_name = "helsefellesskap/form_page.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=f"Medlemsendring kunngjort i sak {self.item.label}",
+            cancel_url=self.meeting.get_absolute_url(),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            minutes.announce_membership_change(
+                self.item,
+                membership=form.cleaned_data["membership"],
+                text=form.cleaned_data["text"],
+                user=self.request.user,
+            )
+        except minutes.MinutesLocked as error:
+            return self.locked_response(error)
+        except ValidationError as error:
+            form.add_error("membership", error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Medlemsendringen er registrert med saken som kilde.")
+        return HttpResponseRedirect(self.item.get_absolute_url())

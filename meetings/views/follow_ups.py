@@ -1,0 +1,84 @@
+"""Follow-ups of the items: adding and changing one, and the open ones across the bodies."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.views.generic import CreateView, TemplateView, UpdateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from helsefellesskap.models import Body, today
+from helsefellesskap.pages import FormPageMixin
+from helsefellesskap.permissions import is_secretariat
+
+from ..follow_ups import open_follow_ups_by_body
+from ..forms import FollowUpForm
+from ..models import FollowUp, Meeting
+from .mixins import ItemMixin, MeetingKeeperMixin
+
+
+class FollowUpCreateView(ItemMixin, FormPageMixin, CreateView):
+    model = FollowUp
+    form_class = FollowUpForm
+    saved_message = "Lagt til oppfølging: {object}."
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.instance.item = self.item
+        return form
+
+    def get_success_url(self):
+        return self.item.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "page_title": f"Ny oppfølging av sak {self.item.label} {self.item.title}",
+            "cancel_url": self.get_success_url(),
+        }
+
+
+class FollowUpUpdateView(MeetingKeeperMixin, FormPageMixin, UpdateView):
+    form_class = FollowUpForm
+
+    @cached_property
+    def follow_up(self) -> FollowUp:
+        return get_object_or_404(
+            FollowUp.objects.select_related("item__meeting__body"), pk=self.kwargs["pk"]
+        )
+
+    @cached_property
+    def meeting(self) -> Meeting:
+        return self.follow_up.item.meeting
+
+    def get_object(self, queryset=None):
+        return self.follow_up
+
+    def get_success_url(self):
+        return self.follow_up.item.get_absolute_url()
+
+
+class FollowUpListView(PermissionRequiredMixin, TemplateView):
+    """Open follow-ups per body (the body whose meeting left them), overdue ones first.
+    ?organ=<pk> shows one body's: those from its meetings and those it is responsible for."""
+
+    template_name = "meetings/followup_list.html"
+    permission_required = "meetings.view_followup"
+
+    def get_context_data(self, **kwargs):
+        bodies = list(Body.objects.order_by("name"))
+        selected = self.selected_body(bodies)
+        day = today()
+        groups = open_follow_ups_by_body(body=selected, day=day)
+        return super().get_context_data(
+            bodies=bodies,
+            selected_body=selected,
+            groups=groups,
+            count=sum(len(group.follow_ups) for group in groups),
+            today=day,
+            # Edit links for the secretariat; a body's own sekretær edits on the meeting page.
+            can_edit=is_secretariat(self.request.user),
+            **kwargs,
+        )
+
+    def selected_body(self, bodies) -> Body | None:
+        """The body asked for with ?organ=; an unknown or malformed value shows all."""
+        value = self.request.GET.get("organ", "")
+        return next((body for body in bodies if str(body.pk) == value), None)

@@ -1,0 +1,75 @@
+"""The year's meetings, one meeting's page, and creating and changing a meeting."""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from helsefellesskap.pages import FormPageMixin, ObjectPermissionRequiredMixin
+from helsefellesskap.permissions import is_secretariat
+
+from ..forms import MeetingForm
+from ..models import Meeting
+from .mixins import YearMixin
+
+
+class MeetingListView(YearMixin, ListView):
+    template_name = "meetings/meeting_list.html"
+
+    def get_queryset(self):
+        return Meeting.objects.in_year(self.year).select_related("body", "minutes")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(year=self.year, **kwargs)
+
+
+class MeetingDetailView(ObjectPermissionRequiredMixin, DetailView):
+    queryset = Meeting.objects.with_agenda()
+    permission_required = "meetings.view_meeting"
+    template_name = "meetings/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        meeting = self.object
+        user = self.request.user
+        can_keep = user.has_perm("meetings.change_meeting", meeting)
+        return super().get_context_data(
+            items=list(meeting.items.all()),
+            attendances=list(meeting.attendances.all()),
+            can_keep=can_keep,
+            can_change_agenda=can_keep and not meeting.minutes_locked,
+            can_manage_minutes=user.has_perm("meetings.manage_minutes", meeting),
+            can_view_minutes=user.has_perm("meetings.view_minutes", meeting),
+            **kwargs,
+        )
+
+
+class MeetingCreateView(PermissionRequiredMixin, FormPageMixin, CreateView):
+    """A new meeting; HistoryRequestMiddleware records who created it."""
+
+    model = Meeting
+    form_class = MeetingForm
+    permission_required = "meetings.add_meeting"
+    create_title = "Nytt møte"
+    list_url_name = "meetings:meeting_list"
+
+
+class MeetingUpdateView(ObjectPermissionRequiredMixin, FormPageMixin, UpdateView):
+    """Change a meeting's time, place and header. Once its minutes are approved the meeting is
+    part of the record and is not changed here."""
+
+    model = Meeting
+    form_class = MeetingForm
+    permission_required = "meetings.change_meeting"
+
+    def dispatch(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        if request.user.has_perm(self.permission_required, meeting) and meeting.minutes_locked:
+            messages.error(request, "Referatet er godkjent, så møtet kan ikke endres lenger.")
+            return HttpResponseRedirect(meeting.get_absolute_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        # Only the secretariat moves a meeting to another body, and only while it has no
+        # items (their numbers belong to the body and year).
+        fixed_body = self.object.items.exists() or not is_secretariat(self.request.user)
+        return {**super().get_form_kwargs(), "fixed_body": fixed_body}

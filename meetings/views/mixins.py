@@ -1,0 +1,55 @@
+"""What the meeting pages share: the year asked for, and the meeting or item a page keeps."""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from rules.contrib.views import PermissionRequiredMixin
+
+from ..models import Item, Meeting
+
+
+class YearMixin:
+    """Pages about one year: ?aar=2025, this year by default."""
+
+    @cached_property
+    def year(self) -> int:
+        try:
+            year = int(self.request.GET.get("aar", ""))
+        except ValueError:
+            return timezone.localdate().year
+        return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+class MeetingKeeperMixin(PermissionRequiredMixin):
+    """Pages that keep one meeting (its agenda, attendance, minutes): the meeting (URL kwarg
+    `pk`) is loaded once and the permission checked against it."""
+
+    permission_required = "meetings.change_meeting"
+
+    @cached_property
+    def meeting(self) -> Meeting:
+        return get_object_or_404(Meeting.objects.select_related("body"), pk=self.kwargs["pk"])
+
+    def get_permission_object(self):
+        return self.meeting
+
+    def locked_response(self, error):
+        messages.error(self.request, str(error))
+        return HttpResponseRedirect(self.meeting.get_absolute_url())
+
+
+class ItemMixin(MeetingKeeperMixin):
+    """Pages of one item, /moter/sak/<item_pk>/...: the item and its meeting, whose keepers
+    may use the page."""
+
+    @cached_property
+    def item(self) -> Item:
+        return get_object_or_404(
+            Item.objects.select_related("meeting__body"), pk=self.kwargs["item_pk"]
+        )
+
+    @cached_property
+    def meeting(self) -> Meeting:
+        return self.item.meeting
