@@ -1,8 +1,7 @@
 """Admin for meetings, with history. Day-to-day work happens in the meeting pages."""
 
 from django.contrib import admin
-
-from helsefellesskap.admin_base import PortalAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Activity, Attachment, Attendance, FollowUp, Item, Meeting, Minutes
 
@@ -15,7 +14,7 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(PortalAdmin):
+class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ("__str__", "body", "starts_at", "location")
     list_filter = ("body",)
     date_hierarchy = "starts_at"
@@ -23,7 +22,7 @@ class MeetingAdmin(PortalAdmin):
 
 
 @admin.register(Item)
-class ItemAdmin(PortalAdmin):
+class ItemAdmin(SimpleHistoryAdmin):
     list_display = ("label", "title", "meeting", "kind")
     list_filter = ("kind", "body")
     search_fields = ("title", "decision", "minutes_text")
@@ -31,29 +30,29 @@ class ItemAdmin(PortalAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(PortalAdmin):
+class ActivityAdmin(SimpleHistoryAdmin):
     list_display = ("title", "kind", "body", "starts_on", "ends_on")
     list_filter = ("kind",)
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(PortalAdmin):
+class AttendanceAdmin(SimpleHistoryAdmin):
     list_display = ("person", "meeting", "status")
     list_filter = ("status",)
 
 
 @admin.register(Minutes)
-class MinutesAdmin(PortalAdmin):
+class MinutesAdmin(SimpleHistoryAdmin):
     list_display = ("meeting", "status", "approved_on")
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(PortalAdmin):
+class FollowUpAdmin(SimpleHistoryAdmin):
     list_display = ("title", "responsible", "due_on", "status")
     list_filter = ("status",)
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(PortalAdmin):
+class AttachmentAdmin(SimpleHistoryAdmin):
     list_display = ("name", "item", "size")
     readonly_fields = ("size",)
