@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "meetings",
     "grants",
     "annual_report",
+    "scale_data",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
