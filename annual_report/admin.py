@@ -2,13 +2,14 @@
 approved only through versions.py, so a published file cannot be changed here."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from helsefellesskap.admin_base import PortalAdmin
 
 from .models import AnnualReport, ReportVersion, StatedFigures
 
 
 @admin.register(StatedFigures)
-class StatedFiguresAdmin(SimpleHistoryAdmin):
+class StatedFiguresAdmin(PortalAdmin):
     list_display = ["body", "year", "meeting_count", "item_count", "source"]
     list_filter = ["year"]
 
@@ -25,7 +26,7 @@ class ReportVersionInline(admin.TabularInline):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(SimpleHistoryAdmin):
+class AnnualReportAdmin(PortalAdmin):
     list_display = ["year", "sector", "body"]
     list_filter = ["year"]
     inlines = [ReportVersionInline]

@@ -1,7 +1,8 @@
 """Admin for grants, with history. The workflow's steps happen in the grant pages."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from helsefellesskap.admin_base import PortalAdmin
 
 from .models import Allocation, Application, BudgetLine, Round, Scheme
 
@@ -23,18 +24,18 @@ class BudgetLineInline(admin.TabularInline):
 
 
 @admin.register(Scheme)
-class SchemeAdmin(SimpleHistoryAdmin):
+class SchemeAdmin(PortalAdmin):
     list_display = ("name",)
 
 
 @admin.register(Round)
-class RoundAdmin(SimpleHistoryAdmin):
+class RoundAdmin(PortalAdmin):
     list_display = ("__str__", "deadline", "total_amount")
     inlines = [AllocationInline]
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(PortalAdmin):
     list_display = ("title", "round", "sector", "state", "amount_asked", "amount_granted")
     list_filter = ("round", "sector", "state")
     search_fields = ("title",)

@@ -2,43 +2,17 @@
 bulk-load members. Imports always go through django-import-export's preview step."""
 
 from django.contrib import admin
-from import_export import fields, resources
-from import_export.admin import ImportExportModelAdmin
-from import_export.widgets import DateWidget, ForeignKeyWidget
-from simple_history.admin import SimpleHistoryAdmin
+from import_export import fields
+from import_export.widgets import DateWidget
 
+from .admin_base import NameWidget, PortalAdmin, PortalImportExportAdmin, PortalResource
 from .models import Body, Membership, Organisation, Person, Sector, SectorAssignment
 
 admin.site.site_header = "Helsefellesskap Oslo – administrasjon"
 admin.site.site_title = "Helsefellesskap Oslo"
 
 
-class HistoryImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    pass
-
-
-class NameWidget(ForeignKeyWidget):
-    """A related object given by its name in the sheet; an unknown name is a field error
-    on that row, in words the secretariat understands."""
-
-    def __init__(self, model):
-        super().__init__(model, field="name")
-
-    def clean(self, value, row=None, **kwargs):
-        try:
-            return super().clean(value, row, **kwargs)
-        except self.model.DoesNotExist:
-            raise ValueError(
-                f"Fant ingen {self.model._meta.verbose_name} med navnet «{value}» i registeret."
-            ) from None
-        except self.model.MultipleObjectsReturned:
-            raise ValueError(
-                f"Flere {self.model._meta.verbose_name_plural} heter «{value}»; "
-                "legg inn medlemskapet i portalen i stedet."
-            ) from None
-
-
-class OrganisationResource(resources.ModelResource):
+class OrganisationResource(PortalResource):
     parent = fields.Field(attribute="parent", column_name="parent", widget=NameWidget(Organisation))
 
     class Meta:
@@ -49,7 +23,7 @@ class OrganisationResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class PersonResource(resources.ModelResource):
+class PersonResource(PortalResource):
     organisation = fields.Field(
         attribute="organisation",
         column_name="organisation",
@@ -63,7 +37,7 @@ class PersonResource(resources.ModelResource):
         skip_unchanged = True
 
 
-class MembershipResource(resources.ModelResource):
+class MembershipResource(PortalResource):
     """Columns by name, not id, so a member list typed in Excel can be loaded as it is."""
 
     person = fields.Field(attribute="person", column_name="person", widget=NameWidget(Person))
@@ -95,7 +69,7 @@ class MembershipResource(resources.ModelResource):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(HistoryImportExportAdmin):
+class OrganisationAdmin(PortalImportExportAdmin):
     resource_classes = [OrganisationResource]
     list_display = ("name", "short_name", "kind", "parent", "valid_from", "valid_to")
     list_filter = ("kind", "ownership")
@@ -103,25 +77,25 @@ class OrganisationAdmin(HistoryImportExportAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(PortalAdmin):
     list_display = ("name", "short_name", "hospital")
 
 
 @admin.register(SectorAssignment)
-class SectorAssignmentAdmin(SimpleHistoryAdmin):
+class SectorAssignmentAdmin(PortalAdmin):
     list_display = ("organisation", "sector", "service_area", "valid_from", "valid_to")
     list_filter = ("sector", "service_area")
 
 
 @admin.register(Body)
-class BodyAdmin(SimpleHistoryAdmin):
+class BodyAdmin(PortalAdmin):
     list_display = ("name", "kind", "parent", "sector", "requires_representatives")
     list_filter = ("kind", "sector")
     search_fields = ("name", "short_name")
 
 
 @admin.register(Person)
-class PersonAdmin(HistoryImportExportAdmin):
+class PersonAdmin(PortalImportExportAdmin):
     resource_classes = [PersonResource]
     list_display = ("name", "title", "organisation", "email", "user")
     search_fields = ("name", "email")
@@ -129,7 +103,7 @@ class PersonAdmin(HistoryImportExportAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(HistoryImportExportAdmin):
+class MembershipAdmin(PortalImportExportAdmin):
     resource_classes = [MembershipResource]
     list_display = ("person", "body", "role", "representative_kind", "start", "end")
     list_filter = ("body", "role", "representative_kind")

@@ -1,7 +1,8 @@
 """Admin for meetings, with history. Day-to-day work happens in the meeting pages."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from helsefellesskap.admin_base import PortalAdmin
 
 from .models import Activity, Attachment, Attendance, FollowUp, Item, Meeting, Minutes
 
@@ -14,7 +15,7 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(PortalAdmin):
     list_display = ("__str__", "body", "starts_at", "location")
     list_filter = ("body",)
     date_hierarchy = "starts_at"
@@ -22,7 +23,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Item)
-class ItemAdmin(SimpleHistoryAdmin):
+class ItemAdmin(PortalAdmin):
     list_display = ("label", "title", "meeting", "kind")
     list_filter = ("kind", "body")
     search_fields = ("title", "decision", "minutes_text")
@@ -30,29 +31,29 @@ class ItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(PortalAdmin):
     list_display = ("title", "kind", "body", "starts_on", "ends_on")
     list_filter = ("kind",)
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(PortalAdmin):
     list_display = ("person", "meeting", "status")
     list_filter = ("status",)
 
 
 @admin.register(Minutes)
-class MinutesAdmin(SimpleHistoryAdmin):
+class MinutesAdmin(PortalAdmin):
     list_display = ("meeting", "status", "approved_on")
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(PortalAdmin):
     list_display = ("title", "responsible", "due_on", "status")
     list_filter = ("status",)
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(SimpleHistoryAdmin):
+class AttachmentAdmin(PortalAdmin):
     list_display = ("name", "item", "size")
     readonly_fields = ("size",)

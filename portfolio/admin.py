@@ -2,7 +2,8 @@
 for the secretariat's rare repairs."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from helsefellesskap.admin_base import PortalAdmin
 
 from .models import Cell, Column, FocusArea, Measure, MeasureGroup, Plan
 
@@ -13,32 +14,32 @@ class ColumnInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(PortalAdmin):
     list_display = ("title", "body", "dated")
     inlines = [ColumnInline]
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(SimpleHistoryAdmin):
+class FocusAreaAdmin(PortalAdmin):
     list_display = ("name", "plan", "position")
     list_filter = ("plan",)
 
 
 @admin.register(MeasureGroup)
-class MeasureGroupAdmin(SimpleHistoryAdmin):
+class MeasureGroupAdmin(PortalAdmin):
     list_display = ("name", "area", "position")
     list_filter = ("area__plan",)
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(PortalAdmin):
     list_display = ("name", "group", "responsible_body", "position")
     list_filter = ("group__area__plan", "group__area")
     search_fields = ("name",)
 
 
 @admin.register(Cell)
-class CellAdmin(SimpleHistoryAdmin):
+class CellAdmin(PortalAdmin):
     list_display = ("measure", "column", "text", "status")
     list_filter = ("column__plan", "status")
     search_fields = ("text", "measure__name")

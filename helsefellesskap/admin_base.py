@@ -1,0 +1,180 @@
+"""What every admin page of the portal builds on.
+
+- `PortalAdmin`: the full history of each object (django-simple-history), and a change list
+  that answers a filter it cannot apply (a year beyond the calendar, an unknown field) the way
+  Django answers an unknown filter: back to the list with "?e=1", never a server error.
+- `PortalImportExportAdmin`: Excel/CSV import and export (django-import-export) with bounds
+  that hold whatever the file contains (size, rows, and for .xlsx the checks of
+  `spreadsheets.check_xlsx`), Norwegian messages for a file or value that cannot be read, and
+  exports in which no cell can become a formula.
+- `NameWidget`: a related object given by its name in the sheet.
+"""
+
+import decimal
+import re
+
+from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.db import DataError
+from django.http import HttpResponseRedirect
+from import_export import resources
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+from import_export.widgets import DateWidget, ForeignKeyWidget
+from simple_history.admin import SimpleHistoryAdmin
+
+from .spreadsheets import FORMULA_TRIGGERS, Limits, UnsafeSpreadsheet, check_xlsx
+
+IMPORT_LIMITS = Limits(max_rows=10_000, max_cells=10_000 * 30)
+NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
+
+
+class ImportRefused(ValueError):
+    """A file or value that cannot be imported; the message is for the user."""
+
+
+# What a filter value beyond any column's range raises, when the filter is built or run.
+UNUSABLE_FILTER = (OverflowError, ValueError, DataError)
+
+
+class SafeChangeList(ChangeList):
+    """E.g. ?start__year=99999999999: Django then shows the list again with "?e=1"."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        except UNUSABLE_FILTER as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def get_results(self, request):
+        try:
+            super().get_results(request)
+        except UNUSABLE_FILTER as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class PortalAdmin(SimpleHistoryAdmin):
+    def get_changelist(self, request, **kwargs):
+        return SafeChangeList
+
+
+class BoundedFormat:
+    """An import format that refuses a file too large to read safely, before reading it."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if len(in_stream) > IMPORT_LIMITS.max_file_size:
+            raise ImportRefused(f"Filen er for stor: høyst {IMPORT_LIMITS.file_size_label}.")
+        self.check(in_stream)
+        dataset = super().create_dataset(in_stream, **kwargs)
+        if dataset.height > IMPORT_LIMITS.max_rows:
+            raise ImportRefused(f"Filen har for mange rader: høyst {IMPORT_LIMITS.max_rows}.")
+        return dataset
+
+    def check(self, in_stream) -> None:
+        pass
+
+    def export_data(self, dataset, **kwargs):
+        for index, row in enumerate(dataset):
+            dataset[index] = tuple(neutralise(value) for value in row)
+        return dataset.export(self.get_title(), **kwargs)
+
+
+def neutralise(value):
+    """A text that a spreadsheet would read as a formula, prefixed with an apostrophe (the
+    OWASP advice for CSV); numbers, such as a negative amount, stay as they are."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_TRIGGERS)
+        and not NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
+class CsvFormat(BoundedFormat, base_formats.CSV):
+    def check(self, in_stream) -> None:
+        if in_stream.count(b"\n" if isinstance(in_stream, bytes) else "\n") > (
+            IMPORT_LIMITS.max_rows + 1
+        ):
+            raise ImportRefused(f"Filen har for mange rader: høyst {IMPORT_LIMITS.max_rows}.")
+
+
+class XlsxFormat(BoundedFormat, base_formats.XLSX):
+    def check(self, in_stream) -> None:
+        try:
+            check_xlsx(in_stream, IMPORT_LIMITS)
+        except UnsafeSpreadsheet as refusal:
+            raise ImportRefused(str(refusal)) from None
+
+
+class PortalResource(resources.ModelResource):
+    """A value the widget cannot read becomes a Norwegian message on its row and column."""
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        try:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+        except ImportRefused:
+            raise
+        except (ValueError, TypeError, ArithmeticError, decimal.InvalidOperation):
+            value = row.get(field.column_name)
+            raise ImportRefused(
+                f"«{value}» i kolonnen «{field.column_name}» kan ikke leses som "
+                f"{_expected(field.widget)}."
+            ) from None
+
+
+def _expected(widget) -> str:
+    if isinstance(widget, DateWidget):
+        return "dato (for eksempel 14.10.2025)"
+    if isinstance(widget, ForeignKeyWidget):
+        return "navn eller nummer på noe som finnes i registeret"
+    name = type(widget).__name__
+    if name in {"IntegerWidget", "DecimalWidget", "FloatWidget"}:
+        return "tall"
+    if name == "BooleanWidget":
+        return "ja eller nei"
+    return "en gyldig verdi"
+
+
+class PortalImportExportAdmin(ImportExportModelAdmin, PortalAdmin):
+    import_formats = [CsvFormat, XlsxFormat]
+    export_formats = [CsvFormat, XlsxFormat]
+
+    def add_data_read_fail_error_to_form(self, form, error):
+        if isinstance(error, ImportRefused):
+            form.add_error("import_file", str(error))
+        else:
+            form.add_error(
+                "import_file",
+                "Filen kunne ikke leses. Kontroller at formatet du valgte (CSV eller Excel) er "
+                "filens eget, og at den første raden har kolonnenavnene.",
+            )
+
+    def export_action(self, request):
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            messages.error(request, "Filteret i adressen kunne ikke brukes. Velg filteret på nytt.")
+            return HttpResponseRedirect(request.path)
+
+
+class NameWidget(ForeignKeyWidget):
+    """A related object given by its name in the sheet; an unknown name is a field error
+    on that row, in words the secretariat understands."""
+
+    def __init__(self, model):
+        super().__init__(model, field="name")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ImportRefused(
+                f"Fant ingen {self.model._meta.verbose_name} med navnet «{value}» i registeret."
+            ) from None
+        except self.model.MultipleObjectsReturned:
+            raise ImportRefused(
+                f"Flere {self.model._meta.verbose_name_plural} heter «{value}»; "
+                "legg inn medlemskapet i portalen i stedet."
+            ) from None
