@@ -312,6 +312,13 @@ def _memberships(sizes, rng, number, organisations, slots: list[Slot], people: _
     pool = people.take(sizes.n(PEOPLE_PER_PARTNERSHIP, 2))
     order = list(range(len(pool)))
     rng.shuffle(order)
+    # Some seats changed hands the year before: even one year of data has former members.
+    before = rng.sample(range(len(slots)), round(len(slots) * TURNOVER))
+    predecessors = people.take(len(before))
+    for person, index in zip(predecessors, sorted(before), strict=True):
+        slot = slots[index]
+        slot.holders.append(_membership(slot, person, first.replace(year=first.year - 1)))
+        slot.holders[-1].end = first - datetime.timedelta(days=1)
     for i, slot in enumerate(slots):
         slot.holders.append(_membership(slot, pool[order[i % len(pool)]], first))
 
