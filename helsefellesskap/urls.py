@@ -4,7 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import health, job_views, views
+from . import health, job_views
+from .views import bodies, home, memberships, organisations, people
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),

@@ -1,10 +1,11 @@
-"""Changing a plan: saving a cell without overwriting someone else's edit, moving rows, and
-copying a plan to start next year's.
+"""Changing a plan: saving a cell without overwriting someone else's edit, moving and removing
+rows, creating a local plan, and copying a plan to start next year's.
 
 Views, the Excel import and tests call these functions; each runs in one transaction and
 records the acting user and the reason in the history.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -85,6 +86,13 @@ def move(obj: FocusArea | MeasureGroup | Measure, *, up: bool, user) -> bool:
     return True
 
 
+def remove_row(row: FocusArea | MeasureGroup | Measure, *, user) -> None:
+    """Delete a row with everything under it (groups, measures, cells), all or nothing."""
+    row._history_user = user
+    with transaction.atomic():
+        row.delete()
+
+
 def next_position(siblings) -> int:
     return (siblings.aggregate(highest=Max("position"))["highest"] or 0) + 1
 
@@ -95,6 +103,17 @@ def _siblings(obj):
     if isinstance(obj, MeasureGroup):
         return MeasureGroup.objects.filter(area_id=obj.area_id)
     return Measure.objects.filter(group_id=obj.group_id)
+
+
+def create_local_plan(*, plan: Plan, years: Sequence[int], user, reason: str = "") -> Plan:
+    """Save a new (local) plan with a column per year; the last year's is "Fokus for <year>"."""
+    with transaction.atomic():
+        _stamp(plan, user, reason)
+        plan.save()
+        for year in years:
+            label = f"Fokus for {year}" if year == years[-1] else ""
+            Column.objects.create(plan=plan, year=year, label=label)
+    return plan
 
 
 def copy_plan(plan: Plan, *, title: str, year: int, user) -> Plan:

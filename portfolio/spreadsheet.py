@@ -363,56 +363,80 @@ class _Layout:
 
 
 def _read_header(header: list, grid: PlanGrid, problems: _Problems) -> _Layout | None:
+    """Find each expected column by its heading in the first row; any heading the download
+    does not have, twice, or missing is a problem."""
     if not any(_present(value) for value in header):
         problems.add(
             "Første rad i arket må være overskriftene: "
             f"{', '.join(NAME_HEADERS)} og en tekst- og statuskolonne per år."
         )
         return None
-    plan_headings = {_name_key(column.heading): column for column in grid.columns}
-    plan_years = ", ".join(column.heading for column in grid.columns)
+    names, halves = _read_header_titles(header, grid, problems)
+    for name in NAME_HEADERS:
+        if name not in names:
+            problems.add(f"Kolonnen «{name}» mangler.", 1, name)
+    return _Layout(names=names, years=_year_columns(grid, halves, problems))
+
+
+def _read_header_titles(
+    header: list, grid: PlanGrid, problems: _Problems
+) -> tuple[dict[str, int], dict[tuple[int, str], int]]:
+    """The index of each name column, and of each (column pk, "tekst"/"status") half."""
     names: dict[str, int] = {}
     halves: dict[tuple[int, str], int] = {}
-    seen: dict[str, int] = {}
+    seen: set[str] = set()
     for index, value in enumerate(header):
-        if isinstance(value, _Formula) or not _present(value):
-            if isinstance(value, _Formula):
-                problems.add(
-                    "En overskrift kan ikke være en formel.", 1, get_column_letter(index + 1)
-                )
+        if isinstance(value, _Formula):
+            problems.add("En overskrift kan ikke være en formel.", 1, get_column_letter(index + 1))
+            continue
+        if not _present(value):
             continue
         title = _as_text(value)
         key = _name_key(title)
         if key in seen:
             problems.add(f"Kolonnen «{title}» står to ganger.", 1, title)
             continue
-        seen[key] = index
+        seen.add(key)
         name_header = next((name for name in NAME_HEADERS if _name_key(name) == key), None)
         if name_header:
             names[name_header] = index
             continue
-        match = YEAR_HEADER.match(title)
-        if not match:
-            problems.add(
-                f"Ukjent kolonne «{title}». Arket kan bare ha kolonnene fra nedlastingen: "
-                f"{', '.join(NAME_HEADERS)} og «<år> – tekst» og «<år> – status» for hvert år.",
-                1,
-                title,
-            )
-            continue
-        column = plan_headings.get(_name_key(match["heading"]))
-        if column is None:
-            problems.add(
-                f"Kolonnen «{title}» hører ikke til planen: planen har ikke året "
-                f"«{match['heading']}». Planens år er: {plan_years}. Nye år legges til i portalen.",
-                1,
-                title,
-            )
-            continue
-        halves[(column.pk, match["kind"].lower())] = index
-    for name in NAME_HEADERS:
-        if name not in names:
-            problems.add(f"Kolonnen «{name}» mangler.", 1, name)
+        half = _year_half(title, grid, problems)
+        if half is not None:
+            halves[half] = index
+    return names, halves
+
+
+def _year_half(title: str, grid: PlanGrid, problems: _Problems) -> tuple[int, str] | None:
+    """("2025 – tekst") → (the 2025 column's pk, "tekst"); None, with a problem, for a heading
+    that is not one of the plan's year columns."""
+    match = YEAR_HEADER.match(title)
+    if not match:
+        problems.add(
+            f"Ukjent kolonne «{title}». Arket kan bare ha kolonnene fra nedlastingen: "
+            f"{', '.join(NAME_HEADERS)} og «<år> – tekst» og «<år> – status» for hvert år.",
+            1,
+            title,
+        )
+        return None
+    plan_headings = {_name_key(column.heading): column for column in grid.columns}
+    column = plan_headings.get(_name_key(match["heading"]))
+    if column is None:
+        plan_years = ", ".join(column.heading for column in grid.columns)
+        problems.add(
+            f"Kolonnen «{title}» hører ikke til planen: planen har ikke året "
+            f"«{match['heading']}». Planens år er: {plan_years}. Nye år legges til i portalen.",
+            1,
+            title,
+        )
+        return None
+    return column.pk, match["kind"].lower()
+
+
+def _year_columns(
+    grid: PlanGrid, halves: dict[tuple[int, str], int], problems: _Problems
+) -> list[tuple[Column, int | None, int | None]]:
+    """(column, text index, status index) for each of the plan's year columns."""
     years = []
     for column in grid.columns:
         text_index = halves.get((column.pk, TEXT_SUFFIX))
@@ -422,174 +446,239 @@ def _read_header(header: list, grid: PlanGrid, problems: _Problems) -> _Layout |
         if status_index is None:
             problems.add(f"Kolonnen «{status_header(column)}» mangler.", 1, status_header(column))
         years.append((column, text_index, status_index))
-    return _Layout(names=names, years=years)
+    return years
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One row of the sheet: its number as Excel shows it, and its values."""
+
+    number: int
+    values: list
+
+    def value_at(self, index: int | None):
+        return self.values[index] if index is not None and index < len(self.values) else None
+
+
+@dataclass
+class _PlanMeasures:
+    """The plan's measures by their (area, group, measure) name keys, and the known areas and
+    groups, to say which part of an unknown row's names is new."""
+
+    measures: dict[tuple[str, str, str], list] = field(default_factory=dict)
+    areas: set[str] = field(default_factory=set)
+    groups: set[tuple[str, str]] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, grid: PlanGrid) -> "_PlanMeasures":
+        found = cls()
+        for area in grid.areas:
+            found.areas.add(_name_key(area.name))
+            for group in area.groups:
+                found.groups.add((_name_key(area.name), _name_key(group.name)))
+                for measure in group.measures:
+                    key = (_name_key(area.name), _name_key(group.name), _name_key(measure.name))
+                    found.measures.setdefault(key, []).append((area, group, measure))
+        return found
+
+
+STATUS_BY_LABEL = {_name_key(label): value for value, label in Status.choices}
+STATUS_LABELS = ", ".join(label for _, label in Status.choices)
 
 
 def _read_measure_rows(rows, layout: _Layout, grid: PlanGrid, preview, problems) -> None:
-    measures: dict[tuple[str, str, str], list] = {}
-    areas, groups = set(), set()
-    for area in grid.areas:
-        areas.add(_name_key(area.name))
-        for group in area.groups:
-            groups.add((_name_key(area.name), _name_key(group.name)))
-            for measure in group.measures:
-                key = (_name_key(area.name), _name_key(group.name), _name_key(measure.name))
-                measures.setdefault(key, []).append((area, group, measure))
-    status_by_label = {_name_key(label): value for value, label in Status.choices}
-    status_labels = ", ".join(label for _, label in Status.choices)
-    used_columns = {index for index in layout.names.values()} | {
+    """Check every row below the header and add each cell it changes to the preview."""
+    plan_measures = _PlanMeasures.of(grid)
+    used_columns = set(layout.names.values()) | {
         index for _, text, status in layout.years for index in (text, status)
     }
     first_row_of: dict[tuple[str, str, str], int] = {}
-
     for row_number, values in enumerate(rows[1:], start=2):
         if not any(_present(value) for value in values):
             continue
-        for index, value in enumerate(values):
-            if index not in used_columns and _present(value):
-                problems.add(
-                    "Det står noe i en kolonne uten overskrift. Fjern det, eller flytt det til "
-                    "riktig kolonne.",
-                    row_number,
-                    f"kolonne {get_column_letter(index + 1)}",
-                )
-                break
-
-        def value_at(index, values=values):
-            return values[index] if index is not None and index < len(values) else None
-
-        names = {}
-        row_ok = True
-        for header, index in layout.names.items():
-            value = value_at(index)
-            if isinstance(value, _Formula):
-                problems.add(
-                    "Cellen inneholder en formel. Skriv navnet i stedet.", row_number, header
-                )
-                row_ok = False
-            names[header] = _as_text(value)
-        if not row_ok:
+        row = _Row(row_number, values)
+        _check_unlabelled_values(row, used_columns, problems)
+        names = _read_names(row, layout, problems)
+        if names is None:
             continue
-        missing = [header for header in NAME_HEADERS if not names[header]]
-        if missing:
-            problems.add(
-                f"{', '.join(missing)} mangler. Hver rad må ha innsatsområde, tiltaksgruppe og "
-                "tiltak.",
-                row_number,
-                missing[0],
-            )
-            continue
-        area_name, group_name, measure_name = (names[header] for header in NAME_HEADERS)
-        key = (_name_key(area_name), _name_key(group_name), _name_key(measure_name))
-        found = measures.get(key, [])
-        if not found:
-            if key[0] not in areas:
-                problems.add(
-                    f"Ukjent innsatsområde «{area_name}». Nye innsatsområder kan ikke legges til "
-                    "fra Excel – legg det til i portalen først.",
-                    row_number,
-                    AREA_HEADER,
-                )
-            elif key[:2] not in groups:
-                problems.add(
-                    f"Ukjent tiltaksgruppe «{group_name}» under «{area_name}». Nye "
-                    "tiltaksgrupper kan ikke legges til fra Excel – legg den til i portalen "
-                    "først.",
-                    row_number,
-                    GROUP_HEADER,
-                )
-            else:
-                problems.add(
-                    f"Ukjent tiltak «{measure_name}» under «{area_name}» › «{group_name}». Nye "
-                    "tiltak kan ikke legges til fra Excel – legg det til i portalen først, og "
-                    "last ned planen på nytt.",
-                    row_number,
-                    MEASURE_HEADER,
-                )
-            continue
-        if len(found) > 1:
-            problems.add(
-                f"Planen har {len(found)} tiltak som heter «{measure_name}» i samme "
-                "tiltaksgruppe, så raden kan ikke knyttes til ett av dem. Gi dem ulike navn i "
-                "portalen, eller endre dem der.",
-                row_number,
-                MEASURE_HEADER,
-            )
+        key = tuple(_name_key(names[header]) for header in NAME_HEADERS)
+        found = _find_measure(row, names, key, plan_measures, problems)
+        if found is None:
             continue
         if key in first_row_of:
             problems.add(
                 f"Tiltaket står også i rad {first_row_of[key]}. Hvert tiltak kan bare stå én "
                 "gang i arket.",
-                row_number,
+                row.number,
                 MEASURE_HEADER,
             )
             continue
-        first_row_of[key] = row_number
+        first_row_of[key] = row.number
         preview.measure_rows += 1
-        area, group, measure = found[0]
-        cells = {grid_cell.column.pk: grid_cell for grid_cell in measure.cells}
+        _read_changes(row, layout, found, preview, problems)
 
-        for column, text_index, status_index in layout.years:
-            text_value, status_value = value_at(text_index), value_at(status_index)
-            valid = True
-            if isinstance(text_value, _Formula):
-                problems.add(
-                    "Cellen inneholder en formel. Skriv teksten i stedet.",
-                    row_number,
-                    text_header(column),
-                )
-                valid = False
-                text = ""
-            else:
-                text = _as_text(text_value)
-                if len(text) > CELL_TEXT_MAX_LENGTH:
-                    problems.add(
-                        f"Teksten er {len(text)} tegn; høyst {CELL_TEXT_MAX_LENGTH} er tillatt.",
-                        row_number,
-                        text_header(column),
-                    )
-                    valid = False
-            if isinstance(status_value, _Formula):
-                problems.add(
-                    "Cellen inneholder en formel. Velg en status i stedet.",
-                    row_number,
-                    status_header(column),
-                )
-                continue
-            status_text = _as_text(status_value)
-            status = status_by_label.get(_name_key(status_text)) if status_text else ""
-            if status is None:
-                problems.add(
-                    f"Ukjent status «{status_text}». Bruk en av: {status_labels} – eller la "
-                    "cellen stå tom.",
-                    row_number,
-                    status_header(column),
-                )
-                continue
-            if not valid:
-                continue
-            current = cells[column.pk]
-            if (
-                _normalise_newlines(current.text) == _normalise_newlines(text)
-                and current.status == status
-            ):
-                continue
-            preview.changes.append(
-                CellUpdate(
-                    measure_id=measure.pk,
-                    column_id=column.pk,
-                    area=area.name,
-                    group=group.name,
-                    measure=measure.name,
-                    heading=column.heading,
-                    old_text=current.text,
-                    old_status=current.status,
-                    new_text=text,
-                    new_status=status,
-                    version=current.version,
-                    row=row_number,
-                )
+
+def _check_unlabelled_values(row: _Row, used_columns: set, problems: _Problems) -> None:
+    for index, value in enumerate(row.values):
+        if index not in used_columns and _present(value):
+            problems.add(
+                "Det står noe i en kolonne uten overskrift. Fjern det, eller flytt det til "
+                "riktig kolonne.",
+                row.number,
+                f"kolonne {get_column_letter(index + 1)}",
             )
+            return
+
+
+def _read_names(row: _Row, layout: _Layout, problems: _Problems) -> dict[str, str] | None:
+    """The row's area, group and measure names; None (with a problem) if one is a formula or
+    missing."""
+    names = {}
+    row_ok = True
+    for header, index in layout.names.items():
+        value = row.value_at(index)
+        if isinstance(value, _Formula):
+            problems.add("Cellen inneholder en formel. Skriv navnet i stedet.", row.number, header)
+            row_ok = False
+        names[header] = _as_text(value)
+    if not row_ok:
+        return None
+    missing = [header for header in NAME_HEADERS if not names[header]]
+    if missing:
+        problems.add(
+            f"{', '.join(missing)} mangler. Hver rad må ha innsatsområde, tiltaksgruppe og tiltak.",
+            row.number,
+            missing[0],
+        )
+        return None
+    return names
+
+
+def _find_measure(row: _Row, names: dict, key: tuple, plan_measures: _PlanMeasures, problems):
+    """The (area, group, measure) of the grid the row names; None, with a problem, if the plan
+    has none or several of that name."""
+    found = plan_measures.measures.get(key, [])
+    if not found:
+        _report_unknown_measure(row, names, key, plan_measures, problems)
+        return None
+    if len(found) > 1:
+        problems.add(
+            f"Planen har {len(found)} tiltak som heter «{names[MEASURE_HEADER]}» i samme "
+            "tiltaksgruppe, så raden kan ikke knyttes til ett av dem. Gi dem ulike navn i "
+            "portalen, eller endre dem der.",
+            row.number,
+            MEASURE_HEADER,
+        )
+        return None
+    return found[0]
+
+
+def _report_unknown_measure(row: _Row, names: dict, key: tuple, plan_measures, problems) -> None:
+    """Say which name is new: the area, the group, or only the measure."""
+    area_name, group_name, measure_name = (names[header] for header in NAME_HEADERS)
+    if key[0] not in plan_measures.areas:
+        problems.add(
+            f"Ukjent innsatsområde «{area_name}». Nye innsatsområder kan ikke legges til "
+            "fra Excel – legg det til i portalen først.",
+            row.number,
+            AREA_HEADER,
+        )
+    elif key[:2] not in plan_measures.groups:
+        problems.add(
+            f"Ukjent tiltaksgruppe «{group_name}» under «{area_name}». Nye "
+            "tiltaksgrupper kan ikke legges til fra Excel – legg den til i portalen "
+            "først.",
+            row.number,
+            GROUP_HEADER,
+        )
+    else:
+        problems.add(
+            f"Ukjent tiltak «{measure_name}» under «{area_name}» › «{group_name}». Nye "
+            "tiltak kan ikke legges til fra Excel – legg det til i portalen først, og "
+            "last ned planen på nytt.",
+            row.number,
+            MEASURE_HEADER,
+        )
+
+
+def _read_changes(row: _Row, layout: _Layout, found: tuple, preview, problems) -> None:
+    """Add to the preview each of the measure's cells whose text or status the row changes."""
+    area, group, measure = found
+    cells = {grid_cell.column.pk: grid_cell for grid_cell in measure.cells}
+    for column, text_index, status_index in layout.years:
+        value = _read_year(row, column, text_index, status_index, problems)
+        if value is None:
+            continue
+        text, status = value
+        current = cells[column.pk]
+        if (
+            _normalise_newlines(current.text) == _normalise_newlines(text)
+            and current.status == status
+        ):
+            continue
+        preview.changes.append(
+            CellUpdate(
+                measure_id=measure.pk,
+                column_id=column.pk,
+                area=area.name,
+                group=group.name,
+                measure=measure.name,
+                heading=column.heading,
+                old_text=current.text,
+                old_status=current.status,
+                new_text=text,
+                new_status=status,
+                version=current.version,
+                row=row.number,
+            )
+        )
+
+
+def _read_year(row: _Row, column: Column, text_index, status_index, problems):
+    """The (text, status) a row gives one year column; None, with problems, if either is not
+    acceptable (both are checked, so the user sees both problems at once)."""
+    text = _read_text(row, column, row.value_at(text_index), problems)
+    status = _read_status(row, column, row.value_at(status_index), problems)
+    if text is None or status is None:
+        return None
+    return text, status
+
+
+def _read_text(row: _Row, column: Column, value, problems: _Problems) -> str | None:
+    if isinstance(value, _Formula):
+        problems.add(
+            "Cellen inneholder en formel. Skriv teksten i stedet.", row.number, text_header(column)
+        )
+        return None
+    text = _as_text(value)
+    if len(text) > CELL_TEXT_MAX_LENGTH:
+        problems.add(
+            f"Teksten er {len(text)} tegn; høyst {CELL_TEXT_MAX_LENGTH} er tillatt.",
+            row.number,
+            text_header(column),
+        )
+        return None
+    return text
+
+
+def _read_status(row: _Row, column: Column, value, problems: _Problems) -> str | None:
+    if isinstance(value, _Formula):
+        problems.add(
+            "Cellen inneholder en formel. Velg en status i stedet.",
+            row.number,
+            status_header(column),
+        )
+        return None
+    status_text = _as_text(value)
+    status = STATUS_BY_LABEL.get(_name_key(status_text)) if status_text else ""
+    if status is None:
+        problems.add(
+            f"Ukjent status «{status_text}». Bruk en av: {STATUS_LABELS} – eller la "
+            "cellen stå tom.",
+            row.number,
+            status_header(column),
+        )
+    return status
 
 
 # --- Import: applying a preview ---

@@ -2,8 +2,16 @@
 
 import pytest
 
-from portfolio.editing import CellChange, StaleCellEdit, copy_plan, move, save_cell
-from portfolio.models import Cell, Column, Measure
+from portfolio.editing import (
+    CellChange,
+    StaleCellEdit,
+    copy_plan,
+    create_local_plan,
+    move,
+    remove_row,
+    save_cell,
+)
+from portfolio.models import Cell, Column, FocusArea, Measure, Plan
 from tests.portfolio.factories import MeasureFactory
 
 
@@ -133,3 +141,34 @@ def test_two_first_saves_racing_on_an_empty_cell_create_it_once(pll, secretariat
         )
     assert refused.value.current.text == "Den andres"
     assert Cell.objects.filter(measure=pll, column=column).count() == 1
+
+
+def test_a_new_local_plan_gets_a_column_per_year_and_the_last_is_the_focus(
+    plan, lsu, secretariat_user
+):
+    local = create_local_plan(
+        plan=Plan(title="Lokal plan", body=lsu, based_on=plan),
+        years=range(2025, 2028),
+        user=secretariat_user,
+        reason="Vedtatt i LSU",
+    )
+    assert [(c.year, c.label) for c in local.columns.order_by("year")] == [
+        (2025, ""),
+        (2026, ""),
+        (2027, "Fokus for 2027"),
+    ]
+    latest = local.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        secretariat_user,
+        "Vedtatt i LSU",
+    )
+
+
+def test_removing_an_area_removes_its_groups_measures_and_cells(pll, secretariat_user):
+    area = pll.group.area
+    area_pk, measure_pk = area.pk, pll.pk
+    remove_row(area, user=secretariat_user)
+    assert not Measure.objects.filter(pk=measure_pk).exists()
+    assert not Cell.objects.filter(measure_id=measure_pk).exists()
+    removed = FocusArea.history.filter(id=area_pk).first()
+    assert (removed.history_type, removed.history_user) == ("-", secretariat_user)

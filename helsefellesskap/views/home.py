@@ -1,0 +1,26 @@
+"""The front page (the user's own memberships) and logging in."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.utils.decorators import method_decorator
+from django.views.generic import TemplateView
+
+from ..models import Membership
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+
+class HomeView(TemplateView):
+    template_name = "helsefellesskap/home.html"
+
+    def get_context_data(self, **kwargs):
+        person = getattr(self.request.user, "person", None)
+        memberships = (
+            Membership.objects.current().filter(person=person).with_related()
+            if person
+            else Membership.objects.none()
+        )
+        return super().get_context_data(person=person, memberships=memberships, **kwargs)

@@ -1,0 +1,153 @@
+"""One cell of the grid, named by its measure and year: shown, edited in place (htmx) or on a
+page of its own (without JavaScript), and its history."""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views import View
+from django_htmx.http import trigger_client_event
+
+from helsefellesskap.history import change_log
+
+from .. import editing
+from ..documents import EMPTY_CELL_NOTE, legend
+from ..forms import CellForm
+from ..grid import GridCell
+from ..models import Cell, Column, Measure
+from .plans import PlanMixin
+
+
+class CellMixin(PlanMixin):
+    """A cell is named by its measure and year: /portefolje/1/tiltak/7/2025/."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.measure = get_object_or_404(
+            Measure.objects.select_related("group__area"),
+            pk=kwargs["measure_pk"],
+            group__area__plan=self.plan,
+        )
+        self.column = Column.objects.filter(plan=self.plan, year=kwargs["year"]).first()
+        if self.column is None:
+            return render(
+                request,
+                "404.html",
+                {"message": f"«{self.plan}» har ingen kolonne for {kwargs['year']}."},
+                status=404,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def stored_cell(self) -> Cell | None:
+        return Cell.objects.stored(self.measure, self.column)
+
+    def grid_cell(self, cell: Cell | None) -> GridCell:
+        return GridCell.of(cell, measure_id=self.measure.pk, column=self.column)
+
+    def cell_context(self, **extra):
+        return {
+            "plan": self.plan,
+            "measure": self.measure,
+            "column": self.column,
+            "empty_cell_note": EMPTY_CELL_NOTE,
+            **extra,
+        }
+
+
+class CellView(CellMixin, View):
+    """The cell as the grid shows it; htmx asks for it when an edit is cancelled."""
+
+    permission_required = "portfolio.view_plan"
+
+    def get(self, request, *args, **kwargs):
+        cell = self.grid_cell(self.stored_cell())
+        return render(
+            request,
+            "portfolio/_cell.html",
+            self.cell_context(
+                cell=cell, can_edit=request.user.has_perm("portfolio.change_plan", self.plan)
+            ),
+        )
+
+
+class CellEditView(CellMixin, View):
+    """Edit one cell: a form inside the cell (htmx) or on its own page (without JavaScript).
+
+    A save based on an older version than the stored one is refused with 409 and shows what
+    the other person saved, keeping what this user typed.
+    """
+
+    def get(self, request, *args, **kwargs):
+        cell = self.grid_cell(self.stored_cell())
+        form = CellForm(
+            initial={"text": cell.text, "status": cell.status, "version": cell.version},
+            auto_id=self.auto_id,
+        )
+        return self.render_form(form, cell)
+
+    def post(self, request, *args, **kwargs):
+        form = CellForm(request.POST, auto_id=self.auto_id)
+        if not form.is_valid():
+            return self.render_form(form, self.grid_cell(self.stored_cell()), status=422)
+        try:
+            saved = editing.save_cell(
+                measure=self.measure,
+                column=self.column,
+                change=form.change(),
+                based_on_version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except editing.StaleCellEdit as conflict:
+            return self.render_conflict(form, conflict.current)
+        cell = self.grid_cell(saved)
+        if not request.htmx:
+            messages.success(request, f"Lagret: {self.measure} ({self.column}).")
+            return HttpResponseRedirect(f"{self.plan.get_absolute_url()}#{cell.dom_id}")
+        response = render(
+            request, "portfolio/_cell.html", self.cell_context(cell=cell, can_edit=True)
+        )
+        return trigger_client_event(response, "cellSaved", "Cellen er lagret.")
+
+    @property
+    def auto_id(self) -> str:
+        # Several cells' forms can be open at once: ids must differ per cell.
+        return f"celle-{self.measure.pk}-{self.column.year}-%s"
+
+    def render_conflict(self, form, current: Cell | None):
+        """Show the other person's value, and let this user save again on top of it."""
+        latest = current.history.select_related("history_user").first() if current else None
+        data = form.data.copy()
+        data["version"] = current.version if current else 0
+        form = CellForm(data, auto_id=self.auto_id)
+        form.is_valid()
+        return self.render_form(
+            form,
+            self.grid_cell(current),
+            status=409,
+            conflict=latest,
+        )
+
+    def render_form(self, form, cell, status=200, conflict=None):
+        template = "portfolio/_cell_form.html" if self.request.htmx else "portfolio/cell_edit.html"
+        return render(
+            self.request,
+            template,
+            self.cell_context(
+                form=form,
+                cell=cell,
+                conflict=conflict,
+                legend=legend(),
+            ),
+            status=status,
+        )
+
+
+class CellHistoryView(CellMixin, View):
+    permission_required = "portfolio.view_plan"
+
+    def get(self, request, *args, **kwargs):
+        cell = self.stored_cell()
+        entries = change_log(cell.history.all()) if cell else []
+        return render(
+            request,
+            "portfolio/cell_history.html",
+            self.cell_context(cell=self.grid_cell(cell), entries=entries),
+        )

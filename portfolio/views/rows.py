@@ -1,0 +1,154 @@
+"""The plan's rows: adding and editing focus areas, groups of measures and measures, moving a
+row up or down, and removing one with everything under it."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.views import View
+from django.views.generic import CreateView, DeleteView, UpdateView
+
+from helsefellesskap.pages import FormPageMixin
+
+from .. import editing
+from ..forms import FocusAreaForm, MeasureForm, MeasureGroupForm
+from ..models import FocusArea, Measure, MeasureGroup
+from .plans import PlanMixin
+
+ROW_MODELS = {"omrade": FocusArea, "gruppe": MeasureGroup, "tiltak": Measure}
+ROW_PLAN_LOOKUP = {"omrade": "plan", "gruppe": "area__plan", "tiltak": "group__area__plan"}
+
+
+class PlanRowFormMixin(PlanMixin, FormPageMixin):
+    """Create and edit pages for areas, groups and measures: back to the row in the grid
+    after a save."""
+
+    def get_success_url(self):
+        kind = next(kind for kind, model in ROW_MODELS.items() if isinstance(self.object, model))
+        return f"{self.plan.get_absolute_url()}#rad-{kind}-{self.object.pk}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"cancel_url": self.plan.get_absolute_url()}
+
+
+class FocusAreaCreateView(PlanRowFormMixin, CreateView):
+    model = FocusArea
+    form_class = FocusAreaForm
+    create_title = "Nytt innsatsområde"
+
+    def form_valid(self, form):
+        form.instance.plan = self.plan
+        form.instance.position = editing.next_position(self.plan.areas)
+        return super().form_valid(form)
+
+
+class FocusAreaUpdateView(PlanRowFormMixin, UpdateView):
+    model = FocusArea
+    form_class = FocusAreaForm
+
+    def get_queryset(self):
+        return FocusArea.objects.filter(plan=self.plan)
+
+
+class MeasureGroupCreateView(PlanRowFormMixin, CreateView):
+    model = MeasureGroup
+    form_class = MeasureGroupForm
+    create_title = "Ny tiltaksgruppe"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.area = get_object_or_404(FocusArea, pk=kwargs["area_pk"], plan=self.plan)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        form.instance.area = self.area
+        form.instance.position = editing.next_position(self.area.groups)
+        return super().form_valid(form)
+
+
+class MeasureGroupUpdateView(PlanRowFormMixin, UpdateView):
+    model = MeasureGroup
+    form_class = MeasureGroupForm
+
+    def get_queryset(self):
+        return MeasureGroup.objects.filter(area__plan=self.plan)
+
+
+class MeasureFormMixin(PlanRowFormMixin):
+    model = Measure
+    form_class = MeasureForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "plan": self.plan}
+
+
+class MeasureCreateView(MeasureFormMixin, CreateView):
+    create_title = "Nytt tiltak"
+
+    def get_initial(self):
+        return {"group": self.request.GET.get("gruppe")}
+
+    def form_valid(self, form):
+        form.instance.position = editing.next_position(form.cleaned_data["group"].measures)
+        return super().form_valid(form)
+
+
+class MeasureUpdateView(MeasureFormMixin, UpdateView):
+    def get_queryset(self):
+        return Measure.objects.of_plan(self.plan)
+
+    def form_valid(self, form):
+        if "group" in form.changed_data:  # moved to another group: placed last there
+            form.instance.position = editing.next_position(form.cleaned_data["group"].measures)
+        return super().form_valid(form)
+
+
+class PlanRowMixin(PlanMixin):
+    """A row of the plan named in the URL by its kind (omrade, gruppe, tiltak) and pk."""
+
+    def get_object(self, queryset=None):
+        kind = self.kwargs["kind"]
+        if kind not in ROW_MODELS:
+            raise Http404("Ukjent radtype.")
+        return get_object_or_404(
+            ROW_MODELS[kind], pk=self.kwargs["pk"], **{ROW_PLAN_LOOKUP[kind]: self.plan}
+        )
+
+
+class PlanRowMoveView(PlanRowMixin, View):
+    DIRECTIONS = {"opp": True, "ned": False}
+
+    def post(self, request, *args, **kwargs):
+        row = self.get_object()
+        direction = request.POST.get("retning")
+        if direction not in self.DIRECTIONS:
+            messages.error(request, "Velg om raden skal flyttes opp eller ned.")
+        elif editing.move(row, up=self.DIRECTIONS[direction], user=request.user):
+            messages.success(request, f"Flyttet {direction}: {row}.")
+        else:
+            place = "øverst" if direction == "opp" else "nederst"
+            messages.info(request, f"«{row}» står allerede {place}.")
+        return HttpResponseRedirect(
+            f"{self.plan.get_absolute_url()}#rad-{self.kwargs['kind']}-{row.pk}"
+        )
+
+
+class PlanRowDeleteView(PlanRowMixin, DeleteView):
+    template_name = "portfolio/row_confirm_delete.html"
+    # What goes with each kind of row, for the confirmation.
+    REMOVED_WITH = {
+        "omrade": "tiltaksgruppene, tiltakene og cellene",
+        "gruppe": "tiltakene og cellene",
+        "tiltak": "cellene",
+    }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            removed_with=self.REMOVED_WITH[self.kwargs["kind"]], **kwargs
+        )
+
+    def get_success_url(self):
+        return self.plan.get_absolute_url()
+
+    def form_valid(self, form):
+        editing.remove_row(self.object, user=self.request.user)
+        messages.success(self.request, f"Fjernet: {self.object}.")
+        return HttpResponseRedirect(self.get_success_url())
