@@ -42,9 +42,7 @@ def test_health_fails_when_no_worker_takes_tasks(client, settings, monkeypatch, 
 
 
 @pytest.mark.django_db
-def test_each_request_is_logged_on_one_line_with_user_status_and_time(
-    client, reader_user, caplog
-):
+def test_each_request_is_logged_on_one_line_with_user_status_and_time(client, reader_user, caplog):
     client.force_login(reader_user)
     with caplog.at_level(logging.INFO, logger="helsefellesskap.requests"):
         client.get(reverse("body_tree") + "?q=hemmelig")
