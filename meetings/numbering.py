@@ -26,13 +26,3 @@ def allocate_item_number(body: Body, year: int) -> int:
                 pass  # created at the same moment by someone else: use theirs
         ItemCounter.objects.filter(body=body, year=year).update(last_number=F("last_number") + 1)
         return ItemCounter.objects.get(body=body, year=year).last_number
-
-
-def reserve_item_number(body: Body, year: int, number: int) -> None:
-    """Record that `number` is used (an item entered with its number from old minutes), so
-    that allocation continues after it."""
-    with transaction.atomic():
-        counter, _ = ItemCounter.objects.select_for_update().get_or_create(body=body, year=year)
-        if counter.last_number < number:
-            counter.last_number = number
-            counter.save(update_fields=["last_number"])

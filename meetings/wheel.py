@@ -225,140 +225,35 @@ def year_wheel(
 ) -> YearWheel:
     """The wheel of `year`. `activity_url` links an activity (the secretariat's edit page);
     without it activities are drawn without a link."""
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    meetings = list(Meeting.objects.in_year(year).select_related("body").order_by("starts_at"))
-    activities = list(
-        Activity.objects.filter(
-            Q(starts_on__year=year) | Q(starts_on__lt=first, ends_on__gte=first)
-        )
-        .select_related("body")
-        .order_by("starts_on", "title", "pk")
-    )
-
-    # Rings: the partnership's activities outermost, then the bodies in the register's order.
-    bodies = {m.body_id: m.body for m in meetings}
-    bodies |= {a.body_id: a.body for a in activities if a.body_id}
-    ordered_bodies = sorted(bodies.values(), key=lambda b: (b.position, b.name))
-    ring_count = 1 + len(ordered_bodies)
-    ring_width = min(MAX_RING_WIDTH, (OUTER_RADIUS - MIN_HOLE) / ring_count)
-    rings = []
-    for index, body in enumerate([None, *ordered_bodies]):
-        radius = OUTER_RADIUS - ring_width * (index + 0.5)
-        rings.append(
-            Ring(
-                number=index + 1,
-                label=ACTIVITY_RING_LABEL if body is None else body.name,
-                body=body,
-                radius=round(radius, 2),
-                width=round(ring_width, 2),
-                css_class="wheel-activity"
-                if body is None
-                else f"wheel-c{(index - 1) % PALETTE_SIZE}",
-                badge=point(-3.5, radius),  # late December: usually no meetings
-            )
-        )
+    meetings, activities = _meetings_and_activities(year)
+    bodies = _ordered_bodies(meetings, activities)
+    ring_width = min(MAX_RING_WIDTH, (OUTER_RADIUS - MIN_HOLE) / (1 + len(bodies)))
+    rings = _rings(bodies, ring_width)
     ring_of_body = {ring.body.pk: ring for ring in rings if ring.body is not None}
-    hole_radius = OUTER_RADIUS - ring_width * ring_count
+    hole_radius = OUTER_RADIUS - ring_width * len(rings)
     mark_size = max(3.5, min(ring_width * 0.3, 8))
 
     marks: list[Mark] = []
     months = [MonthEntries(number, name) for number, name in enumerate(MONTH_NAMES, start=1)]
-
     by_ring: dict[int, list[Activity]] = {}
     for activity in activities:
         ring = ring_of_body[activity.body_id] if activity.body_id else rings[0]
         by_ring.setdefault(ring.number, []).append(activity)
     for ring_number, ring_activities in by_ring.items():
-        ring = rings[ring_number - 1]
-        lanes = _lanes(ring_activities)
-        lane_count = max(lanes.values()) + 1
-        lane_width = ring.width / lane_count
-        for activity in ring_activities:
-            ring.activity_count += 1
-            start = max(activity.starts_on, first)
-            end = min(activity.ends_on or activity.starts_on, last)
-            radius = ring.radius + ring.width / 2 - lane_width * (lanes[activity.pk] + 0.5)
-            url = activity_url(activity) if activity_url else None
-            when = format_period(activity.starts_on, activity.ends_on)
-            title = f"{activity.title}, {when}"
-            if activity.body_id:
-                title += f" ({activity.body})"
-            if end > start:
-                marks.append(
-                    Mark(
-                        "arc",
-                        title,
-                        url,
-                        ring.css_class,
-                        path=arc_path(date_angle(start, 0.1), date_angle(end, 0.9), radius),
-                        width=round(max(3.0, min(lane_width * 0.6, 14)), 2),
-                    )
-                )
-            else:
-                marks.append(
-                    Mark(
-                        "diamond",
-                        title,
-                        url,
-                        ring.css_class,
-                        points=diamond_points(date_angle(start), radius, mark_size * 1.3),
-                    )
-                )
-            months[start.month - 1].entries.append(
-                Entry(
-                    start=start,
-                    end=activity.ends_on,
-                    when=when,
-                    time="",
-                    body=_short(activity.body) if activity.body_id else "Hele helsefellesskapet",
-                    kind=activity.get_kind_display(),
-                    title=activity.title,
-                    url=url,
-                    ring=ring.number,
-                    is_meeting=False,
-                )
-            )
-
+        placed = _place_activities(
+            rings[ring_number - 1], ring_activities, year, mark_size, activity_url
+        )
+        for mark, entry in placed:
+            marks.append(mark)
+            months[entry.start.month - 1].entries.append(entry)
     for meeting in meetings:
-        ring = ring_of_body[meeting.body_id]
-        ring.meeting_count += 1
-        starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
-        hours = f"kl. {starts:%H.%M}–{ends:%H.%M}"
-        x, y = point(date_angle(starts.date()), ring.radius)
-        marks.append(
-            Mark(
-                "circle",
-                f"{meeting.display_title}, {format_date(starts.date())} {hours}",
-                meeting.get_absolute_url(),
-                ring.css_class,
-                x=x,
-                y=y,
-                size=round(mark_size, 2),
-            )
-        )
-        months[starts.month - 1].entries.append(
-            Entry(
-                start=starts.date(),
-                end=None,
-                when=format_date(starts.date()),
-                time=hours,
-                body=_short(meeting.body),
-                kind="Møte",
-                title=meeting.display_title,
-                url=meeting.get_absolute_url(),
-                ring=ring.number,
-                is_meeting=True,
-            )
-        )
+        mark, entry = _place_meeting(meeting, ring_of_body[meeting.body_id], mark_size)
+        marks.append(mark)
+        months[entry.start.month - 1].entries.append(entry)
     for month in months:
         month.entries.sort(key=lambda e: (e.start, not e.is_meeting, e.title))
 
     day = day or timezone.localdate()
-    today_line = None
-    if day.year == year:
-        angle = date_angle(day)
-        today_line = (*point(angle, max(hole_radius - 6, 0)), *point(angle, MONTH_BAND[1]))
-
     return YearWheel(
         year=year,
         width=WIDTH,
@@ -373,6 +268,129 @@ def year_wheel(
         rings=rings,
         marks=marks,
         months_with_entries=[month for month in months if month.entries],
-        today_line=today_line,
+        today_line=_today_line(day, hole_radius) if day.year == year else None,
         today_label=f"I dag, {format_date(day)}",
     )
+
+
+def _meetings_and_activities(year: int) -> tuple[list[Meeting], list[Activity]]:
+    """The year's meetings, and its activities with those begun the year before."""
+    first = datetime.date(year, 1, 1)
+    meetings = list(Meeting.objects.in_year(year).select_related("body").order_by("starts_at"))
+    activities = list(
+        Activity.objects.filter(
+            Q(starts_on__year=year) | Q(starts_on__lt=first, ends_on__gte=first)
+        )
+        .select_related("body")
+        .order_by("starts_on", "title", "pk")
+    )
+    return meetings, activities
+
+
+def _ordered_bodies(meetings: list[Meeting], activities: list[Activity]) -> list[Body]:
+    """The bodies with something on the wheel, in the register's order."""
+    bodies = {m.body_id: m.body for m in meetings}
+    bodies |= {a.body_id: a.body for a in activities if a.body_id}
+    return sorted(bodies.values(), key=lambda b: (b.position, b.name))
+
+
+def _rings(bodies: list[Body], ring_width: float) -> list[Ring]:
+    """The partnership's activities outermost, then the bodies in the register's order."""
+    rings = []
+    for index, body in enumerate([None, *bodies]):
+        radius = OUTER_RADIUS - ring_width * (index + 0.5)
+        rings.append(
+            Ring(
+                number=index + 1,
+                label=ACTIVITY_RING_LABEL if body is None else body.name,
+                body=body,
+                radius=round(radius, 2),
+                width=round(ring_width, 2),
+                css_class="wheel-activity"
+                if body is None
+                else f"wheel-c{(index - 1) % PALETTE_SIZE}",
+                badge=point(-3.5, radius),  # late December: usually no meetings
+            )
+        )
+    return rings
+
+
+def _place_activities(
+    ring: Ring,
+    activities: list[Activity],
+    year: int,
+    mark_size: float,
+    activity_url: Callable[[Activity], str] | None,
+) -> list[tuple[Mark, Entry]]:
+    """A ring's activities, side by side where they overlap: an arc for a period, a diamond
+    for a day; each with its line in the list."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    lanes = _lanes(activities)
+    lane_width = ring.width / (max(lanes.values()) + 1)
+    placed = []
+    for activity in activities:
+        ring.activity_count += 1
+        start = max(activity.starts_on, first)
+        end = min(activity.ends_on or activity.starts_on, last)
+        radius = ring.radius + ring.width / 2 - lane_width * (lanes[activity.pk] + 0.5)
+        url = activity_url(activity) if activity_url else None
+        when = format_period(activity.starts_on, activity.ends_on)
+        title = f"{activity.title}, {when}"
+        if activity.body_id:
+            title += f" ({activity.body})"
+        if end > start:
+            path = arc_path(date_angle(start, 0.1), date_angle(end, 0.9), radius)
+            width = round(max(3.0, min(lane_width * 0.6, 14)), 2)
+            mark = Mark("arc", title, url, ring.css_class, path=path, width=width)
+        else:
+            points = diamond_points(date_angle(start), radius, mark_size * 1.3)
+            mark = Mark("diamond", title, url, ring.css_class, points=points)
+        entry = Entry(
+            start=start,
+            end=activity.ends_on,
+            when=when,
+            time="",
+            body=_short(activity.body) if activity.body_id else "Hele helsefellesskapet",
+            kind=activity.get_kind_display(),
+            title=activity.title,
+            url=url,
+            ring=ring.number,
+            is_meeting=False,
+        )
+        placed.append((mark, entry))
+    return placed
+
+
+def _place_meeting(meeting: Meeting, ring: Ring, mark_size: float) -> tuple[Mark, Entry]:
+    """A meeting as a dot on its body's ring, and its line in the list."""
+    ring.meeting_count += 1
+    starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+    hours = f"kl. {starts:%H.%M}–{ends:%H.%M}"
+    x, y = point(date_angle(starts.date()), ring.radius)
+    mark = Mark(
+        "circle",
+        f"{meeting.display_title}, {format_date(starts.date())} {hours}",
+        meeting.get_absolute_url(),
+        ring.css_class,
+        x=x,
+        y=y,
+        size=round(mark_size, 2),
+    )
+    entry = Entry(
+        start=starts.date(),
+        end=None,
+        when=format_date(starts.date()),
+        time=hours,
+        body=_short(meeting.body),
+        kind="Møte",
+        title=meeting.display_title,
+        url=meeting.get_absolute_url(),
+        ring=ring.number,
+        is_meeting=True,
+    )
+    return mark, entry
+
+
+def _today_line(day: datetime.date, hole_radius: float) -> tuple[float, float, float, float]:
+    angle = date_angle(day)
+    return (*point(angle, max(hole_radius - 6, 0)), *point(angle, MONTH_BAND[1]))

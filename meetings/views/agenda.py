@@ -13,51 +13,53 @@ from ..models import Item
 from .mixins import ItemMixin, MeetingKeeperMixin
 
 
-class ItemCreateView(MeetingKeeperMixin, FormPageMixin, CreateView):
-    model = Item
+class ItemFormMixin(FormPageMixin):
+    """Adding and changing an item: the form's item and measures go to one step of
+    minutes.py, refused once the minutes are approved."""
+
     form_class = ItemForm
-    create_title = "Ny sak"
 
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+    def form_valid(self, form):
+        try:
+            self.object = self.save_item(form.save(commit=False), form.cleaned_data)
+        except minutes.MinutesLocked as error:
+            return self.locked_response(error)
+        messages.success(self.request, self.saved_text())
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class ItemCreateView(MeetingKeeperMixin, ItemFormMixin, CreateView):
+    model = Item
+    create_title = "Ny sak"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"cancel_url": self.meeting.get_absolute_url()}
 
-    def form_valid(self, form):
-        item = form.save(commit=False)
+    def save_item(self, item: Item, data: dict) -> Item:
         item.meeting = self.meeting
-        try:
-            self.object = minutes.add_item(
-                item, user=self.request.user, measures=form.cleaned_data["measures"]
-            )
-        except minutes.MinutesLocked as error:
-            return self.locked_response(error)
-        messages.success(self.request, f"Lagt til: sak {self.object.label} {self.object.title}.")
-        return HttpResponseRedirect(self.get_success_url())
+        return minutes.add_item(item, user=self.request.user, measures=data["measures"])
+
+    def saved_text(self) -> str:
+        return f"Lagt til: sak {self.object.label} {self.object.title}."
 
 
-class ItemUpdateView(ItemMixin, FormPageMixin, UpdateView):
-    form_class = ItemForm
-
+class ItemUpdateView(ItemMixin, ItemFormMixin, UpdateView):
     def get_object(self, queryset=None):
         return self.item
 
-    def get_success_url(self):
-        return self.object.get_absolute_url()
+    def save_item(self, item: Item, data: dict) -> Item:
+        return minutes.change_agenda_item(
+            item,
+            user=self.request.user,
+            reason=data.get("change_reason", ""),
+            measures=data["measures"],
+        )
 
-    def form_valid(self, form):
-        try:
-            minutes.change_agenda_item(
-                form.save(commit=False),
-                user=self.request.user,
-                reason=form.cleaned_data.get("change_reason", ""),
-                measures=form.cleaned_data["measures"],
-            )
-        except minutes.MinutesLocked as error:
-            return self.locked_response(error)
-        messages.success(self.request, f"Lagret: sak {self.object.label}.")
-        return HttpResponseRedirect(self.get_success_url())
+    def saved_text(self) -> str:
+        return f"Lagret: sak {self.object.label}."
 
 
 class AnnouncementCreateView(ItemMixin, UnprocessableFormMixin, FormView):

@@ -2,10 +2,7 @@
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
 from helsefellesskap.files import PrivateFileDownloadView
 from helsefellesskap.pages import UnprocessableFormMixin
@@ -13,21 +10,20 @@ from helsefellesskap.uploads import UploadForm
 
 from .. import attachments
 from ..models import Attachment, Meeting
-from .mixins import ItemMixin, MeetingKeeperMixin
+from .mixins import ItemMixin, MeetingPartMixin
 
 
-class AttachmentMixin:
+class AttachmentMixin(MeetingPartMixin):
     """Pages of one attachment (URL kwarg `pk`) and its item's meeting."""
 
-    @cached_property
-    def attachment(self) -> Attachment:
-        return get_object_or_404(
-            Attachment.objects.select_related("item__meeting__body"), pk=self.kwargs["pk"]
-        )
+    part_queryset = Attachment.objects.select_related("item__meeting__body")
 
-    @cached_property
-    def meeting(self) -> Meeting:
-        return self.attachment.item.meeting
+    @property
+    def attachment(self) -> Attachment:
+        return self.part
+
+    def meeting_of(self, part: Attachment) -> Meeting:
+        return part.item.meeting
 
 
 class OpenAttachmentsMixin:
@@ -70,20 +66,17 @@ class AttachmentUploadView(ItemMixin, OpenAttachmentsMixin, UnprocessableFormMix
         return HttpResponseRedirect(self.item.get_absolute_url())
 
 
-class AttachmentDownloadView(AttachmentMixin, PermissionRequiredMixin, PrivateFileDownloadView):
+class AttachmentDownloadView(AttachmentMixin, PrivateFileDownloadView):
     """The only way to an attachment's file: after the access check, as a download."""
 
     permission_required = "meetings.view_meeting"
     missing_message = "Vedlegget er bare nevnt i referatet; filen finnes ikke i portalen."
 
-    def get_permission_object(self):
-        return self.meeting
-
     def get_document(self):
         return self.attachment
 
 
-class AttachmentDeleteView(AttachmentMixin, MeetingKeeperMixin, OpenAttachmentsMixin, TemplateView):
+class AttachmentDeleteView(AttachmentMixin, OpenAttachmentsMixin, TemplateView):
     """Remove an attachment (its file and row) after a confirmation."""
 
     template_name = "meetings/attachment_confirm_delete.html"

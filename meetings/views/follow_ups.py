@@ -1,7 +1,5 @@
 """Follow-ups of the items: adding and changing one, and the open ones across the bodies."""
 
-from django.shortcuts import get_object_or_404
-from django.utils.functional import cached_property
 from django.views.generic import CreateView, TemplateView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -12,7 +10,7 @@ from helsefellesskap.permissions import is_secretariat
 from ..follow_ups import open_follow_ups_by_body
 from ..forms import FollowUpForm
 from ..models import FollowUp, Meeting
-from .mixins import ItemMixin, MeetingKeeperMixin
+from .mixins import ItemMixin, MeetingPartMixin
 
 
 class FollowUpCreateView(ItemMixin, FormPageMixin, CreateView):
@@ -35,24 +33,18 @@ class FollowUpCreateView(ItemMixin, FormPageMixin, CreateView):
         }
 
 
-class FollowUpUpdateView(MeetingKeeperMixin, FormPageMixin, UpdateView):
+class FollowUpUpdateView(MeetingPartMixin, FormPageMixin, UpdateView):
     form_class = FollowUpForm
+    part_queryset = FollowUp.objects.select_related("item__meeting__body")
 
-    @cached_property
-    def follow_up(self) -> FollowUp:
-        return get_object_or_404(
-            FollowUp.objects.select_related("item__meeting__body"), pk=self.kwargs["pk"]
-        )
-
-    @cached_property
-    def meeting(self) -> Meeting:
-        return self.follow_up.item.meeting
+    def meeting_of(self, part: FollowUp) -> Meeting:
+        return part.item.meeting
 
     def get_object(self, queryset=None):
-        return self.follow_up
+        return self.part
 
     def get_success_url(self):
-        return self.follow_up.item.get_absolute_url()
+        return self.part.item.get_absolute_url()
 
 
 class FollowUpListView(PermissionRequiredMixin, TemplateView):

@@ -1,6 +1,7 @@
 """What the meeting pages share: the year asked for, and the meeting or item a page keeps."""
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -40,16 +41,34 @@ class MeetingKeeperMixin(PermissionRequiredMixin):
         return HttpResponseRedirect(self.meeting.get_absolute_url())
 
 
-class ItemMixin(MeetingKeeperMixin):
-    """Pages of one item, /moter/sak/<item_pk>/...: the item and its meeting, whose keepers
-    may use the page."""
+class MeetingPartMixin(MeetingKeeperMixin):
+    """Pages of one thing of a meeting (an item, an attachment, a follow-up): loaded once
+    from `part_queryset` by the URL kwarg `part_kwarg`; `meeting_of` names its meeting."""
+
+    part_queryset: QuerySet
+    part_kwarg = "pk"
 
     @cached_property
-    def item(self) -> Item:
-        return get_object_or_404(
-            Item.objects.select_related("meeting__body"), pk=self.kwargs["item_pk"]
-        )
+    def part(self):
+        return get_object_or_404(self.part_queryset, pk=self.kwargs[self.part_kwarg])
 
     @cached_property
     def meeting(self) -> Meeting:
-        return self.item.meeting
+        return self.meeting_of(self.part)
+
+    def meeting_of(self, part) -> Meeting:
+        raise NotImplementedError
+
+
+class ItemMixin(MeetingPartMixin):
+    """Pages of one item, /moter/sak/<item_pk>/..."""
+
+    part_queryset = Item.objects.select_related("meeting__body")
+    part_kwarg = "item_pk"
+
+    @property
+    def item(self) -> Item:
+        return self.part
+
+    def meeting_of(self, part: Item) -> Meeting:
+        return part.meeting
