@@ -526,10 +526,6 @@ class Membership(models.Model):
     def is_active_on(self, day: date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or self.end >= day)
 
-    @property
-    def is_current(self) -> bool:
-        return self.is_active_on(today())
-
     def clean(self):
         validate_period(self.start, self.end, end_field="end")
         if self.deputy_for_id and self.deputy_for.body_id != self.body_id:

@@ -52,11 +52,6 @@ def is_body_secretary(user, body: Body):
     return _current_memberships(user).filter(body=body, role=Membership.Role.SECRETARY).exists()
 
 
-@rules.predicate
-def is_body_member(user):
-    return _current_memberships(user).exists()
-
-
 # Everyone logged in reads the register: the structure and its people are the partnership's
 # shared knowledge, published in minutes and annual reports.
 rules.add_perm("helsefellesskap.view_register", rules.is_authenticated)
