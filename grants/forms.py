@@ -4,14 +4,14 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from helsefellesskap.forms import DateInput, NorwegianForm
 from helsefellesskap.models import Body, Organisation, Sector, today
 from meetings.models import Item
-from portfolio.models import FocusArea, Measure, Plan
+from portfolio.models import FocusArea, Measure
 
+from . import workflow
 from .models import HOSPITAL_KINDS, MUNICIPAL_KINDS, Application, BudgetLine
 
 # --- The committees' steps: LSU prioritisation, SSU recommendation, the final decision ---
@@ -160,12 +160,10 @@ class PrioritisationForm(NorwegianForm):
             )
         return data
 
-    def priorities(self):
-        from .workflow import Priority
-
+    def priorities(self) -> list[workflow.Priority]:
         data = self.cleaned_data
         return [
-            Priority(a.pk, data[f"rank_{a.pk}"], bool(data[f"forward_{a.pk}"]))
+            workflow.Priority(a.pk, data[f"rank_{a.pk}"], bool(data[f"forward_{a.pk}"]))
             for a in self.applications
         ]
 
@@ -189,7 +187,7 @@ class DecisionForm(NorwegianForm):
     """The final decision on one application. `seen_state` is the state the decision maker saw:
     if the application has changed since, someone else decided it in the meantime."""
 
-    GRANT, REJECT, MOVE = "innvilget", "avslatt", "flyttet"
+    GRANT, REJECT, MOVE = workflow.GRANT, workflow.REJECT, workflow.MOVE
     OUTCOMES = [
         (GRANT, "Innvilget"),
         (REJECT, "Avslått"),
@@ -259,20 +257,6 @@ def grouped_options(bound_field, group_of) -> list[tuple[str, list]]:
     return list(groups.items())
 
 
-def allowed_focus_areas(round):
-    """The round's invited focus areas; if it invites none, the areas of the overall plan
-    (the newest one, when there are several)."""
-    invited = round.invited_areas.all()
-    if invited.exists():
-        return invited
-    plan = (
-        Plan.objects.filter(body__isnull=True)
-        .order_by(F("dated").desc(nulls_last=True), "-pk")
-        .first()
-    )
-    return FocusArea.objects.filter(plan=plan)
-
-
 PARTNER_KIND_ORDER = [*MUNICIPAL_KINDS, *HOSPITAL_KINDS] + [
     kind for kind in Organisation.Kind if kind not in (*MUNICIPAL_KINDS, *HOSPITAL_KINDS)
 ]
@@ -296,6 +280,20 @@ class MeasureField(forms.ModelMultipleChoiceField):
 class ContinuesField(forms.ModelChoiceField):
     def label_from_instance(self, application):
         return f"{application.title} ({application.sector}, {application.round.year})"
+
+
+class SectorChoiceField(forms.ModelChoiceField):
+    """The sector of a new application, for a user who sits in several LSUs."""
+
+    def __init__(self, sectors):
+        super().__init__(
+            label="Sektor",
+            queryset=Sector.objects.filter(pk__in=[sector.pk for sector in sectors]),
+            widget=forms.RadioSelect,
+            empty_label=None,
+            help_text="Du er med i flere lokale samarbeidsutvalg: velg sektoren søknaden gjelder.",
+            error_messages={"required": "Velg sektoren søknaden gjelder."},
+        )
 
 
 class ApplicationForm(forms.ModelForm):
@@ -357,80 +355,41 @@ class ApplicationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.round = round
         instance = self.instance
-        saved = instance.pk is not None
-
-        areas = allowed_focus_areas(round)
-        area_filter = Q(pk__in=areas.values("pk"))
-        if instance.focus_area_id:
-            area_filter |= Q(pk=instance.focus_area_id)
-        focus_areas = FocusArea.objects.filter(area_filter).order_by("plan", "position", "pk")
+        focus_areas = FocusArea.objects.open_for(round, keep=instance.focus_area_id)
         self.fields["focus_area"].queryset = focus_areas
         self.fields["focus_area"].empty_label = "Velg innsatsområde"
-
-        chosen_measures = list(instance.measures.values_list("pk", flat=True)) if saved else []
-        self.fields["measures"].queryset = (
-            Measure.objects.filter(
-                Q(group__area__in=focus_areas.values("pk")) | Q(pk__in=chosen_measures)
-            )
-            .select_related("group__area")
-            .order_by(
-                "group__area__plan",
-                "group__area__position",
-                "group__area__pk",
-                "group__position",
-                "group__pk",
-                "position",
-                "pk",
-            )
+        self.fields["measures"].queryset = Measure.objects.of_areas(
+            focus_areas, keep=self._chosen("measures")
         )
-
-        in_force = Organisation.objects.in_force_on(today()).values("pk")
-        chosen = set(instance.partners.values_list("pk", flat=True)) if saved else set()
+        chosen = set(self._chosen("partners"))
         if instance.applicant_organisation_id:
             chosen.add(instance.applicant_organisation_id)
-        kind_order = Case(
-            *[When(kind=kind, then=Value(i)) for i, kind in enumerate(PARTNER_KIND_ORDER)],
-            default=Value(len(PARTNER_KIND_ORDER)),
-        )
-        organisations = (
-            Organisation.objects.filter(Q(pk__in=in_force) | Q(pk__in=chosen))
-            .annotate(kind_order=kind_order)
-            .order_by("kind_order", "name")
+        organisations = Organisation.objects.partner_choices(
+            today(), keep=chosen, kind_order=PARTNER_KIND_ORDER
         )
         self.fields["applicant_organisation"].queryset = organisations
         self.fields["applicant_organisation"].empty_label = "Velg virksomhet"
         self.fields["partners"].queryset = organisations
         self.fields["partners"].required = False  # a draft may lack them; submitting may not
-
-        # Earlier grants of the applicant's own sector(s): others' are not theirs to see.
-        earlier = Q(
-            state=Application.State.GRANTED,
-            round__scheme_id=round.scheme_id,
-            round__year__lt=round.year,
-            sector__in=list(sectors),
-        )
-        if instance.continues_id:
-            earlier |= Q(pk=instance.continues_id)
-        self.fields["continues"].queryset = (
-            Application.objects.filter(earlier)
-            .exclude(pk=instance.pk)
-            .select_related("round", "sector")
-            .order_by("-round__year", "title")
-        )
+        self.fields["continues"].queryset = Application.objects.continuable(
+            round, sectors, keep=instance.continues_id
+        ).exclude(pk=instance.pk)
         self.fields["continues"].empty_label = "Nei, et nytt prosjekt"
         self.fields["continues"].label = "Videreføring av et prosjekt med tilskudd før"
-
         if len(sectors) > 1:
-            self.fields["sector"] = forms.ModelChoiceField(
-                label="Sektor",
-                queryset=Sector.objects.filter(pk__in=[sector.pk for sector in sectors]),
-                widget=forms.RadioSelect,
-                empty_label=None,
-                help_text="Du er med i flere lokale samarbeidsutvalg: velg sektoren søknaden "
-                "gjelder.",
-                error_messages={"required": "Velg sektoren søknaden gjelder."},
-            )
+            self.fields["sector"] = SectorChoiceField(sectors)
             self.order_fields(["sector"])
+
+    def _chosen(self, name: str) -> list[int]:
+        """The ids saved in a many-to-many field of the instance (none for a new one)."""
+        if self.instance.pk is None:
+            return []
+        return list(getattr(self.instance, name).values_list("pk", flat=True))
+
+    def save(self, commit=True):
+        if "sector" in self.fields:  # the applicant sits in several LSUs and chose one
+            self.instance.sector = self.cleaned_data["sector"]
+        return super().save(commit)
 
     def measure_groups(self):
         return grouped_options(self["measures"], lambda measure: measure.group.area.name)

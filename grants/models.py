@@ -152,6 +152,30 @@ class ApplicationQuerySet(models.QuerySet):
             .order_by("sector__name", models.F("lsu_rank").asc(nulls_last=True), "title", "pk")
         )
 
+    def continuable(self, round, sectors, *, keep: int | None = None):
+        """What an application to `round` may continue: earlier grants of the scheme to the
+        applicant's own sector(s) (others' are not theirs to see), and `keep`, chosen before."""
+        earlier = Q(
+            state=Application.State.GRANTED,
+            round__scheme_id=round.scheme_id,
+            round__year__lt=round.year,
+            sector__in=list(sectors),
+        )
+        if keep:
+            earlier |= Q(pk=keep)
+        return (
+            self.filter(earlier).select_related("round", "sector").order_by("-round__year", "title")
+        )
+
+    def awaiting_lsu(self, round, sector):
+        """The sector's submitted applications in a round, as the LSU ranks them: ranked
+        first, then as they came in."""
+        return (
+            self.filter(round=round, sector=sector, state=Application.State.SUBMITTED)
+            .with_related()
+            .order_by(models.F("lsu_rank").asc(nulls_last=True), "submitted_at", "pk")
+        )
+
     def with_related(self):
         return self.select_related(
             "round__scheme", "sector", "focus_area", "applicant_organisation", "created_by"

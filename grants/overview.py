@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
-from .models import Application, Round
+from .models import Allocation, Application, Round
 
 ZERO = Decimal("0")
 
@@ -105,25 +105,25 @@ class RoundOverview:
         return next((row for row in self.sectors if row.pk == sector_id), None)
 
 
+def by_sector(applications, overview: RoundOverview) -> list[tuple[SectorRow, list]]:
+    """(overview's sector row, its applications) in the overview's order of sectors."""
+    grouped: dict[int, list] = {}
+    for application in applications:
+        grouped.setdefault(application.sector_id, []).append(application)
+    return [(row, grouped[row.pk]) for row in overview.sectors if row.pk in grouped]
+
+
 def round_overview(round: Round, user) -> RoundOverview:
     if not user.has_perm("grants.view_round", round):
         raise PermissionDenied
     return round_figures(round)
 
 
-def round_figures(round: Round) -> RoundOverview:
-    """The round's figures without a user: for documents made headless (the annual report)."""
-    sectors: dict[int, SectorRow] = {
-        a["sector_id"]: SectorRow(a["sector_id"], a["sector__name"], a["amount"])
-        for a in round.allocations.order_by().values("sector_id", "sector__name", "amount")
-    }
-    areas: dict[int, AreaColumn] = {
-        a["pk"]: AreaColumn(a["pk"], a["name"], a["position"])
-        for a in round.invited_areas.order_by().values("pk", "name", "position")
-    }
+def _application_rows(round: Round):
+    """One aggregate row per sector and focus area of the round's applications (not drafts)."""
     forwarded = Q(state__in=Application.FORWARDED_STATES)
     granted = Q(state=Application.State.GRANTED)
-    rows = (
+    return (
         Application.objects.filter(round=round)
         .exclude(state=Application.State.DRAFT)
         .order_by()
@@ -143,8 +143,20 @@ def round_figures(round: Round) -> RoundOverview:
             granted_count=Count("pk", filter=granted),
         )
     )
+
+
+def round_figures(round: Round) -> RoundOverview:
+    """The round's figures without a user: for documents made headless (the annual report)."""
+    sectors: dict[int, SectorRow] = {
+        a["sector_id"]: SectorRow(a["sector_id"], a["sector__name"], a["amount"])
+        for a in round.allocations.order_by().values("sector_id", "sector__name", "amount")
+    }
+    areas: dict[int, AreaColumn] = {
+        a["pk"]: AreaColumn(a["pk"], a["name"], a["position"])
+        for a in round.invited_areas.order_by().values("pk", "name", "position")
+    }
     cells: list[tuple[int, int, Figures]] = []
-    for row in rows:
+    for row in _application_rows(round):
         sectors.setdefault(row["sector_id"], SectorRow(row["sector_id"], row["sector__name"], None))
         areas.setdefault(
             row["focus_area_id"],
@@ -176,4 +188,56 @@ def round_figures(round: Round) -> RoundOverview:
         areas=list(area_rows.values()),
         total=total,
         allocation_total=sum((s.allocation or ZERO for s in sector_rows), ZERO),
+    )
+
+
+@dataclass
+class SectorPrioritisation:
+    """An LSU's prioritisation in numbers: the sector's allocation, the applications the LSU has
+    handled, what it has sent to SSU already and what is ticked now, against the allocation."""
+
+    allocation: Allocation | None
+    handled: list[Application]
+    forwarded_count: int
+    forwarded_total: Decimal
+    ticked_count: int
+    ticked_total: Decimal
+
+    @property
+    def prioritised_total(self) -> Decimal:
+        return self.forwarded_total + self.ticked_total
+
+    @property
+    def left_after(self) -> Decimal | None:
+        if self.allocation is None:
+            return None
+        return self.allocation.amount - self.prioritised_total
+
+    @property
+    def over_by(self) -> Decimal | None:
+        left_after = self.left_after
+        return -left_after if left_after is not None and left_after < 0 else None
+
+
+def sector_prioritisation(round: Round, sector, ticked: list[Application]) -> SectorPrioritisation:
+    """The figures of the LSU's prioritisation page, with `ticked` the applications the user
+    has ticked for SSU (not saved yet)."""
+    handled = list(
+        Application.objects.filter(
+            round=round,
+            sector=sector,
+            state__in=[Application.State.NOT_PRIORITISED, *Application.FORWARDED_STATES],
+        )
+        .with_related()
+        .select_related("lsu_item__meeting")
+        .order_by(F("lsu_rank").asc(nulls_last=True), "title", "pk")
+    )
+    forwarded = [a for a in handled if a.state in Application.FORWARDED_STATES]
+    return SectorPrioritisation(
+        allocation=round.allocations.filter(sector=sector).first(),
+        handled=handled,
+        forwarded_count=len(forwarded),
+        forwarded_total=sum((a.amount_asked for a in forwarded), ZERO),
+        ticked_count=len(ticked),
+        ticked_total=sum((a.amount_asked for a in ticked), ZERO),
     )

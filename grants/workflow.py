@@ -12,21 +12,102 @@ Views, commands and tests call these functions; nothing else changes an applicat
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from helsefellesskap import uploads
 from helsefellesskap.formatting import nok
 from meetings.models import Item
 
 from . import receipt
-from .models import Application, Round
+from .models import Application, ApplicationAttachment, Round
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from .forms import ApplicationForm, BaseBudgetLineFormSet
 
 
 class WorkflowError(Exception):
     """A step that cannot be taken now; the message says why, in the user's words."""
+
+
+class SubmissionRefused(WorkflowError):
+    """The submission that was to follow a save was refused (incomplete, deadline passed); the
+    save was rolled back with it. `problems`: the reasons, one a line."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+class AlreadySubmitted(WorkflowError):
+    """The draft was sent in (from another window) while this copy of it was being changed."""
+
+
+class DecidedElsewhere(WorkflowError):
+    """Someone else decided the application meanwhile; `application` is as it is now."""
+
+    def __init__(self, application: Application):
+        super().__init__(
+            f"Noen andre har behandlet søknaden samtidig: «{application.title}» er nå "
+            f"{application.get_state_display().lower()}. Vedtaket ditt er ikke lagret. Last "
+            "siden på nytt for å se utfallet."
+        )
+        self.application = application
+
+
+DRAFT_LOCKED = "Søknaden er sendt inn og kan ikke endres."
+ATTACHMENTS_LOCKED = (
+    "Søknaden er sendt inn, og vedleggene kan ikke lenger endres. "
+    "Vedlegg kan legges til og fjernes mens søknaden er et utkast."
+)
+
+
+def save_draft(
+    *, form: "ApplicationForm", budget_lines: "BaseBudgetLineFormSet", user, reason: str
+) -> Application:
+    """The applicant's form and its budget lines (both valid), saved in one transaction. A draft
+    may be incomplete. AlreadySubmitted when it was sent in meanwhile."""
+    with transaction.atomic():
+        return _save_form(form, budget_lines, user=user, reason=reason)
+
+
+def save_and_submit(
+    *, form: "ApplicationForm", budget_lines: "BaseBudgetLineFormSet", user, reason: str
+) -> Application:
+    """Saves the draft as `save_draft` does and sends it in, in one transaction: when the
+    submission is refused, SubmissionRefused says why and nothing is saved."""
+    with transaction.atomic():
+        application = _save_form(form, budget_lines, user=user, reason=reason)
+        # A fresh copy: the state field is protected, and the partners and lines must be read
+        # as just saved.
+        fresh = Application.objects.select_related("round").get(pk=application.pk)
+        try:
+            submit_application(fresh, user=user)
+        except WorkflowError as error:
+            problems = fresh.completeness_problems()
+            if " ".join(problems) != str(error):
+                problems = [str(error)]
+            raise SubmissionRefused(problems) from error
+    return application
+
+
+def _save_form(form, budget_lines, *, user, reason: str) -> Application:
+    application = form.save(commit=False)
+    _stamp(application, user, reason)
+    try:
+        application.save()
+    except ConcurrentTransition:
+        raise AlreadySubmitted(DRAFT_LOCKED) from None
+    form.save_m2m()
+    budget_lines.instance = application
+    budget_lines.save()
+    return application
 
 
 def submit_application(application: Application, *, user) -> Application:
@@ -53,6 +134,21 @@ def submit_application(application: Application, *, user) -> Application:
         )
     _after_commit(receipt.send_receipt, application)
     return application
+
+
+def add_attachment(
+    application: Application, *, uploaded: "UploadedFile", name: str, user
+) -> ApplicationAttachment:
+    """Adds a checked upload (helsefellesskap.uploads) to a draft. The application is locked
+    meanwhile, so that a submission at the same moment waits: nothing is added after it."""
+    _require(user, "grants.change_draft", application)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.state != Application.State.DRAFT:
+            raise WorkflowError(ATTACHMENTS_LOCKED)
+        return uploads.save_new(
+            ApplicationAttachment(application=locked, name=name, size=uploaded.size), uploaded
+        )
 
 
 @dataclass
@@ -211,6 +307,36 @@ def move_to_next_round(application: Application, *, note: str, user) -> Applicat
         )
     _after_commit(receipt.send_outcome, application)
     return application
+
+
+GRANT, REJECT, MOVE = "innvilget", "avslatt", "flyttet"
+
+
+def decide_application(
+    application: Application,
+    *,
+    outcome: str,
+    amount: Decimal | None,
+    note: str,
+    seen_state: str,
+    user,
+) -> Application:
+    """The final decision (GRANT, REJECT or MOVE) on the application as the decision maker saw
+    it (`seen_state`). DecidedElsewhere when someone else decided it first, found before the
+    step or after it was refused; another WorkflowError when the step itself is refused."""
+    if seen_state != application.state:
+        raise DecidedElsewhere(application)
+    try:
+        if outcome == GRANT:
+            return grant_application(application, amount=amount, note=note, user=user)
+        if outcome == REJECT:
+            return reject_application(application, note=note, user=user)
+        return move_to_next_round(application, note=note, user=user)
+    except WorkflowError as error:
+        current = Application.objects.get(pk=application.pk)
+        if current.state != Application.State.FORWARDED:
+            raise DecidedElsewhere(current) from error
+        raise
 
 
 def _copy_to(application: Application, round: Round, *, user) -> Application:

@@ -63,6 +63,20 @@ class OrganisationQuerySet(InForceQuerySet):
             )
         )
 
+    def partner_choices(self, day: date, *, keep=(), kind_order=()):
+        """The organisations in force on `day`, and `keep` (chosen before) whatever their
+        period; by kind in `kind_order` (the rest last), then by name."""
+        order = models.Case(
+            *[models.When(kind=kind, then=models.Value(i)) for i, kind in enumerate(kind_order)],
+            default=models.Value(len(kind_order)),
+        )
+        in_force = self.model.objects.in_force_on(day).values("pk")
+        return (
+            self.filter(Q(pk__in=in_force) | Q(pk__in=keep))
+            .annotate(kind_order=order)
+            .order_by("kind_order", "name")
+        )
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):

@@ -126,6 +126,27 @@ class Column(models.Model):
         return self.label or str(self.year)
 
 
+class FocusAreaQuerySet(models.QuerySet):
+    def of_overall_plan(self):
+        """The areas of the overall plan (the newest one, when there are several)."""
+        plan = (
+            Plan.objects.filter(body__isnull=True)
+            .order_by(models.F("dated").desc(nulls_last=True), "-pk")
+            .first()
+        )
+        return self.filter(plan=plan)
+
+    def open_for(self, round, *, keep: int | None = None):
+        """The areas an application to a grant `round` may choose: the round's invited areas,
+        or the overall plan's if it invites none; `keep`, an area chosen before, stays one."""
+        invited = round.invited_areas.all()
+        areas = invited if invited.exists() else self.of_overall_plan()
+        chosen = models.Q(pk__in=areas.values("pk"))
+        if keep:
+            chosen |= models.Q(pk=keep)
+        return self.filter(chosen).order_by("plan", "position", "pk")
+
+
 class FocusArea(models.Model):
     """An innsatsområde with its vision (målbilde): one bullet sentence per line."""
 
@@ -134,6 +155,7 @@ class FocusArea(models.Model):
     vision = models.TextField("målbilde", blank=True, help_text="Ett kulepunkt per linje.")
     position = models.PositiveSmallIntegerField("rekkefølge", default=0)
 
+    objects = FocusAreaQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -176,6 +198,23 @@ class MeasureGroup(models.Model):
 class MeasureQuerySet(models.QuerySet):
     def of_plan(self, plan):
         return self.filter(group__area__plan=plan)
+
+    def of_areas(self, areas, *, keep=()):
+        """The measures of `areas` (a queryset) in the plan's order; `keep`, measures chosen
+        before, stay among them."""
+        return (
+            self.filter(models.Q(group__area__in=areas.values("pk")) | models.Q(pk__in=keep))
+            .select_related("group__area")
+            .order_by(
+                "group__area__plan",
+                "group__area__position",
+                "group__area__pk",
+                "group__position",
+                "group__pk",
+                "position",
+                "pk",
+            )
+        )
 
 
 class Measure(models.Model):

@@ -188,3 +188,34 @@ def test_the_receipt_pdf_lists_the_attachments(author, application, tmp_path):
     assert "Vedlegg" in text
     assert "Prosjektplan.pdf" in text
     assert "Budsjett.xlsx" in text
+
+
+# --- The step itself (workflow.add_attachment) ---
+
+
+def test_add_attachment_to_the_draft(author, application, attachment_storage):
+    attachment = workflow.add_attachment(
+        application,
+        uploaded=SimpleUploadedFile("plan.pdf", PDF_BYTES),
+        name="Prosjektplan.pdf",
+        user=author,
+    )
+    assert attachment.application_id == application.pk and attachment.size == len(PDF_BYTES)
+    (path,) = stored_files(attachment_storage)
+    assert path.read_bytes() == PDF_BYTES
+
+
+def test_add_attachment_refused_after_submit_even_from_a_stale_copy(
+    author, application, attachment_storage
+):
+    stale_copy = Application.objects.get(pk=application.pk)
+    submit(application, author)
+    with pytest.raises(workflow.WorkflowError, match="vedleggene kan ikke lenger endres"):
+        workflow.add_attachment(
+            stale_copy,
+            uploaded=SimpleUploadedFile("plan.pdf", PDF_BYTES),
+            name="plan.pdf",
+            user=author,
+        )
+    assert not ApplicationAttachment.objects.exists()
+    assert not stored_files(attachment_storage)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grants import workflow
-from grants.forms import ApplicationForm
+from grants.forms import ApplicationForm, BudgetLineFormSet
 from grants.models import Application, BudgetLine
 from helsefellesskap.models import Organisation
 from tests.factories import HospitalFactory, OrganisationFactory, SectorFactory
@@ -597,3 +597,59 @@ def test_the_applicant_sees_the_outcome(client, applicant, round, sector, distri
     assert re.search(r"<h2 id=\"vedtak\">Vedtak</h2>", page)
     assert "800 000 kr (søkt 1 000 000 kr)" in page
     assert "Redusert: rammen er brukt opp." in page
+
+
+# --- The steps themselves (workflow.save_draft, workflow.save_and_submit) ---
+
+
+def bound_forms(data: dict, *, instance: Application, round):
+    form = ApplicationForm(data, instance=instance, round=round)
+    lines = BudgetLineFormSet(data, instance=instance, prefix="budsjett")
+    assert form.is_valid() and lines.is_valid(), (form.errors, lines.errors)
+    return form, lines
+
+
+def test_save_and_submit_rolls_the_save_back_when_the_submission_is_refused(
+    applicant, round, sector, data, hospital
+):
+    form, lines = bound_forms(
+        data(applicant_organisation=hospital.pk, partners=[hospital.pk]),
+        instance=Application(round=round, sector=sector, created_by=applicant),
+        round=round,
+    )
+    with pytest.raises(workflow.SubmissionRefused) as refused:
+        workflow.save_and_submit(form=form, budget_lines=lines, user=applicant, reason="Ny")
+    assert refused.value.problems == [
+        "Søknaden må ha minst én samarbeidspartner på kommunal side (bydel eller etat)."
+    ]
+    assert not Application.objects.exists() and not BudgetLine.objects.exists()
+
+
+def test_save_and_submit_saves_and_sends_in_with_the_users_name_on_both(
+    applicant, round, sector, data
+):
+    form, lines = bound_forms(
+        data(), instance=Application(round=round, sector=sector, created_by=applicant), round=round
+    )
+    saved = workflow.save_and_submit(form=form, budget_lines=lines, user=applicant, reason="Ny")
+    application = Application.objects.get(pk=saved.pk)
+    assert application.state == State.SUBMITTED
+    assert application.budget_total == application.amount_asked == Decimal("450000")
+    first, last = application.history.last(), application.history.first()
+    assert (first.history_change_reason, last.history_change_reason) == ("Ny", "Sendt inn")
+    assert first.history_user == last.history_user == applicant
+
+
+def test_save_draft_refuses_a_draft_sent_in_meanwhile(
+    applicant, round, sector, district, hospital, data
+):
+    application = draft_of(applicant, round, sector, district, hospital)
+    form, lines = bound_forms(
+        data(title="Endret tittel"),
+        instance=Application.objects.get(pk=application.pk),
+        round=round,
+    )
+    workflow.submit_application(application, user=applicant)
+    with pytest.raises(workflow.AlreadySubmitted):
+        workflow.save_draft(form=form, budget_lines=lines, user=applicant, reason="Endret")
+    assert Application.objects.get(pk=application.pk).title != "Endret tittel"

@@ -228,3 +228,44 @@ def test_a_decision_on_a_stale_copy_keeps_what_ssu_saved_meanwhile(
     # A recommendation written on the copy from before the decision is refused, not a 500.
     with pytest.raises(workflow.WorkflowError, match="avgjort"):
         workflow.record_recommendation(application, text="For sent", user=secretariat_user)
+
+
+# --- The decision as the decisions page takes it (workflow.decide_application) ---
+
+
+def decide(application, user, outcome, amount=None, seen_state=Application.State.FORWARDED):
+    return workflow.decide_application(
+        application, outcome=outcome, amount=amount, note="", seen_state=seen_state, user=user
+    )
+
+
+def test_a_decision_on_what_someone_else_decided_first_is_told_with_the_outcome(
+    allocation, applicant, lsu_secretary, decision_maker
+):
+    application = forwarded(allocation, applicant, lsu_secretary)
+    stale_copy = Application.objects.get(pk=application.pk)
+    workflow.reject_application(application, note="Avslått", user=decision_maker)
+    with pytest.raises(workflow.DecidedElsewhere, match="er nå avslått") as lost:
+        decide(stale_copy, decision_maker, workflow.GRANT, Decimal("100000"))
+    assert lost.value.application.state == Application.State.REJECTED
+    assert Application.objects.get(pk=application.pk).state == Application.State.REJECTED
+
+
+def test_a_decision_from_a_page_older_than_the_last_decision_is_refused(
+    allocation, applicant, lsu_secretary, decision_maker
+):
+    application = forwarded(allocation, applicant, lsu_secretary)
+    with pytest.raises(workflow.DecidedElsewhere):
+        decide(application, decision_maker, workflow.REJECT, seen_state=Application.State.SUBMITTED)
+    assert Application.objects.get(pk=application.pk).state == Application.State.FORWARDED
+
+
+def test_a_refused_decision_is_not_taken_for_someone_elses(
+    allocation, applicant, lsu_secretary, decision_maker
+):
+    application = forwarded(allocation, applicant, lsu_secretary)
+    with pytest.raises(workflow.WorkflowError, match="større enn søkt beløp") as refused:
+        decide(application, decision_maker, workflow.GRANT, Decimal("2000000"))
+    assert not isinstance(refused.value, workflow.DecidedElsewhere)
+    decided = decide(application, decision_maker, workflow.GRANT, Decimal("450000"))
+    assert decided.state == Application.State.GRANTED

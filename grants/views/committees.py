@@ -1,0 +1,161 @@
+"""The committees' side: the LSU prioritises its sector's applications, SSU compiles what the
+LSUs forwarded and records its recommendation on each."""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import FormView
+from rules.contrib.views import PermissionRequiredMixin
+
+from helsefellesskap.models import Sector
+
+from .. import workflow
+from ..forms import PrioritisationForm, RecommendationForm
+from ..models import Application, Round
+from ..overview import by_sector, round_overview, sector_prioritisation
+from .mixins import ApplicationStepMixin, RoundMixin
+
+LIST_CHANGED = (
+    "Listen over søknader er endret siden du åpnet siden: noen andre har prioritert, eller nye "
+    "søknader er kommet. Ingenting er lagret. Se over listen og send på nytt."
+)
+
+
+class PrioritisationView(PermissionRequiredMixin, RoundMixin, FormView):
+    """The LSU's leader or sekretær ranks all submitted applications of the sector and sends
+    the prioritised ones to SSU, in one action (workflow.prioritise_applications). "Beregn sum"
+    shows the sums of what is ticked, without saving."""
+
+    permission_required = "grants.prioritise"
+    template_name = "grants/prioritisation.html"
+    form_class = PrioritisationForm
+
+    @cached_property
+    def sector(self) -> Sector:
+        return get_object_or_404(Sector, pk=self.kwargs["sector_pk"])
+
+    def get_permission_object(self):
+        return self.sector
+
+    @cached_property
+    def submitted(self) -> list[Application]:
+        return list(Application.objects.awaiting_lsu(self.round, self.sector))
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "applications": self.submitted,
+            "sector": self.sector,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return {
+            "round": self.round,
+            "sector": self.sector,
+            "computed": False,
+            "totals": sector_prioritisation(self.round, self.sector, context["form"].ticked()),
+            **context,
+        }
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if request.POST.get("handling") == "beregn":
+            return self.shown_again(form, computed=True)
+        if not form.is_valid():
+            return self.form_invalid(form)
+        if form.shown_ids() != {a.pk for a in self.submitted}:
+            messages.error(request, LIST_CHANGED)
+            return self.shown_again(form, status=409)
+        try:
+            done = workflow.prioritise_applications(
+                self.round,
+                self.sector,
+                form.priorities(),
+                item=form.cleaned_data["item"],
+                comment=form.cleaned_data["comment"],
+                user=request.user,
+            )
+        except workflow.WorkflowError as error:
+            messages.error(request, f"{error} Ingenting er lagret.")
+            return self.shown_again(form, status=409)
+        messages.success(request, prioritised_message(done))
+        return HttpResponseRedirect(request.path)
+
+    def form_invalid(self, form):
+        context = self.get_context_data(form=form, computed=True)
+        return self.render_to_response(context, status=422)
+
+    def shown_again(self, form, *, status=200, computed=False):
+        """What the user posted, in a fresh form without error messages."""
+        fresh = self.form_class(
+            initial=form.initial_from_data(), applications=self.submitted, sector=self.sector
+        )
+        context = self.get_context_data(form=fresh, computed=computed)
+        return self.render_to_response(context, status=status)
+
+
+def prioritised_message(done: list[Application]) -> str:
+    sent = sum(1 for a in done if a.state == Application.State.FORWARDED)
+    set_aside = len(done) - sent
+    text = f"{sent} {'søknad' if sent == 1 else 'søknader'} er prioritert og sendt til SSU."
+    if set_aside:
+        text += f" {set_aside} ble ikke prioritert."
+    return text
+
+
+def compilation_page(request, round: Round, *, bound=None, status=200) -> TemplateResponse:
+    """SSU's compilation, with `bound` the recommendation forms to show as posted (by
+    application id)."""
+    user = request.user
+    overview = round_overview(round, user)
+    applications = list(Application.objects.visible_to(user).forwarded_in(round))
+    can_recommend = user.has_perm("grants.recommend")
+    for application in applications:
+        application.recommendation_form = None
+        if can_recommend and application.state == Application.State.FORWARDED:
+            application.recommendation_form = (bound or {}).get(
+                application.pk
+            ) or RecommendationForm(application=application)
+    context = {
+        "round": round,
+        "overview": overview,
+        "sectors": by_sector(applications, overview),
+        "can_recommend": can_recommend,
+        "can_export": user.has_perm("grants.decide"),
+    }
+    return TemplateResponse(request, "grants/compilation.html", context, status=status)
+
+
+class CompilationView(PermissionRequiredMixin, RoundMixin, View):
+    """SSU's compilation: what the four LSUs forwarded, side by side by sector and focus area,
+    with totals against the allocations; SSU's leader or sekretær records the recommendation."""
+
+    permission_required = "grants.view_compilation"
+
+    def get(self, request, *args, **kwargs):
+        return compilation_page(request, self.round)
+
+
+class RecommendationView(ApplicationStepMixin, View):
+    permission_required = "grants.recommend"
+    form_class = RecommendationForm
+
+    def page(self, form, *, status: int):
+        bound = {self.application.pk: form}
+        return compilation_page(self.request, self.application.round, bound=bound, status=status)
+
+    def form_valid(self, form):
+        application = self.application
+        try:
+            workflow.record_recommendation(
+                application, text=form.cleaned_data["text"], user=self.request.user
+            )
+        except workflow.WorkflowError as error:
+            messages.error(self.request, f"«{application.title}»: {error}")
+        else:
+            messages.success(self.request, f"SSUs anbefaling er lagret for «{application.title}».")
+        return HttpResponseRedirect(self.page_url("grants:compilation"))
