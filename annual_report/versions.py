@@ -32,7 +32,7 @@ def generate_version(report: AnnualReport, user) -> ReportVersion:
     with transaction.atomic():
         # One generation at a time per report, so two never take the same number.
         AnnualReport.objects.select_for_update().get(pk=report.pk)
-        number = (report.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+        number = newest_number(report) + 1
         pdf = render_report_pdf(snapshot, number=number, approvals=approval_log(report), draft=True)
         version = ReportVersion(
             report=report,
@@ -49,7 +49,7 @@ def generate_version(report: AnnualReport, user) -> ReportVersion:
 def preview_pdf(report: AnnualReport) -> tuple[int, bytes]:
     """The draft the next generation would give, without storing it (the report may be
     unsaved): its number and PDF."""
-    number = report.versions.count() + 1 if report.pk else 1
+    number = newest_number(report) + 1
     approvals = approval_log(report) if report.pk else []
     return number, render_report_pdf(
         assemble(report), number=number, approvals=approvals, draft=True
@@ -86,7 +86,7 @@ def approve_version(
 def check_approval(version: ReportVersion, approved_on) -> None:
     if version.is_published:
         raise ApprovalRefused("Versjonen er allerede godkjent og publisert.")
-    newest = version.report.versions.aggregate(last=Max("number"))["last"]
+    newest = newest_number(version.report)
     if newest != version.number:
         raise ApprovalRefused(
             f"Det finnes en nyere versjon ({newest}). Godkjenn den nyeste versjonen."
@@ -97,6 +97,13 @@ def check_approval(version: ReportVersion, approved_on) -> None:
         raise ApprovalRefused(
             {"approved_on": "Godkjenningsdatoen kan ikke være før versjonen ble generert."}
         )
+
+
+def newest_number(report: AnnualReport) -> int:
+    """The number of the report's newest version; 0 before the first (or while unsaved)."""
+    if report.pk is None:
+        return 0
+    return report.versions.aggregate(last=Max("number"))["last"] or 0
 
 
 def approval_log(report: AnnualReport, *, including: ReportVersion | None = None) -> list[dict]:
