@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 # Any Python 3.11 works.
 PYTHON311 := $(or $(wildcard /usr/bin/python3.11),python3.11)
 
-.PHONY: run data test bench lint format browser clean
+.PHONY: run data test bench bench-documents wrk lint format browser clean
 
 # Create the virtual environment and install the project with its test tools.
 $(INSTALLED): pyproject.toml
@@ -50,8 +50,29 @@ browser:
 test: $(INSTALLED) $(VNU_JAR) browser
 	$(PYTHON) -m pytest
 
-# Timings of the heavy pages and documents (pytest-benchmark); not part of `make test`.
-bench: $(INSTALLED)
+# Issue 17's benchmark (bench/run.py): synthetic data at one and ten years (SQLite files in
+# bench/, or databases beside DATABASE_URL's PostgreSQL), every main page against the admin's
+# change list and a floor view, throughput under gunicorn driven by wrk, the documents' time
+# and peak memory; prints a table and writes bench/results.json. Not part of `make test`.
+# Options: make bench BENCH_ARGS="--rounds 20 --seconds 20".
+bench: $(INSTALLED) wrk
+	$(PYTHON) bench/run.py $(BENCH_ARGS)
+
+# wrk (Debian) drives the throughput figures: it keeps 10 connections busy from one small C
+# process, so the load tool does not compete with the two gunicorn workers for the 2 cores.
+# Installed when missing and we are root; otherwise the bench skips the throughput figures.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "Mangler wrk: kjør 'sudo apt-get install wrk' for gjennomstrømningstallene." >&2; \
+	  fi; \
+	fi
+
+# The older timings in isolation (pytest-benchmark): plan page, cell save and exports at 400
+# measures, the minutes PDF of a 20-item meeting, the annual report at Oslo's size.
+bench-documents: $(INSTALLED)
 	$(PYTHON) -m pytest tests/bench -o python_files="bench_*.py" -p no:cacheprovider \
 	  --benchmark-only --benchmark-sort=name --benchmark-columns=min,median,max,rounds
 

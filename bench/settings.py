@@ -1,0 +1,24 @@
+"""The portal's settings for `make bench`: the same apps and middleware, plus a floor view in
+the bench's own URLconf, so the product carries no bench code. The database is the bench's
+own (BENCH_DATABASE_URL), never the portal's."""
+
+import os
+
+import dj_database_url
+
+from helsefellesskap.settings import *  # noqa: F403
+from helsefellesskap.settings import DATABASES, LOGGING, PRODUCTION
+
+if PRODUCTION:
+    raise RuntimeError("make bench kjøres ikke i produksjon.")
+
+ROOT_URLCONF = "bench.urls"
+# Timed as it runs in production: no debug templates or query log (query counts are captured
+# explicitly, which works without DEBUG).
+DEBUG = False
+DATABASES = {**DATABASES, "default": dj_database_url.parse(os.environ["BENCH_DATABASE_URL"])}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# One log line per request would be thousands of lines here.
+LOGGING = {**LOGGING, "loggers": {"helsefellesskap.requests": {"level": "WARNING"}}}
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
