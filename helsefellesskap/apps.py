@@ -7,5 +7,8 @@ class HelsefellesskapConfig(AppConfig):
     verbose_name = "Register"
 
     def ready(self):
-        # Registers the portal's permission rules with django-rules.
-        from . import permissions  # noqa: F401
+        # `permissions` registers the portal's rules with django-rules on import; the PDF
+        # speed-ups go in on the pydyf and WeasyPrint they were written for (else none).
+        from . import pdf_speedups, permissions  # noqa: F401
+
+        pdf_speedups.install()

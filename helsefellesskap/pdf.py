@@ -11,18 +11,15 @@ written by users can never make a PDF read a file or the network.
 
 The document's template gives the <title>, `lang="nb"` on <html> and clean headings (h1, then
 h2 ...): WeasyPrint builds the PDF's title, language, tags and bookmarks from them.
+
+pdf_speedups.py makes pydyf cheaper for long documents; the app config installs it.
 """
 
-import gc
 import mimetypes
 import posixpath
-import types
-import zlib
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-import pydyf
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -32,6 +29,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from . import pdf_speedups
 from .files import download_response
 
 PRINT_STYLESHEET = "css/print.css"
@@ -117,49 +115,8 @@ def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     fetcher = PortalURLFetcher(base_url)
     print_css = weasyprint.CSS(url=urljoin(base_url, static(PRINT_STYLESHEET)), url_fetcher=fetcher)
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    with _cyclic_gc_paused():
+    with pdf_speedups.cycle_collector_paused():
         return document.write_pdf(stylesheets=[print_css], pdf_variant=PDF_VARIANT)
-
-
-def _cached_page_references(pdf: pydyf.PDF) -> tuple[bytes, ...]:
-    """pydyf builds this tuple of every page anew on each access, and WeasyPrint's PDF/UA
-    tagging reads it once per tagged element: pages × elements (2 s of an 85-page annual
-    report, measured with `make bench`). Pages are only ever appended, so the tuple is kept
-    until the number of pages changes."""
-    kids = pdf.pages["Kids"]
-    cached = pdf.__dict__.get("_portal_page_references")
-    if cached is None or cached[0] != len(kids):
-        cached = (len(kids), _PAGE_REFERENCES.fget(pdf))
-        pdf.__dict__["_portal_page_references"] = cached
-    return cached[1]
-
-
-_PAGE_REFERENCES = pydyf.PDF.page_references
-pydyf.PDF.page_references = property(_cached_page_references)
-
-
-def _compressobj_at_default_level(level=zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs):
-    """pydyf compresses every stream at zlib's level 9: 0.5 s of the bench's 87-page annual
-    report, for a file 4 % smaller than at the default level 6, which takes 0.15 s."""
-    return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, *args, **kwargs)
-
-
-# pydyf's own name for the zlib module: the same module but for its compressobj.
-pydyf.zlib = types.SimpleNamespace(**{**vars(zlib), "compressobj": _compressobj_at_default_level})
-
-
-@contextmanager
-def _cyclic_gc_paused():
-    """Layout creates hundreds of thousands of short-lived objects, and Python's cycle collector
-    walking them costs about a tenth of a render (measured with `make bench`). Reference
-    counting still frees them as they go; the collector runs again right after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def pdf_response(pdf_bytes: bytes, filename: str):

@@ -43,6 +43,7 @@ from annual_report.document import render_report_pdf
 from annual_report.models import AnnualReport, ReportVersion
 from annual_report.versions import generate_version
 from grants.models import Allocation, Application
+from helsefellesskap import pdf_speedups
 from helsefellesskap.models import Body, Membership, Organisation, Person, Sector
 from meetings.models import Attendance, FollowUp, Item, ItemCounter, Meeting
 from portfolio.models import Cell, FocusArea, Measure, MeasureGroup, Status
@@ -751,3 +752,73 @@ def test_full_partnership_layout(benchmark, oslo_year, tmp_path):
         pdf_kib=round(len(pdf) / 1024),
         **measured.info(),
     )
+
+
+# Each PDF speed-up left out in turn, interleaved round by round so that the machine's changing
+# speed falls on all alike.
+SPEEDUP_CASES = {
+    "all installed": tuple(pdf_speedups.SPEEDUPS),
+    **{
+        f"without {name}": tuple(other for other in pdf_speedups.SPEEDUPS if other != name)
+        for name in pdf_speedups.SPEEDUPS
+    },
+    "none": (),
+}
+
+
+def render_with(snapshot, names) -> tuple[float, float, bytes]:
+    pdf_speedups.uninstall()
+    pdf_speedups.install(only=names)
+    started, started_cpu = time.perf_counter(), time.process_time()
+    pdf = render_report_pdf(snapshot, number=1, approvals=[], draft=True)
+    return time.perf_counter() - started, time.process_time() - started_cpu, pdf
+
+
+def interleaved_rounds(snapshot, rounds: int) -> dict[str, dict]:
+    """Every case once per round, starting each round one case further on."""
+    cpu = {case: [] for case in SPEEDUP_CASES}
+    wall = {case: [] for case in SPEEDUP_CASES}
+    size = {}
+    cases = list(SPEEDUP_CASES)
+    try:
+        for round_number in range(rounds):
+            shift = round_number % len(cases)
+            for case in cases[shift:] + cases[:shift]:
+                elapsed, seconds, pdf = render_with(snapshot, SPEEDUP_CASES[case])
+                wall[case].append(elapsed)
+                cpu[case].append(seconds)
+                size[case] = len(pdf)
+    finally:
+        pdf_speedups.uninstall()
+        pdf_speedups.install()
+    return {
+        case: {"cpu": cpu[case], "wall": wall[case], "pdf_kib": size[case] // 1024}
+        for case in cases
+    }
+
+
+def test_full_partnership_layout_speedups(benchmark, oslo_year):
+    """What each speed-up in helsefellesskap/pdf_speedups.py buys: the full partnership's layout
+    with each one left out, CPU seconds (min and median of the rounds, SPEEDUP_ROUNDS, 3 unless
+    set) and the ratio of the medians to "all installed". The benchmark's own time is that of
+    all the rounds together; the table (printed with -s, and in extra_info) is the figure."""
+    snapshot = assemble(make_report())
+    rounds = int(os.environ.get("SPEEDUP_ROUNDS", "3"))
+    results = benchmark.pedantic(
+        interleaved_rounds, args=(snapshot, rounds), rounds=1, iterations=1
+    )
+    base = statistics.median(results["all installed"]["cpu"])
+    print()
+    for case, result in results.items():
+        cpu = result["cpu"]
+        ratio = statistics.median(cpu) / base
+        benchmark.extra_info[case] = {
+            "cpu_min_s": round(min(cpu), 2),
+            "cpu_median_s": round(statistics.median(cpu), 2),
+            "ratio": round(ratio, 3),
+        }
+        print(
+            f"{case:32} cpu min {min(cpu):6.2f} s  median {statistics.median(cpu):6.2f} s"
+            f"  ratio {ratio:5.3f}  (wall median {statistics.median(result['wall']):6.2f} s)"
+            f"  pdf {result['pdf_kib']} KiB"
+        )
