@@ -143,10 +143,7 @@ class CompilationView(PermissionRequiredMixin, RoundMixin, View):
 class RecommendationView(ApplicationStepMixin, View):
     permission_required = "grants.recommend"
     form_class = RecommendationForm
-
-    def page(self, form, *, status: int):
-        bound = {self.application.pk: form}
-        return compilation_page(self.request, self.application.round, bound=bound, status=status)
+    round_page = staticmethod(compilation_page)
 
     def form_valid(self, form):
         application = self.application

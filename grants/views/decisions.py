@@ -57,10 +57,7 @@ class DecideView(ApplicationStepMixin, View):
 
     permission_required = "grants.decide"
     form_class = DecisionForm
-
-    def page(self, form, *, status: int):
-        bound = {self.application.pk: form}
-        return decisions_page(self.request, self.application.round, bound=bound, status=status)
+    round_page = staticmethod(decisions_page)
 
     def form_valid(self, form):
         application, request = self.application, self.request

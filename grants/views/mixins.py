@@ -24,10 +24,11 @@ class RoundMixin:
 class ApplicationStepMixin(PermissionRequiredMixin):
     """A POST-only step on one application, from its form (`form_class`) on the round's page;
     the permission is checked against the application. A form that was not accepted is shown
-    on the round's page again (`page`), 422; an accepted one goes to `form_valid`."""
+    on the round's page (`round_page`) again, 422; an accepted one goes to `form_valid`."""
 
     http_method_names = ["post"]
     form_class: type
+    round_page: staticmethod  # (request, round, *, bound, status) -> the round's page
 
     def post(self, request, *args, **kwargs):
         form = self.form_class(request.POST, application=self.application)
@@ -36,7 +37,8 @@ class ApplicationStepMixin(PermissionRequiredMixin):
         return self.form_valid(form)
 
     def page(self, form, *, status: int):
-        raise NotImplementedError
+        bound = {self.application.pk: form}
+        return self.round_page(self.request, self.application.round, bound=bound, status=status)
 
     def form_valid(self, form):
         raise NotImplementedError
