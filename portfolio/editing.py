@@ -97,6 +97,12 @@ def next_position(siblings) -> int:
     return (siblings.aggregate(highest=Max("position"))["highest"] or 0) + 1
 
 
+def place_last(row: FocusArea | MeasureGroup | Measure) -> None:
+    """Give a new row, or one moved to another parent, the place after its parent's last row
+    (saving it is the caller's)."""
+    row.position = next_position(_siblings(row))
+
+
 def _siblings(obj):
     if isinstance(obj, FocusArea):
         return FocusArea.objects.filter(plan_id=obj.plan_id)

@@ -89,14 +89,19 @@ class PlanDetailView(ObjectPermissionRequiredMixin, DetailView):
         )
 
 
-class PlanChangesView(PlanMixin, DetailView):
-    """Every cell that changed between two dates, by area: the secretariat's report to SSU."""
+class PlanReportMixin(PlanMixin):
+    """A page about the plan that everyone who reads the plan may see."""
 
     permission_required = "portfolio.view_plan"
-    template_name = "portfolio/plan_changes.html"
 
     def get_object(self, queryset=None):
         return self.plan
+
+
+class PlanChangesView(PlanReportMixin, DetailView):
+    """Every cell that changed between two dates, by area: the secretariat's report to SSU."""
+
+    template_name = "portfolio/plan_changes.html"
 
     def get_context_data(self, **kwargs):
         form = ChangesForm(self.request.GET if "fra" in self.request.GET else None)
@@ -109,14 +114,10 @@ class PlanChangesView(PlanMixin, DetailView):
         return super().get_context_data(form=form, changes=changes, **kwargs)
 
 
-class PlanOverviewView(PlanMixin, DetailView):
+class PlanOverviewView(PlanReportMixin, DetailView):
     """Measures per status per area for one year column, as a table and a chart."""
 
-    permission_required = "portfolio.view_plan"
     template_name = "portfolio/plan_overview.html"
-
-    def get_object(self, queryset=None):
-        return self.plan
 
     def get_context_data(self, **kwargs):
         grid = PlanGrid.current(self.plan)

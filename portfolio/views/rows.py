@@ -30,15 +30,25 @@ class PlanRowFormMixin(PlanMixin, FormPageMixin):
         return super().get_context_data(**kwargs) | {"cancel_url": self.plan.get_absolute_url()}
 
 
-class FocusAreaCreateView(PlanRowFormMixin, CreateView):
+class PlanRowCreateMixin(PlanRowFormMixin):
+    """A new row goes under its parent (`set_parent`), after the rows already there."""
+
+    def set_parent(self, row) -> None:
+        pass  # a measure's group is chosen in the form
+
+    def form_valid(self, form):
+        self.set_parent(form.instance)
+        editing.place_last(form.instance)
+        return super().form_valid(form)
+
+
+class FocusAreaCreateView(PlanRowCreateMixin, CreateView):
     model = FocusArea
     form_class = FocusAreaForm
     create_title = "Nytt innsatsområde"
 
-    def form_valid(self, form):
-        form.instance.plan = self.plan
-        form.instance.position = editing.next_position(self.plan.areas)
-        return super().form_valid(form)
+    def set_parent(self, row) -> None:
+        row.plan = self.plan
 
 
 class FocusAreaUpdateView(PlanRowFormMixin, UpdateView):
@@ -49,7 +59,7 @@ class FocusAreaUpdateView(PlanRowFormMixin, UpdateView):
         return FocusArea.objects.filter(plan=self.plan)
 
 
-class MeasureGroupCreateView(PlanRowFormMixin, CreateView):
+class MeasureGroupCreateView(PlanRowCreateMixin, CreateView):
     model = MeasureGroup
     form_class = MeasureGroupForm
     create_title = "Ny tiltaksgruppe"
@@ -58,10 +68,8 @@ class MeasureGroupCreateView(PlanRowFormMixin, CreateView):
         self.area = get_object_or_404(FocusArea, pk=kwargs["area_pk"], plan=self.plan)
         return super().dispatch(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        form.instance.area = self.area
-        form.instance.position = editing.next_position(self.area.groups)
-        return super().form_valid(form)
+    def set_parent(self, row) -> None:
+        row.area = self.area
 
 
 class MeasureGroupUpdateView(PlanRowFormMixin, UpdateView):
@@ -80,15 +88,11 @@ class MeasureFormMixin(PlanRowFormMixin):
         return {**super().get_form_kwargs(), "plan": self.plan}
 
 
-class MeasureCreateView(MeasureFormMixin, CreateView):
+class MeasureCreateView(PlanRowCreateMixin, MeasureFormMixin, CreateView):
     create_title = "Nytt tiltak"
 
     def get_initial(self):
         return {"group": self.request.GET.get("gruppe")}
-
-    def form_valid(self, form):
-        form.instance.position = editing.next_position(form.cleaned_data["group"].measures)
-        return super().form_valid(form)
 
 
 class MeasureUpdateView(MeasureFormMixin, UpdateView):
@@ -97,7 +101,7 @@ class MeasureUpdateView(MeasureFormMixin, UpdateView):
 
     def form_valid(self, form):
         if "group" in form.changed_data:  # moved to another group: placed last there
-            form.instance.position = editing.next_position(form.cleaned_data["group"].measures)
+            editing.place_last(form.instance)
         return super().form_valid(form)
 
 

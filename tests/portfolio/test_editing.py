@@ -8,6 +8,7 @@ from portfolio.editing import (
     copy_plan,
     create_local_plan,
     move,
+    place_last,
     remove_row,
     save_cell,
 )
@@ -172,3 +173,10 @@ def test_removing_an_area_removes_its_groups_measures_and_cells(pll, secretariat
     assert not Cell.objects.filter(measure_id=measure_pk).exists()
     removed = FocusArea.history.filter(id=area_pk).first()
     assert (removed.history_type, removed.history_user) == ("-", secretariat_user)
+
+
+def test_a_new_row_is_placed_after_the_last_of_its_siblings(pll):
+    last = MeasureFactory(group=pll.group, position=pll.position + 7)
+    new = Measure(group=pll.group, name="Nytt tiltak")
+    place_last(new)
+    assert new.position == last.position + 1
