@@ -1,8 +1,8 @@
 """What every admin page of the portal builds on.
 
 - `PortalAdmin`: the full history of each object (django-simple-history), and a change list
-  that answers a filter it cannot apply (a year beyond the calendar, an unknown field) the way
-  Django answers an unknown filter: back to the list with "?e=1", never a server error.
+  that answers a filter it cannot apply (a year beyond the calendar, an unknown field, a NUL
+  character, which PostgreSQL cannot take) the way Django answers an unknown filter: back to the list with "?e=1", never a server error.
 - `PortalImportExportAdmin`: Excel/CSV import and export (django-import-export) with bounds
   that hold whatever the file contains (size, rows, and for .xlsx the checks of
   `spreadsheets.check_xlsx`), Norwegian messages for a file or value that cannot be read, and
@@ -38,10 +38,17 @@ class ImportRefused(ValueError):
 UNUSABLE_FILTER = (OverflowError, ValueError, DataError)
 
 
+def has_nul(request) -> bool:
+    """A NUL character in the query string: PostgreSQL cannot take it in a text parameter."""
+    return any("\x00" in key + "".join(values) for key, values in request.GET.lists())
+
+
 class SafeChangeList(ChangeList):
     """E.g. ?start__year=99999999999: Django then shows the list again with "?e=1"."""
 
     def get_queryset(self, request, exclude_parameters=None):
+        if has_nul(request):
+            raise IncorrectLookupParameters("NUL in the query string")
         try:
             return super().get_queryset(request, exclude_parameters)
         except UNUSABLE_FILTER as error:
@@ -153,6 +160,8 @@ class PortalImportExportAdmin(ImportExportModelAdmin, PortalAdmin):
 
     def export_action(self, request):
         try:
+            if has_nul(request):
+                raise IncorrectLookupParameters("NUL in the query string")
             return super().export_action(request)
         except IncorrectLookupParameters:
             messages.error(request, "Filteret i adressen kunne ikke brukes. Velg filteret på nytt.")

@@ -31,21 +31,14 @@ def admin_client(secretariat_user):
         ("admin:helsefellesskap_membership_changelist", "?start__year=99999999999999"),
         ("admin:helsefellesskap_person_changelist", "?q=%00"),
         ("admin:helsefellesskap_person_changelist", "?name=a%00b"),
+        ("admin:helsefellesskap_person_export", "?q=%00"),
     ],
 )
 def test_a_filter_that_cannot_be_applied_is_not_a_server_error(admin_client, url_name, query):
     response = admin_client.get(reverse(url_name) + query)
-    assert response.status_code in (200, 302, 400), response.status_code
+    assert response.status_code in (200, 302), response.status_code
     if response.status_code == 302:
         assert "e=1" in response["Location"] or response["Location"] == reverse(url_name)
-
-
-@pytest.mark.django_db
-def test_a_nul_anywhere_in_a_query_string_gets_the_400_page(client, reader_user):
-    client.force_login(reader_user)
-    response = client.get(reverse("person_list") + "?q=%00")
-    assert response.status_code == 400
-    assert "Ugyldig forespørsel" in response.text
 
 
 @pytest.mark.django_db
