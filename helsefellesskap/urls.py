@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import health, job_views
-from .views import bodies, home, memberships, organisations, people
+from . import health
+from .views import bodies, documents, home, memberships, organisations, people
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
@@ -71,15 +71,15 @@ urlpatterns = [
     path("personer/<int:pk>/", people.PersonDetailView.as_view(), name="person_detail"),
     path("personer/<int:pk>/endre/", people.PersonUpdateView.as_view(), name="person_edit"),
     path("personer/<int:pk>/historikk/", people.PersonHistoryView.as_view(), name="person_history"),
-    path("dokumenter/<uuid:pk>/", job_views.DocumentJobView.as_view(), name="document_job"),
+    path("dokumenter/<uuid:pk>/", documents.DocumentJobView.as_view(), name="document_job"),
     path(
         "dokumenter/<uuid:pk>/last-ned/",
-        job_views.DocumentJobDownloadView.as_view(),
+        documents.DocumentJobDownloadView.as_view(),
         name="document_job_download",
     ),
     path(
         "dokumenter/<uuid:pk>/prov-igjen/",
-        job_views.DocumentJobRetryView.as_view(),
+        documents.DocumentJobRetryView.as_view(),
         name="document_job_retry",
     ),
     path("portefolje/", include("portfolio.urls")),

@@ -12,9 +12,9 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView
 
-from .files import PrivateFileDownloadView
-from .jobs import DocumentError, DocumentJob, retry_document
-from .permissions import is_secretariat
+from ..files import PrivateFileDownloadView
+from ..jobs import DocumentError, DocumentJob, retry_document
+from ..permissions import is_secretariat
 
 
 class JobMixin:
