@@ -2,7 +2,8 @@
 
 - `PortalAdmin`: the full history of each object (django-simple-history), and a change list
   that answers a filter it cannot apply (a year beyond the calendar, an unknown field, a NUL
-  character, which PostgreSQL cannot take) the way Django answers an unknown filter: back to the list with "?e=1", never a server error.
+  character, which PostgreSQL cannot take) the way Django answers an unknown filter: back to
+  the list with "?e=1", never a server error.
 - `PortalImportExportAdmin`: Excel/CSV import and export (django-import-export) with bounds
   that hold whatever the file contains (size, rows, and for .xlsx the checks of
   `spreadsheets.check_xlsx`), Norwegian messages for a file or value that cannot be read, and
