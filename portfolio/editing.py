@@ -8,10 +8,45 @@ records the acting user and the reason in the history.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
+from simple_history.models import HistoricalChanges
 
 from .models import Cell, Column, FocusArea, Measure, MeasureGroup, Plan
+
+# How many of the things pointing at a row the refusal names before "og N til".
+NAMED_REFERENCES = 10
+
+
+class RowInUse(Exception):
+    """A row that something outside the plan (an application, a meeting's item, a grant round)
+    points at, itself or through a row under it; `references` names them."""
+
+    def __init__(self, row, references: list["Reference"]):
+        super().__init__(
+            f"«{row}» kan ikke fjernes fordi dette viser til raden eller noe under den: "
+            f"{describe(references)}. Fjern koblingen der først."
+        )
+        self.references = references
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Something outside the plan that points at a row: "søknaden «…»"."""
+
+    kind: str  # the model's verbose name: "søknad", "sak"
+    name: str
+
+    def __str__(self):
+        return f"{self.kind} «{self.name}»"
+
+
+def describe(references: list[Reference]) -> str:
+    named = [str(reference) for reference in references[:NAMED_REFERENCES]]
+    rest = len(references) - len(named)
+    if rest:
+        named.append(f"{rest} til")
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " og " + named[-1]
 
 
 class StaleCellEdit(Exception):
@@ -87,10 +122,62 @@ def move(obj: FocusArea | MeasureGroup | Measure, *, up: bool, user) -> bool:
 
 
 def remove_row(row: FocusArea | MeasureGroup | Measure, *, user) -> None:
-    """Delete a row with everything under it (groups, measures, cells), all or nothing."""
+    """Delete a row with everything under it (groups, measures, cells), all or nothing.
+    RowInUse, and nothing deleted, when something outside the plan points at it or at a row
+    under it: an application or a meeting's item would otherwise lose it without a trace in
+    its own history (or the delete would fail on a protected key)."""
     row._history_user = user
     with transaction.atomic():
+        references = references_to(row)
+        if references:
+            raise RowInUse(row, references)
         row.delete()
+
+
+def references_to(row: Plan | FocusArea | MeasureGroup | Measure) -> list[Reference]:
+    """What outside the plan points at `row` or at a row under it, found through Django's
+    relation API (the reverse side of every foreign key and many-to-many field into the plan's
+    models), so that the plan need not know the apps above it (grants, meetings). History
+    records and the plan's own links (cells, a local plan's measures) do not count."""
+    found: dict[tuple[type, int], Reference] = {}
+    for model, pks in _rows_under(row).items():
+        if not pks:
+            continue
+        for relation in model._meta.get_fields(include_hidden=True):
+            source = relation.related_model
+            if not (relation.auto_created and not relation.concrete and source) or (
+                source._meta.app_label == model._meta.app_label
+                or source._meta.auto_created  # a many-to-many table: its field is seen below
+                or issubclass(source, HistoricalChanges)
+            ):
+                continue
+            pointing = source._default_manager.filter(
+                **{f"{relation.field.name}__in": pks}
+            ).distinct()
+            for obj in pointing.order_by("pk"):
+                found.setdefault(
+                    (source, obj.pk), Reference(str(source._meta.verbose_name), str(obj))
+                )
+    return list(found.values())
+
+
+def _rows_under(row) -> dict[type[models.Model], list[int]]:
+    """The row and every row under it, by model."""
+    if isinstance(row, Measure):
+        return {Measure: [row.pk]}
+    if isinstance(row, MeasureGroup):
+        return {MeasureGroup: [row.pk], Measure: list(row.measures.values_list("pk", flat=True))}
+    areas = [row.pk] if isinstance(row, FocusArea) else list(row.areas.values_list("pk", flat=True))
+    rows = {
+        FocusArea: areas,
+        MeasureGroup: list(
+            MeasureGroup.objects.filter(area__in=areas).values_list("pk", flat=True)
+        ),
+        Measure: list(Measure.objects.filter(group__area__in=areas).values_list("pk", flat=True)),
+    }
+    if isinstance(row, Plan):
+        rows[Plan] = [row.pk]
+    return rows
 
 
 def next_position(siblings) -> int:

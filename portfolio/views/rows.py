@@ -146,13 +146,20 @@ class PlanRowDeleteView(PlanRowMixin, DeleteView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            removed_with=self.REMOVED_WITH[self.kwargs["kind"]], **kwargs
+            removed_with=self.REMOVED_WITH[self.kwargs["kind"]],
+            references=editing.references_to(self.object),
+            **kwargs,
         )
 
     def get_success_url(self):
         return self.plan.get_absolute_url()
 
     def form_valid(self, form):
-        editing.remove_row(self.object, user=self.request.user)
+        try:
+            editing.remove_row(self.object, user=self.request.user)
+        except editing.RowInUse as refusal:
+            # Someone linked it after the page was shown: the page again, with the refusal.
+            messages.error(self.request, str(refusal))
+            return self.render_to_response(self.get_context_data(), status=409)
         messages.success(self.request, f"Fjernet: {self.object}.")
         return HttpResponseRedirect(self.get_success_url())
