@@ -67,3 +67,6 @@ for model in ("organisation", "sector", "sectorassignment", "body", "person", "m
 # Who changed what: the secretariat everywhere, a body's leader and secretary for their body.
 rules.add_perm("helsefellesskap.view_history", is_secretariat)
 rules.add_perm("helsefellesskap.view_body_history", is_secretariat | leads_body)
+
+# Deleted objects are restored from their history by the secretariat (restoring.py).
+rules.add_perm("helsefellesskap.restore_deleted", is_secretariat)

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import health
-from .views import bodies, documents, home, memberships, organisations, people
+from .views import bodies, deleted, documents, home, memberships, organisations, people
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
@@ -81,6 +81,13 @@ urlpatterns = [
         "dokumenter/<uuid:pk>/prov-igjen/",
         documents.DocumentJobRetryView.as_view(),
         name="document_job_retry",
+    ),
+    # Deleted objects, restored from their history by the secretariat
+    path("slettet/", deleted.DeletedListView.as_view(), name="deleted_list"),
+    path(
+        "slettet/<str:model_label>/<int:history_id>/gjenopprett/",
+        deleted.DeletedRestoreView.as_view(),
+        name="deleted_restore",
     ),
     path("portefolje/", include("portfolio.urls")),
     path("moter/", include("meetings.urls")),

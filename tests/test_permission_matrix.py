@@ -13,9 +13,10 @@ from annual_report import versions
 from annual_report.models import AnnualReport
 from annual_report.versions import approve_version, generate_version
 from helsefellesskap.jobs import DocumentJob
+from helsefellesskap.models import Person
 from meetings.calendar_feeds import feed_token
 from tests.conftest import ROLES
-from tests.factories import MembershipFactory, SectorAssignmentFactory
+from tests.factories import MembershipFactory, PersonFactory, SectorAssignmentFactory
 from tests.grants.factories import ApplicationAttachmentFactory, ApplicationFactory
 from tests.meetings.factories import (
     PDF_BYTES,
@@ -236,6 +237,13 @@ MATRIX = {
         lambda d: [d["document_job"].pk],
         dict.fromkeys(ROLES, NOT_ALLOWED) | {"anonymous": LOGIN},
     ),
+    # Deleted objects: only the secretariat lists and restores them; restoring is a POST
+    # (tests/helsefellesskap/test_restoring.py).
+    "deleted_list": (lambda d: [], SECRETARIAT_ONLY),
+    "deleted_restore": (
+        lambda d: ["helsefellesskap.person", d["deleted_person_record"]],
+        SECRETARIAT_ONLY | {"secretariat": NOT_ALLOWED},
+    ),
     # The admin sends everyone who is not staff to its own login page.
     "admin:index": (lambda d: [], dict.fromkeys(ROLES, LOGIN) | {"secretariat": OK}),
 }
@@ -300,6 +308,8 @@ def register_data(lsu, annual_report_data, document_job):
     assignment = SectorAssignmentFactory()
     measure = MeasureFactory()
     item = ItemFactory(meeting__body=lsu)
+    deleted_person = PersonFactory()
+    deleted_person.delete()
     application = ApplicationFactory()
     return annual_report_data | {
         "round": application.round,
@@ -322,6 +332,7 @@ def register_data(lsu, annual_report_data, document_job):
         "organisation": assignment.organisation,
         "assignment": assignment,
         "document_job": document_job,
+        "deleted_person_record": Person.history.filter(history_type="-").latest().history_id,
     }
 
 
