@@ -12,7 +12,7 @@ written by users can never make a PDF read a file or the network.
 The document's template gives the <title>, `lang="nb"` on <html> and clean headings (h1, then
 h2 ...): WeasyPrint builds the PDF's title, language, tags and bookmarks from them.
 
-pdf_speedups.py makes pydyf cheaper for long documents; the app config installs it.
+pdf_speedups.py makes renders cheaper (the cycle collector paused); the app config installs it.
 """
 
 import mimetypes
