@@ -1,5 +1,8 @@
 """The admin shows reports and versions read-only where it matters: versions are made and
-approved only through versions.py, so a published file cannot be changed here."""
+approved only through versions.py, so a published file cannot be changed here. A report with a
+published version cannot be deleted: the delete page (one report or "delete selected") lists
+its published versions as what stands in the way, as Django does for protected objects, and
+refuses the deletion (the models refuse it on every other path)."""
 
 from django.contrib import admin
 
@@ -30,3 +33,12 @@ class AnnualReportAdmin(PortalAdmin):
     list_display = ["year", "sector", "body"]
     list_filter = ["year"]
     inlines = [ReportVersionInline]
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        published = ReportVersion.objects.published().filter(report__in=[obj.pk for obj in objs])
+        locked = [
+            f"{version} (godkjent og publisert: kan ikke slettes)"
+            for version in published.select_related("report__sector", "report__body")
+        ]
+        return deleted, counts, perms_needed, list(protected) + locked

@@ -4,14 +4,20 @@ PDF and the data it was made from; a body's approval freezes and publishes a ver
 
 StatedFigures hold totals a source document states where the portal has only part of the rows
 behind them (the 2019 Ahus report lists 10 of the Direktørmøte's 16 items).
+
+A published version is part of the record: it cannot be deleted, nor can its report, by any
+path (a page, the admin, a queryset, a cascade): `pre_delete` refuses with `ReportLocked`. A
+draft's PDF file goes with its row once the deletion is committed.
 """
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +26,10 @@ from helsefellesskap.models import Body, Sector
 
 WHOLE_PARTNERSHIP = "Helsefellesskap Oslo"
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+class ReportLocked(ValidationError):
+    """A deletion that would remove a published version; the message is for the user."""
 
 
 class StatedFigures(models.Model):
@@ -61,6 +71,13 @@ class AnnualReportQuerySet(models.QuerySet):
         if user.has_perm("annual_report.view_drafts"):
             return reports
         return reports.filter(versions__status=ReportVersion.Status.PUBLISHED).distinct()
+
+    def delete(self):
+        """Refused, before anything is deleted, when a report has a published version."""
+        locked = self.filter(versions__status=ReportVersion.Status.PUBLISHED).first()
+        if locked is not None:
+            raise ReportLocked(locked.deletion_refusal())
+        return super().delete()
 
 
 class AnnualReport(models.Model):
@@ -139,6 +156,25 @@ class AnnualReport(models.Model):
     def title(self) -> str:
         return f"Årsrapport {self.year} – {self.scope_label}"
 
+    def published_versions(self):
+        return ReportVersion.objects.filter(report_id=self.pk).published()
+
+    def deletion_refusal(self) -> str | None:
+        """Why the report cannot be deleted, or None."""
+        numbers = list(self.published_versions().values_list("number", flat=True))
+        if not numbers:
+            return None
+        listed = ", ".join(str(n) for n in sorted(numbers))
+        return (
+            f"«{self}» kan ikke slettes: versjon {listed} er godkjent og publisert. "
+            "En publisert årsrapport blir stående."
+        )
+
+    def delete(self, *args, **kwargs):
+        if refusal := self.deletion_refusal():
+            raise ReportLocked(refusal)
+        return super().delete(*args, **kwargs)
+
     def approving_body(self) -> Body | None:
         """The body that usually approves the report: the body itself, or the sector's LSU."""
         if self.body_id:
@@ -176,6 +212,13 @@ class ReportVersionQuerySet(models.QuerySet):
         if user.has_perm("annual_report.view_drafts"):
             return self
         return self.published()
+
+    def delete(self):
+        """Refused, before anything is deleted, when a version is published."""
+        locked = self.published().select_related("report").first()
+        if locked is not None:
+            raise ReportLocked(locked.deletion_refusal())
+        return super().delete()
 
 
 class ReportVersion(models.Model):
@@ -233,7 +276,35 @@ class ReportVersion(models.Model):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    def deletion_refusal(self) -> str | None:
+        """Why the version cannot be deleted (it is published, as stored), or None."""
+        stored = ReportVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if self.Status.PUBLISHED in (self.status, stored):
+            return f"«{self}» er godkjent og publisert og kan ikke slettes."
+        return None
+
+    def delete(self, *args, **kwargs):
+        if refusal := self.deletion_refusal():
+            raise ReportLocked(refusal)
+        return super().delete(*args, **kwargs)
+
     @property
     def filename(self) -> str:
         suffix = "" if self.is_published else f"-utkast-{self.number}"
         return f"{self.report.title}{suffix}.pdf"
+
+
+@receiver(pre_delete, sender=ReportVersion, dispatch_uid="report_version_locked")
+def refuse_deleting_published_version(sender, instance, **kwargs):
+    """Every deletion path passes here, a cascade too; the model and querysets refuse before
+    they start, which leaves the surrounding transaction usable."""
+    if refusal := instance.deletion_refusal():
+        raise ReportLocked(refusal)
+
+
+@receiver(post_delete, sender=ReportVersion, dispatch_uid="report_version_file")
+def delete_version_file(sender, instance, **kwargs):
+    """The draft's file goes once the deletion is committed (kept if it is rolled back)."""
+    if instance.pdf and instance.pdf.name:
+        storage, name = instance.pdf.storage, instance.pdf.name
+        transaction.on_commit(lambda: storage.delete(name))
