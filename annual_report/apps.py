@@ -8,5 +8,11 @@ class AnnualReportConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registers the annual report's permission rules with django-rules.
+        # Registers the annual report's permission rules with django-rules, and how the
+        # background worker makes a draft.
+        from helsefellesskap import jobs
+
         from . import permissions  # noqa: F401
+        from .versions import DRAFT_DOCUMENT, build_draft
+
+        jobs.register(DRAFT_DOCUMENT, build_draft)

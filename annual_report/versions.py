@@ -1,6 +1,10 @@
 """The life of a report's versions: generate a numbered draft, approve it on behalf of a body,
 which freezes and publishes it.
 
+Laying a year out takes seconds to tens of seconds, so the portal's page does not call
+`generate_version` itself: `request_draft` queues it for the background worker
+(helsefellesskap/jobs.py), whose job page leads to the report when the draft is there.
+
     version = generate_version(report, user)
     approve_version(version, body=forum, approved_on=date(2020, 6, 2), remark="Godkjent",
                     user=user)
@@ -16,13 +20,42 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from helsefellesskap.jobs import BuiltDocument, DocumentError, DocumentJob, request_document
+
 from .assembly import assemble, long_date
 from .document import render_report_pdf
 from .models import AnnualReport, ReportVersion
 
+DRAFT_DOCUMENT = "annual_report.draft"
+
 
 class ApprovalRefused(ValidationError):
     pass
+
+
+def request_draft(*, report: AnnualReport, user) -> DocumentJob:
+    """Queues the report's next draft; a second request while it is made shares the job."""
+    if not user.has_perm("annual_report.generate_version", report):
+        raise PermissionDenied
+    return request_document(
+        kind=DRAFT_DOCUMENT,
+        key=f"annual_report:{report.pk}:draft",
+        title=f"Nytt utkast: {report.title}",
+        params={"report": report.pk},
+        user=user,
+    )
+
+
+def build_draft(params: dict, user) -> BuiltDocument:
+    """The worker's part of `request_draft`."""
+    report = AnnualReport.objects.filter(pk=params["report"]).first()
+    if report is None:
+        raise DocumentError("Årsrapporten finnes ikke lenger.")
+    version = generate_version(report, user)
+    return BuiltDocument(
+        result_url=report.get_absolute_url(),
+        message=f"Utkast versjon {version.number} er generert.",
+    )
 
 
 def generate_version(report: AnnualReport, user) -> ReportVersion:

@@ -13,7 +13,7 @@ from helsefellesskap.pdf import pdf_response
 
 from .forms import AnnualReportForm, ApprovalForm
 from .models import AnnualReport, ReportVersion
-from .versions import ApprovalRefused, approve_version, generate_version
+from .versions import ApprovalRefused, approve_version, request_draft
 
 
 class ReportListView(ListView):
@@ -64,9 +64,8 @@ class GenerateVersionView(ObjectPermissionRequiredMixin, View):
         return get_object_or_404(AnnualReport, pk=self.kwargs["pk"])
 
     def post(self, request, *args, **kwargs):
-        version = generate_version(self.get_object(), request.user)
-        messages.success(request, f"Utkast versjon {version.number} er generert.")
-        return redirect(version.report)
+        job = request_draft(report=self.get_object(), user=request.user)
+        return redirect(job)
 
 
 class ApproveVersionView(ObjectPermissionRequiredMixin, FormView):

@@ -37,10 +37,13 @@ class DocumentError(Exception):
 
 @dataclass(frozen=True)
 class BuiltDocument:
-    filename: str  # its extension gives the download's content type
-    content: bytes
-    # Where the result lives in the portal when it is more than a file (a report version).
+    filename: str = ""  # its extension gives the download's content type
+    content: bytes | None = None
+    # Where the result lives in the portal when it is more than a file (a report version:
+    # then there is no content, and the job's page leads there).
     result_url: str = ""
+    # Told to the user when the result is shown ("Utkast versjon 3 er generert.").
+    message: str = ""
 
 
 # (params, user) -> BuiltDocument
@@ -85,6 +88,7 @@ class DocumentJob(models.Model):
     file = models.FileField("fil", upload_to=job_path, storage=private_storage, blank=True)
     name = models.CharField("filnavn", max_length=200, blank=True)
     result_url = models.CharField("resultat", max_length=300, blank=True)
+    message = models.CharField("melding", max_length=300, blank=True)
     error = models.TextField("feil", blank=True)
 
     class Meta:
@@ -108,6 +112,11 @@ class DocumentJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.READY, self.Status.FAILED)
+
+    @property
+    def leads_elsewhere(self) -> bool:
+        """Ready, and its result is a page of the portal rather than a file."""
+        return self.status == self.Status.READY and bool(self.result_url) and not self.file
 
 
 def request_document(*, kind: str, key: str, title: str, params: dict, user) -> DocumentJob:
@@ -168,8 +177,9 @@ def build_document(*, job_id: str) -> str:
         logger.exception("Dokumentjobb %s (%s) mislyktes.", job.pk, job.kind)
         _fail(job, "Dokumentet kunne ikke lages på grunn av en feil i portalen. Feilen er logget.")
         return "failed"
-    job.name, job.result_url = built.filename, built.result_url
-    job.file.save(built.filename, ContentFile(built.content), save=False)
+    job.name, job.result_url, job.message = built.filename, built.result_url, built.message
+    if built.content is not None:
+        job.file.save(built.filename, ContentFile(built.content), save=False)
     job.status, job.finished_at = DocumentJob.Status.READY, timezone.now()
-    job.save(update_fields=["name", "result_url", "file", "status", "finished_at"])
+    job.save(update_fields=["name", "result_url", "message", "file", "status", "finished_at"])
     return "ready"

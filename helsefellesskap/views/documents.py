@@ -1,6 +1,7 @@
 """The page of a document made in the background (see jobs.py): its progress while the worker
 makes it (the page asks again every few seconds through htmx, and says the same without
-JavaScript when reloaded), the file when it is ready, and why it failed with "Prøv igjen".
+JavaScript when reloaded), the file when it is ready (or the page of the result, such as a new
+report version), and why it failed with "Prøv igjen".
 
 A job is seen by whoever ordered it and by the secretariat; others get 404, so a job's address
 reveals nothing."""
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView
+from django_htmx.http import HttpResponseClientRedirect
 
 from ..files import PrivateFileDownloadView
 from ..jobs import DocumentError, DocumentJob, retry_document
@@ -30,6 +32,16 @@ class JobMixin:
 class DocumentJobView(JobMixin, DetailView):
     template_name = "helsefellesskap/document_job.html"
     context_object_name = "job"
+
+    def get(self, request, *args, **kwargs):
+        job = self.job
+        if job.leads_elsewhere:
+            if job.message:
+                messages.success(request, job.message)
+            if request.htmx:
+                return HttpResponseClientRedirect(job.result_url)
+            return HttpResponseRedirect(job.result_url)
+        return super().get(request, *args, **kwargs)
 
     def get_object(self, queryset=None):
         return self.job

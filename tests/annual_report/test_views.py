@@ -2,12 +2,15 @@
 approving; bad input gets a message on its field and writes nothing."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from annual_report import versions
 from annual_report.models import AnnualReport, ReportVersion
+from helsefellesskap.jobs import DocumentJob
 from tests.annual_report.factories import AnnualReportFactory, sector_year
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +33,13 @@ def test_the_secretariat_makes_a_report_and_generates_a_draft(secretariat):
     assert report.introduction == "Innledning\n\n- punkt"  # control characters dropped
     assert report.scope_key == f"sektor:{year.sector.pk}"
 
-    response = secretariat.post(reverse("annual_report:version_generate", args=[report.pk]))
-    assert response.url == report.get_absolute_url()
-    page = secretariat.get(report.get_absolute_url()).text
+    response = secretariat.post(
+        reverse("annual_report:version_generate", args=[report.pk]), follow=True
+    )
+    # Through the background job's page (the tests run tasks at once) to the report.
+    assert response.redirect_chain[0][0].startswith("/dokumenter/")
+    assert response.redirect_chain[-1][0] == report.get_absolute_url()
+    page = response.text
     assert "Utkast versjon 1 er generert." in page
     assert "Registrer godkjenning av versjon 1" in page
 
@@ -134,3 +141,31 @@ def test_the_pages_take_the_same_number_of_queries_for_more_versions(
     with django_assert_max_num_queries(baseline):
         secretariat.get(report.get_absolute_url())
         secretariat.get(reverse("annual_report:report_list"))
+
+
+def test_the_request_only_queues_the_draft_and_the_worker_makes_it(
+    secretariat, settings, monkeypatch
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    rendered = []
+    monkeypatch.setattr(
+        versions, "render_report_pdf", lambda *a, **k: rendered.append(1) or b"%PDF-1.7"
+    )
+    report = AnnualReportFactory(sector=sector_year().sector)
+    generate = reverse("annual_report:version_generate", args=[report.pk])
+    response = secretariat.post(generate)
+    job = DocumentJob.objects.get()
+    assert response.url == job.get_absolute_url()
+    assert rendered == [] and not ReportVersion.objects.exists()  # nothing laid out
+    assert "I kø" in secretariat.get(job.get_absolute_url()).text
+    # A second click while it waits shares the job.
+    assert secretariat.post(generate).url == job.get_absolute_url()
+
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    assert rendered == [1] and ReportVersion.objects.get().number == 1
+    page = secretariat.get(job.get_absolute_url(), follow=True)
+    assert page.redirect_chain[-1][0] == report.get_absolute_url()
+    assert "Utkast versjon 1 er generert." in page.text
+    # While polling, htmx is told to go to the report.
+    polled = secretariat.get(job.get_absolute_url(), headers={"HX-Request": "true"})
+    assert polled["HX-Redirect"] == report.get_absolute_url()
