@@ -16,11 +16,11 @@ from django.utils import timezone
 from helsefellesskap.models import Membership, today
 from portfolio.models import Measure
 
-from .models import Item, Meeting, MembershipAnnouncement, Minutes
+from .models import Item, Meeting, MembershipAnnouncement, Minutes, RecordLocked, correcting
 from .numbering import allocate_item_number
 
 
-class MinutesLocked(Exception):
+class MinutesLocked(RecordLocked):
     """The minutes are approved: a change must be an explicit correction with a reason."""
 
     def __init__(self, minutes: Minutes):
@@ -86,9 +86,11 @@ def correct_item_minutes(item: Item, *, minutes_text: str, decision: str, reason
     if not reason.strip():
         raise ValidationError("Skriv hvorfor referatet rettes. Begrunnelsen lagres i historikken.")
     with transaction.atomic():
+        lock_meeting(item.meeting)
         item.minutes_text, item.decision = minutes_text, decision
         _stamp(item, user, f"Rettelse i godkjent referat: {reason.strip()}")
-        item.save(update_fields=["minutes_text", "decision"])
+        with correcting(item):
+            item.save(update_fields=["minutes_text", "decision"])
     return item
 
 
@@ -104,8 +106,7 @@ def record_item_minutes(item: Item, *, minutes_text: str, decision: str, reason:
 
 def write_introduction(minutes: Minutes, *, text: str, user) -> Minutes:
     with transaction.atomic():
-        if minutes.is_locked:
-            raise MinutesLocked(minutes)
+        refuse_if_locked(minutes.meeting)
         minutes.introduction = text
         _stamp(minutes, user, "Referat skrevet")
         minutes.save(update_fields=["introduction"])
@@ -133,7 +134,10 @@ def approve_minutes(
     if on > today():
         raise ValidationError("Godkjenningsdatoen kan ikke være fram i tid.")
     with transaction.atomic():
-        # Locked while checked and changed: two approvals at once cannot both pass.
+        # The meeting row first, as every write to the record does (see refuse_if_locked),
+        # then the minutes: two approvals at once cannot both pass, and no write to an item
+        # can slip in between.
+        lock_meeting(minutes.meeting)
         if Minutes.objects.select_for_update().get(pk=minutes.pk).status != Minutes.Status.DRAFT:
             raise ValidationError("Referatet er allerede godkjent.")
         minutes.status = Minutes.Status.APPROVED
@@ -147,13 +151,16 @@ def approve_minutes(
 
 def publish_minutes(minutes: Minutes, *, user) -> Minutes:
     """Make approved minutes readable for everyone logged in."""
-    if minutes.status != Minutes.Status.APPROVED:
-        raise ValidationError("Bare et godkjent referat kan publiseres.")
     with transaction.atomic():
+        lock_meeting(minutes.meeting)
+        stored = Minutes.objects.select_for_update().get(pk=minutes.pk)
+        if stored.status != Minutes.Status.APPROVED:
+            raise ValidationError("Bare et godkjent referat kan publiseres.")
         minutes.status = Minutes.Status.PUBLISHED
         minutes.published_at = timezone.now()
         _stamp(minutes, user, "Referat publisert")
-        minutes.save()
+        with correcting(minutes):
+            minutes.save()
     return minutes
 
 
@@ -173,10 +180,21 @@ def announce_membership_change(item: Item, *, membership: Membership, text: str,
     return announcement
 
 
+def lock_meeting(meeting: Meeting) -> None:
+    """Lock the meeting's row until the caller's transaction ends. Every write to a meeting's
+    record and every step of its minutes takes this lock first (then, if needed, the minutes
+    row): it holds whether or not the Minutes row exists yet, so an approval, which may create
+    that row, cannot slip in between another write's check and its change. On SQLite
+    select_for_update does nothing, but SQLite lets only one writer in at a time anyway."""
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk").first()
+
+
 def refuse_if_locked(meeting: Meeting) -> None:
     """Raise MinutesLocked once the meeting's minutes are approved (its record is then fixed:
-    agenda, attendance, announcements). Locks the minutes row while the caller's transaction
-    runs, so an approval cannot slip in between the check and the change."""
+    agenda, attendance, announcements). Locks the meeting row (see lock_meeting) while the
+    caller's transaction runs, so an approval cannot slip in between the check and the
+    change."""
+    lock_meeting(meeting)
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is not None and minutes.is_locked:
         raise MinutesLocked(minutes)

@@ -6,11 +6,15 @@ minutes (draft → approved → published) are in `minutes.py`. Every model keep
 """
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import TruncDate
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,6 +24,75 @@ from simple_history.models import HistoricalRecords
 from helsefellesskap.files import generated_name, private_storage
 from helsefellesskap.models import Body, Membership, Person, today
 from portfolio.models import Measure
+
+
+class RecordLocked(Exception):
+    """A change to a meeting whose minutes are approved or published: the record is fixed,
+    and only the correction steps of minutes.py may change it."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(
+            message
+            or "Referatet fra møtet er godkjent og låst. Møtet, sakene, vedtakene, vedleggene "
+            "og oppmøtet kan ikke endres eller slettes; en rettelse gjøres som en rettelse med "
+            "begrunnelse."
+        )
+
+
+@contextmanager
+def correcting(obj) -> Iterator:
+    """Marks `obj`'s saves inside the block as a recorded correction step (minutes.py): the
+    only way to change a record whose minutes are locked."""
+    obj._record_correction = True
+    try:
+        yield obj
+    finally:
+        obj._record_correction = False
+
+
+def locked_meeting_ids(meeting_ids) -> set[int]:
+    """Those of `meeting_ids` whose minutes are approved or published."""
+    ids = {pk for pk in meeting_ids if pk is not None}
+    if not ids:
+        return set()
+    return set(
+        Minutes.objects.filter(meeting_id__in=ids)
+        .exclude(status=Minutes.Status.DRAFT)
+        .values_list("meeting_id", flat=True)
+    )
+
+
+class GuardedRecord(models.Model):
+    """Part of a meeting's record: refuses to be saved or deleted once the meeting's minutes
+    are locked, unless the save is a correction step (see `correcting`). Deletion is also
+    refused when it comes as a cascade or a queryset's delete (see the pre_delete receiver
+    at the end of this module)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not getattr(self, "_record_correction", False) and self.record_locked:
+            raise RecordLocked
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.record_locked:
+            raise RecordLocked
+        return super().delete(*args, **kwargs)
+
+    def record_meeting_ids(self) -> set[int]:
+        """The meetings whose record this object is part of (as stored and as changed)."""
+        raise NotImplementedError
+
+    @property
+    def record_locked(self) -> bool:
+        return bool(locked_meeting_ids(self.record_meeting_ids()))
+
+    def _stored(self, field: str):
+        if self.pk is None:
+            return None
+        return type(self)._base_manager.filter(pk=self.pk).values_list(field, flat=True).first()
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -66,7 +139,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(models.Model):
+class Meeting(GuardedRecord):
     """One meeting of a body. The header fields follow the partnership's minutes: Til, Fra,
     Møtegruppe (the body), Møtested, Møtetid, Saksbehandler."""
 
@@ -119,6 +192,12 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.display_title} {self.starts_at:%d.%m.%Y}"
 
+    def save(self, *args, **kwargs):
+        # Sending the notice stamps the meeting; that is not a change of the record.
+        if set(kwargs.get("update_fields") or ()) == {"notice_sent_at"}:
+            return models.Model.save(self, *args, **kwargs)
+        return super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("meetings:meeting_detail", args=[self.pk])
 
@@ -153,6 +232,9 @@ class Meeting(models.Model):
     def minutes_locked(self) -> bool:
         minutes = getattr(self, "minutes", None)
         return minutes is not None and minutes.is_locked
+
+    def record_meeting_ids(self) -> set[int]:
+        return {self.pk}
 
 
 class Activity(models.Model):
@@ -212,7 +294,7 @@ class ItemCounter(models.Model):
         return f"{self.body}: sist brukte saksnummer i {self.year} er {self.last_number}"
 
 
-class Item(models.Model):
+class Item(GuardedRecord):
     """A numbered item (sak) on a meeting's agenda, with its minutes and decision."""
 
     class Kind(models.TextChoices):
@@ -260,12 +342,15 @@ class Item(models.Model):
         """The partnership's notation: item 2 of 2025 is "2/25"."""
         return f"{self.number}/{self.year % 100:02d}"
 
+    def record_meeting_ids(self) -> set[int]:
+        return {self.meeting_id, self._stored("meeting_id")}
+
 
 def attachment_path(instance, filename):
     return generated_name(f"vedlegg/{instance.item.meeting_id}", filename)
 
 
-class Attachment(models.Model):
+class Attachment(GuardedRecord):
     """A document attached to an item: checked by helsefellesskap/uploads.py, kept in the
     private storage and served only through a view that checks access."""
 
@@ -286,13 +371,20 @@ class Attachment(models.Model):
     def __str__(self):
         return self.name
 
+    def record_meeting_ids(self) -> set[int]:
+        return set(
+            Item.objects.filter(pk__in={self.item_id, self._stored("item_id")}).values_list(
+                "meeting_id", flat=True
+            )
+        )
+
 
 class AttendanceQuerySet(models.QuerySet):
     def present(self):
         return self.filter(status__in=Attendance.PRESENT_STATUSES)
 
 
-class Attendance(models.Model):
+class Attendance(GuardedRecord):
     """Who was there: members (present, absent, a deputy in their place), guests, observers."""
 
     class Status(models.TextChoices):
@@ -342,6 +434,9 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.person}: {self.get_status_display()}"
+
+    def record_meeting_ids(self) -> set[int]:
+        return {self.meeting_id, self._stored("meeting_id")}
 
     def clean(self):
         if not (self.meeting_id and self.person_id):
@@ -413,9 +508,34 @@ class Minutes(models.Model):
     def __str__(self):
         return f"Referat fra {self.meeting}"
 
+    def save(self, *args, **kwargs):
+        """Approved minutes change only through the steps of minutes.py (publish, marked with
+        `correcting`); they never go back to draft, and published minutes stay published."""
+        stored = self._stored_status()
+        if stored not in (None, self.Status.DRAFT):
+            if self.status == self.Status.DRAFT or (
+                stored == self.Status.PUBLISHED and self.status != stored
+            ):
+                raise RecordLocked(
+                    f"Referatet er {self.Status(stored).label.lower()} og kan ikke settes tilbake."
+                )
+            if not getattr(self, "_record_correction", False):
+                raise RecordLocked
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_status() not in (None, self.Status.DRAFT):
+            raise RecordLocked
+        return super().delete(*args, **kwargs)
+
     @property
     def is_locked(self) -> bool:
         return self.status != self.Status.DRAFT
+
+    def _stored_status(self) -> str | None:
+        if self.pk is None:
+            return None
+        return Minutes._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
 
 
 class FollowUpQuerySet(models.QuerySet):
@@ -495,7 +615,7 @@ class FollowUp(models.Model):
             )
 
 
-class MembershipAnnouncement(models.Model):
+class MembershipAnnouncement(GuardedRecord):
     """A change in the register announced at a meeting ("Bovild Tjønn overtar som leder for
     SSU"): the membership, and the item where it was announced as its source."""
 
@@ -516,3 +636,26 @@ class MembershipAnnouncement(models.Model):
 
     def __str__(self):
         return self.text
+
+    def record_meeting_ids(self) -> set[int]:
+        return set(
+            Item.objects.filter(pk__in={self.item_id, self._stored("item_id")}).values_list(
+                "meeting_id", flat=True
+            )
+        )
+
+
+@receiver(pre_delete)
+def refuse_deleting_the_record(sender, instance, **kwargs):
+    """Every delete of a meeting's record, also a cascade (a meeting with its items,
+    attachments, follow-ups) or a queryset's delete, is refused once the minutes are locked."""
+    if sender is Minutes:
+        if instance._stored_status() not in (None, Minutes.Status.DRAFT):
+            raise RecordLocked
+    elif sender is FollowUp:
+        if locked_meeting_ids(
+            Item.objects.filter(pk=instance.item_id).values_list("meeting_id", flat=True)
+        ):
+            raise RecordLocked
+    elif isinstance(instance, GuardedRecord) and instance.record_locked:
+        raise RecordLocked
