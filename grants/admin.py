@@ -18,7 +18,9 @@ class BudgetLineInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         # Budgets change in the application form, while the application is a draft.
-        return obj is None or obj.state == Application.State.DRAFT
+        return super().has_change_permission(request, obj) and (
+            obj is None or obj.state == Application.State.DRAFT
+        )
 
     has_add_permission = has_delete_permission = has_change_permission
 
@@ -54,3 +56,15 @@ class ApplicationAdmin(PortalAdmin):
         "moved_to",
     )
     inlines = [BudgetLineInline]
+
+    # A decided application is part of the record (models.DecidedApplicationLocked): shown
+    # read-only, never deleted, here as everywhere.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not _decided(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not _decided(obj)
+
+
+def _decided(application) -> bool:
+    return application is not None and application.state in Application.DECIDED_STATES

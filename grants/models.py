@@ -6,12 +6,17 @@ An application moves through its states only by the transitions in `workflow.py`
 records who, when and why in the history.
 """
 
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
+from django.db.models.signals import m2m_changed, pre_delete, pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -390,3 +395,103 @@ class ApplicationAttachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --- Decided applications are part of the record --------------------------------------------
+# A granted, rejected or moved application, its budget lines, attachments, partners and
+# measures cannot be changed or deleted by any path that saves or deletes through the ORM
+# (pages, admin, imports, the shell): the signals below refuse. The decision itself passes,
+# since the application is stored as forwarded until that step's own save. A later recorded
+# correction step in workflow.py runs inside `recorded_step()`. Fixtures and restores write
+# new rows raw and pass; a raw write over a stored decided application does not.
+# (QuerySet.update() sends no signal: the workflow never uses it on applications.)
+
+_recorded_step = contextvars.ContextVar("grants_recorded_step", default=False)
+
+
+class DecidedApplicationLocked(PermissionDenied):
+    """A change to a decided application outside the workflow's recorded steps. A subclass of
+    PermissionDenied, so that a page that meets it answers 403, never 500."""
+
+    def __init__(self, application: "Application"):
+        super().__init__(
+            f"Søknaden «{application.title}» er {application.get_state_display().lower()} "
+            "og kan ikke endres eller slettes: vedtaket er en del av arkivet."
+        )
+        self.application = application
+
+
+@contextmanager
+def recorded_step() -> Iterator[None]:
+    """Lets the workflow's recorded steps (and test data) change a decided application."""
+    token = _recorded_step.set(True)
+    try:
+        yield
+    finally:
+        _recorded_step.reset(token)
+
+
+def refuse_if_decided(application_ids) -> None:
+    """DecidedApplicationLocked if any of the applications is decided as stored now."""
+    if _recorded_step.get():
+        return
+    decided = (
+        Application.objects.filter(
+            pk__in=list(application_ids), state__in=Application.DECIDED_STATES
+        )
+        .only("pk", "title", "state")
+        .first()
+    )
+    if decided is not None:
+        raise DecidedApplicationLocked(decided)
+
+
+def _stored(instance) -> bool:
+    return (
+        instance.pk is not None and type(instance)._default_manager.filter(pk=instance.pk).exists()
+    )
+
+
+@receiver(pre_save, sender=Application)
+def _guard_application_save(sender, instance, raw=False, **kwargs):
+    if instance.pk is None:
+        return
+    refuse_if_decided([instance.pk])
+    if raw:
+        # Loaded from a fixture or a copy: its partners and measures follow at once.
+        instance._loaded_raw = True
+
+
+@receiver(pre_delete, sender=Application)
+def _guard_application_delete(sender, instance, **kwargs):
+    refuse_if_decided([instance.pk])
+
+
+@receiver(pre_save, sender=BudgetLine)
+@receiver(pre_save, sender=ApplicationAttachment)
+def _guard_part_save(sender, instance, raw=False, **kwargs):
+    if raw and not _stored(instance):
+        return  # a fixture's or a copy's new row
+    refuse_if_decided([instance.application_id])
+
+
+@receiver(pre_delete, sender=BudgetLine)
+@receiver(pre_delete, sender=ApplicationAttachment)
+def _guard_part_delete(sender, instance, **kwargs):
+    refuse_if_decided([instance.application_id])
+
+
+@receiver(m2m_changed, sender=Application.partners.through)
+@receiver(m2m_changed, sender=Application.measures.through)
+def _guard_links(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if not reverse:
+        if not getattr(instance, "_loaded_raw", False):
+            refuse_if_decided([instance.pk])
+        return
+    # From the other side (an organisation's or a measure's applications).
+    field = "partners" if sender is Application.partners.through else "measures"
+    if pk_set is None:
+        pk_set = Application.objects.filter(**{field: instance}).values_list("pk", flat=True)
+    refuse_if_decided(pk_set)

@@ -24,7 +24,7 @@ from helsefellesskap.formatting import nok
 from meetings.models import Item
 
 from . import receipt
-from .models import Application, ApplicationAttachment, Round
+from .models import Application, ApplicationAttachment, DecidedApplicationLocked, Round
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -60,6 +60,11 @@ class DecidedElsewhere(WorkflowError):
         )
         self.application = application
 
+
+# A save from a copy read before someone else's step: the state in the UPDATE's WHERE clause no
+# longer matches (ConcurrentTransitionMixin), or the application is decided by now (the
+# model's guard on decided applications, which looks first).
+STATE_CHANGED_MEANWHILE = (ConcurrentTransition, DecidedApplicationLocked)
 
 DRAFT_LOCKED = "Søknaden er sendt inn og kan ikke endres."
 ATTACHMENTS_LOCKED = (
@@ -102,7 +107,7 @@ def _save_form(form, budget_lines, *, user, reason: str) -> Application:
     _stamp(application, user, reason)
     try:
         application.save()
-    except ConcurrentTransition:
+    except STATE_CHANGED_MEANWHILE:
         raise AlreadySubmitted(DRAFT_LOCKED) from None
     form.save_m2m()
     budget_lines.instance = application
@@ -225,7 +230,7 @@ def record_recommendation(application: Application, *, text: str, user) -> Appli
         _stamp(application, user, "SSUs anbefaling")
         try:
             application.save(update_fields=["ssu_recommendation"])
-        except ConcurrentTransition:
+        except STATE_CHANGED_MEANWHILE:
             raise WorkflowError(
                 "Søknaden er avgjort mens du skrev anbefalingen. Last siden på nytt."
             ) from None
@@ -386,7 +391,7 @@ def _transition(application, step, *, user, reason: str, fields: list[str], atom
         _stamp(application, user, reason)
         try:
             application.save(update_fields=["state", *fields])
-        except ConcurrentTransition:
+        except STATE_CHANGED_MEANWHILE:
             raise WorkflowError(
                 "Noen andre har behandlet søknaden samtidig. Last siden på nytt for å se utfallet."
             ) from None

@@ -13,6 +13,7 @@ from grants.models import (
     BudgetLine,
     Round,
     Scheme,
+    recorded_step,
 )
 from helsefellesskap.models import Body, Organisation
 from tests.factories import (
@@ -76,19 +77,24 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     amount_asked = Decimal("1000000")
     created_by = factory.SubFactory(UserFactory)
 
+    # An application made in a decided state gets its partners and budget as part of its
+    # making (recorded_step), as a fixture's does.
+
     @factory.post_generation
     def partners(self, create, extracted, **kwargs):
-        for partner in extracted if extracted is not None else [HospitalFactory()]:
-            self.partners.add(partner)
+        with recorded_step():
+            for partner in extracted if extracted is not None else [HospitalFactory()]:
+                self.partners.add(partner)
 
     @factory.post_generation
     def budget(self, create, extracted, **kwargs):
         """Budget lines adding up to the amount asked, unless given: budget=[(2025, amount)]."""
         lines = extracted if extracted is not None else [(2025, self.amount_asked)]
-        for year, amount in lines:
-            BudgetLine.objects.create(
-                application=self, year=year, description="Prosjektleder", amount=amount
-            )
+        with recorded_step():
+            for year, amount in lines:
+                BudgetLine.objects.create(
+                    application=self, year=year, description="Prosjektleder", amount=amount
+                )
 
 
 class ApplicationAttachmentFactory(factory.django.DjangoModelFactory):
