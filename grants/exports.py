@@ -3,8 +3,9 @@ papers.
 
 The workbook has one row per application the user may see, with readable values (names and
 labels, never ids) and a link to each application's page. Text is written as text: a value
-starting with = + - @ (or a tab or carriage return) gets Excel's quote prefix, as in
-portfolio/spreadsheet.py, so a title like "=HYPERLINK(...)" is shown, never evaluated.
+starting with = + - @ (or a tab or carriage return) gets Excel's quote prefix
+(helsefellesskap.spreadsheets.write_text_cell, as in every export), so a title like
+"=HYPERLINK(...)" is shown, never evaluated.
 Amounts are numbers, so that Excel can add them up.
 """
 
@@ -18,7 +19,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from helsefellesskap.pdf import render_pdf
-from portfolio.spreadsheet import CONTENT_TYPE, FORMULA_TRIGGERS
+from helsefellesskap.spreadsheets import CONTENT_TYPE, write_text_cell
 
 from .models import Application, Round
 from .overview import round_overview
@@ -91,12 +92,7 @@ def _write(cell, value) -> None:
     elif isinstance(value, int):
         cell.value = value
     else:
-        text = str(value)
-        cell.value = text
-        # openpyxl would make a string starting with "=" a formula: keep it text.
-        cell.data_type = "s"
-        if text.startswith(FORMULA_TRIGGERS):
-            cell.quotePrefix = True
+        write_text_cell(cell, str(value))
 
 
 # --- The decision list ---

@@ -27,7 +27,6 @@ which would change the text and make every round trip report a change.
 
 import io
 import re
-import zipfile
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
@@ -36,6 +35,17 @@ from django.db import transaction
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from helsefellesskap.spreadsheets import (
+    CONTENT_TYPE,
+    Limits,
+    UnsafeSpreadsheet,
+    check_xlsx,
+    write_text_cell,
+)
+from helsefellesskap.spreadsheets import (
+    UNREADABLE as UNREADABLE_XLSX,
+)
 
 from . import editing
 from .grid import PlanGrid
@@ -49,7 +59,9 @@ NAME_HEADERS = (AREA_HEADER, GROUP_HEADER, MEASURE_HEADER)
 TEXT_SUFFIX = "tekst"
 STATUS_SUFFIX = "status"
 IMPORT_COMMENT = "Importert fra Excel"
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# CONTENT_TYPE is the views'; the shared plumbing lives in helsefellesskap.spreadsheets.
+__all__ = ["CONTENT_TYPE", "apply_import", "export_plan", "preview_import"]
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_FILE_SIZE_LABEL = "5 MB"
@@ -60,9 +72,14 @@ MAX_ROWS = 5000
 # stops a sheet with thousands of columns from being read into memory.
 MAX_COLUMNS = 100
 MAX_ERRORS = 100
-
-# Characters that make a spreadsheet treat a typed value as a formula (OWASP: CSV injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# What check_xlsx lets through to openpyxl: the sheet's rows and cells are bounded before it is
+# parsed, as is every text, comment and name in it (helsefellesskap.spreadsheets).
+LIMITS = Limits(
+    max_file_size=MAX_FILE_SIZE,
+    max_unpacked_size=MAX_UNPACKED_SIZE,
+    max_rows=MAX_ROWS,
+    max_cells=MAX_ROWS * MAX_COLUMNS,
+)
 # "2025 – tekst": the heading, a dash (en dash as exported; a hyphen or em dash typed by hand
 # is accepted too), and which half of the pair.
 YEAR_HEADER = re.compile(
@@ -128,12 +145,7 @@ def export_plan(plan: Plan) -> bytes:
 def _write_row(sheet, row_number: int, values: list[str]) -> None:
     for column_number, value in enumerate(values, start=1):
         cell = sheet.cell(row=row_number, column=column_number)
-        if value:
-            cell.value = value
-            # openpyxl makes any string starting with "=" a formula: keep every value as text.
-            cell.data_type = "s"
-            if value.startswith(FORMULA_TRIGGERS):
-                cell.quotePrefix = True
+        write_text_cell(cell, value)
         cell.alignment = Alignment(vertical="top", wrap_text=True)
 
 
@@ -274,17 +286,12 @@ def preview_import(plan: Plan, uploaded_file) -> ImportPreview:
 
 def _read_rows(data: bytes) -> list[list]:
     """The sheet's rows as lists of values; a formula is kept as a `_Formula`."""
-    if not data:
-        raise UnreadableFile("Filen er tom.")
-    if len(data) > MAX_FILE_SIZE:
-        raise UnreadableFile(f"Filen er for stor: høyst {MAX_FILE_SIZE_LABEL}.")
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise UnreadableFile(UNREADABLE) from None
-    if unpacked > MAX_UNPACKED_SIZE:
-        raise UnreadableFile("Filen er for stor når den pakkes ut. Er det riktig fil?")
+        # Before openpyxl sees it: a small file can hold work that grows without bound.
+        check_xlsx(data, LIMITS)
+    except UnsafeSpreadsheet as refusal:
+        unreadable = str(refusal) == UNREADABLE_XLSX
+        raise UnreadableFile(UNREADABLE if unreadable else str(refusal)) from None
     try:
         # read_only streams the sheet; data_only=False so that formulas can be recognised.
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
