@@ -82,6 +82,7 @@ class PlanDetailView(ObjectPermissionRequiredMixin, DetailView):
             as_of_form=as_of_form,
             moment=moment,
             can_edit=not moment and self.request.user.has_perm("portfolio.change_plan", plan),
+            can_copy=not moment and self.request.user.has_perm("portfolio.copy_plan", plan),
             legend=legend(),
             empty_cell_note=EMPTY_CELL_NOTE,
             export_links=EXPORT_LINKS,
@@ -159,8 +160,10 @@ class LocalPlanCreateView(PermissionRequiredMixin, FormPageMixin, CreateView):
 
 
 class PlanCopyView(PlanMixin, UnprocessableFormMixin, FormView):
-    """Start next year's plan from this one (`editing.copy_plan`)."""
+    """Start next year's plan from this one (`editing.copy_plan`): creating a plan, the
+    secretariat's, also for an LSU's local plan that its sekretær edits."""
 
+    permission_required = "portfolio.copy_plan"
     form_class = PlanCopyForm
     template_name = "helsefellesskap/form_page.html"
 
