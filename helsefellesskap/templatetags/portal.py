@@ -3,6 +3,7 @@
 from django import template
 
 from helsefellesskap.formatting import nok
+from helsefellesskap.links import link
 
 register = template.Library()
 
@@ -30,3 +31,9 @@ def nav_section(context) -> str:
 
 
 register.filter("nok", nok)
+
+
+@register.simple_tag(name="link")
+def link_tag(view_name: str, *args) -> str:
+    """`{% url %}` for long loops: the route is reversed once (helsefellesskap/links.py)."""
+    return link(view_name, *args)
