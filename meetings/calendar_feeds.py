@@ -9,13 +9,14 @@ revokes every link at once.
 """
 
 import datetime
+import re
 from collections.abc import Iterable
 
 from django.core import signing
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from helsefellesskap.mail import absolute_url
 
@@ -28,6 +29,18 @@ UID_DOMAIN = "helsefellesskap.oslo"
 PRODID = "-//Helsefellesskap Oslo//Moteportal//NB"
 TIME_ZONE = "Europe/Oslo"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+# Line breaks and every other control character (C0, DEL, C1, the Unicode line and paragraph
+# separators): a calendar's text is one line per property.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def flat(text) -> str:
+    """`text` on one line: each run of control characters (a line break, a tab, NUL...)
+    becomes one space. Every text from the register or a meeting goes through here before it
+    goes into a calendar, where a raw line break would end the property and break the file."""
+    return " ".join(CONTROL.sub(" ", str(text)).split())
 
 
 def feed_token(kind: str, pk: int) -> str:
@@ -59,12 +72,13 @@ def for_feed(meetings: QuerySet, now: datetime.datetime | None = None) -> QueryS
 
 
 def describe(meeting: Meeting, url: str) -> str:
-    lines = [f"Organ: {meeting.body}"]
+    """The event's description: its lines are ours, each text in them flattened."""
+    lines = [f"Organ: {flat(meeting.body)}"]
     if meeting.case_officer:
-        lines.append(f"Saksbehandler: {meeting.case_officer}")
+        lines.append(f"Saksbehandler: {flat(meeting.case_officer)}")
     items = list(meeting.items.all())
     if items:
-        lines += ["", "Saksliste:"] + [f"Sak {item.label} {item.title}" for item in items]
+        lines += ["", "Saksliste:"] + [f"Sak {item.label} {flat(item.title)}" for item in items]
     lines += ["", f"Møtesiden: {url}"]
     return "\n".join(lines)
 
@@ -76,9 +90,9 @@ def meeting_event(meeting: Meeting, url: str, stamp: datetime.datetime) -> Event
     # Local wall-clock time with TZID=Europe/Oslo, so that a meeting at 09.00 stays at 09.00.
     event.add("dtstart", timezone.localtime(meeting.starts_at))
     event.add("dtend", timezone.localtime(meeting.ends_at))
-    event.add("summary", meeting.display_title)
+    event.add("summary", flat(meeting.display_title))
     if meeting.location:
-        event.add("location", meeting.location)
+        event.add("location", flat(meeting.location))
     event.add("description", describe(meeting, url))
     event.add("url", url)
     return event
@@ -91,7 +105,8 @@ def build_calendar(name: str, meetings: Iterable[Meeting], *, request=None) -> C
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    # An X- property is not escaped as text unless it is given as one.
+    calendar.add("x-wr-calname", vText(flat(name)))
     calendar.add("x-wr-timezone", TIME_ZONE)
     # Subscribing calendars: look again every hour.
     calendar.add("refresh-interval", datetime.timedelta(hours=1), parameters={"VALUE": "DURATION"})

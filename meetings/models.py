@@ -274,6 +274,11 @@ class Activity(models.Model):
         return self.title
 
     def clean(self):
+        if self.ends_on and self.starts_on is None:
+            # The form also says the start date is missing; this says why it matters.
+            raise ValidationError(
+                {"ends_on": "Fyll ut startdatoen («fra») når aktiviteten har en frist."}
+            )
         if self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "Fristen kan ikke være før startdatoen."})
 

@@ -1,6 +1,7 @@
 """Meetings as iCalendar: one meeting to download, and the feeds Outlook polls without a login."""
 
 import datetime
+import re
 
 import pytest
 from django.core import signing
@@ -151,3 +152,70 @@ def test_a_person_feed_has_the_meetings_of_the_bodies_they_sat_in_on_the_day(cli
 
 def test_an_empty_feed_is_still_a_calendar(client, lsu):
     assert events(client.get(body_feed_url(lsu))) == []
+
+
+# --- Line breaks and control characters in the texts (issue 18) ---
+
+BREAKS = ["\n", "\r\n", "\r", "\t", "\x00", "\x0b", "\u2028"]
+
+
+def content_lines(response) -> list[str]:
+    """The .ics unfolded into its content lines: each must be one property."""
+    text = response.content.decode()
+    assert text.endswith("\r\n")
+    lines = text[: -len("\r\n")].replace("\r\n ", "").split("\r\n")
+    for line in lines:
+        assert not any(ch in line for ch in "\r\n\x00\x0b\u2028"), repr(line)
+        assert ":" in line, repr(line)
+    return lines
+
+
+def calname(response) -> str:
+    """X-WR-CALNAME read as RFC 5545 reads an X- property: TEXT, unescaped (the icalendar
+    library keeps an unknown property's value raw)."""
+    (line,) = [line for line in content_lines(response) if line.startswith("X-WR-CALNAME:")]
+    escaped = {"\\": "\\", ";": ";", ",": ",", "n": "\n", "N": "\n"}
+    return re.sub(r"\\(.)", lambda m: escaped[m.group(1)], line.removeprefix("X-WR-CALNAME:"))
+
+
+@pytest.mark.parametrize("newline", BREAKS, ids=repr)
+def test_line_breaks_in_a_meetings_texts_do_not_break_its_file(client, reader_user, newline):
+    body = BodyFactory(name=f"LSU{newline}Testsektoren")
+    meeting = MeetingFactory(
+        body=body,
+        title=f"Partnerskaps{newline}møte",
+        location=f"Rådhuset{newline}møterom 6",
+        case_officer=f"Sekretariatet{newline}Oslo",
+        starts_at=soon(7),
+    )
+    ItemFactory(meeting=meeting, title=f"Status{newline}BEGIN:VEVENT")
+    client.force_login(reader_user)
+    response = client.get(reverse("meetings:meeting_ics", args=[meeting.pk]))
+    content_lines(response)
+    assert calname(response) == "Partnerskaps møte"
+    (event,) = events(response)
+    assert str(event["SUMMARY"]) == "Partnerskaps møte"
+    assert str(event["LOCATION"]) == "Rådhuset møterom 6"
+    description = str(event["DESCRIPTION"])
+    assert "Organ: LSU Testsektoren\nSaksbehandler: Sekretariatet Oslo\n" in description
+    assert "Status BEGIN:VEVENT" in description
+
+    # Without a title, the body's name makes the title, in the body's feed too.
+    meeting.title = ""
+    meeting.save()
+    response = client.get(body_feed_url(body))
+    content_lines(response)
+    assert calname(response) == "Møter – LSU Testsektoren"
+    (event,) = events(response)
+    assert str(event["SUMMARY"]) == "Møte i LSU Testsektoren"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=repr)
+def test_a_line_break_in_a_persons_name_does_not_break_their_feed(client, lsu, newline):
+    person = PersonFactory(name=f"Kari{newline}Nordmann; Oslo, sektor")
+    MembershipFactory(person=person, body=lsu, start=timezone.localdate())
+    MeetingFactory(body=lsu, starts_at=soon(10))
+    response = client.get(person_feed_url(person))
+    content_lines(response)
+    assert calname(response) == "Møter – Kari Nordmann; Oslo, sektor"
+    assert len(events(response)) == 1

@@ -5,6 +5,7 @@ import datetime
 import math
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -231,3 +232,19 @@ def test_a_reader_cannot_add_or_edit_activities(client, reader_user):
     client.force_login(reader_user)
     assert client.get(reverse("meetings:activity_create")).status_code == 403
     assert client.get(reverse("meetings:activity_edit", args=[activity.pk])).status_code == 403
+
+
+START_MISSING = "Fyll ut startdatoen («fra») når aktiviteten har en frist."
+
+
+def test_an_activity_with_a_deadline_but_no_start_is_refused_in_norwegian(client, secretariat_user):
+    with pytest.raises(ValidationError) as refused:
+        Activity(title="Frist", ends_on=datetime.date(2026, 10, 31)).full_clean()
+    assert START_MISSING in refused.value.message_dict["ends_on"]
+    client.force_login(secretariat_user)
+    data = {"title": "Frist", "kind": Activity.Kind.OTHER, "ends_on": "2026-10-31"}
+    for url in (reverse("meetings:activity_create"), reverse("admin:meetings_activity_add")):
+        response = client.post(url, data)
+        assert response.status_code in (200, 422), url
+        assert START_MISSING in response.content.decode(), url
+    assert not Activity.objects.exists()
