@@ -1,10 +1,39 @@
-"""Admin for meetings, with history. Day-to-day work happens in the meeting pages."""
+"""Admin for meetings, with history. Day-to-day work happens in the meeting pages.
+
+Once a meeting's minutes are approved, its record (the meeting, the minutes, items with their
+decisions, attachments, attendance) is shown read-only and cannot be deleted here: the models
+refuse it too (GuardedRecord), and corrections are made on the item's minutes page with a
+reason. Follow-ups stay open for their progress, but are not deleted from a locked record.
+"""
 
 from django.contrib import admin
 
 from helsefellesskap.admin_base import PortalAdmin
 
-from .models import Activity, Attachment, Attendance, FollowUp, Item, Meeting, Minutes
+from .models import (
+    Activity,
+    Attachment,
+    Attendance,
+    FollowUp,
+    Item,
+    Meeting,
+    Minutes,
+    locked_meeting_ids,
+)
+
+
+class LockedRecordAdmin(PortalAdmin):
+    """Objects of a locked record are read-only: no change, no delete (also not through the
+    change list's delete action, which asks for each object)."""
+
+    def is_locked(self, obj) -> bool:
+        return obj is not None and obj.pk is not None and obj.record_locked
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self.is_locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self.is_locked(obj)
 
 
 class ItemInline(admin.TabularInline):
@@ -13,9 +42,23 @@ class ItemInline(admin.TabularInline):
     extra = 0
     show_change_link = True
 
+    # `meeting` is the inline's parent: its items are fixed with its record.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not _locked_meeting(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not _locked_meeting(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not _locked_meeting(obj)
+
+
+def _locked_meeting(meeting) -> bool:
+    return meeting is not None and meeting.pk is not None and meeting.record_locked
+
 
 @admin.register(Meeting)
-class MeetingAdmin(PortalAdmin):
+class MeetingAdmin(LockedRecordAdmin):
     list_display = ("__str__", "body", "starts_at", "location")
     list_filter = ("body",)
     date_hierarchy = "starts_at"
@@ -23,7 +66,7 @@ class MeetingAdmin(PortalAdmin):
 
 
 @admin.register(Item)
-class ItemAdmin(PortalAdmin):
+class ItemAdmin(LockedRecordAdmin):
     list_display = ("label", "title", "meeting", "kind")
     list_filter = ("kind", "body")
     search_fields = ("title", "decision", "minutes_text")
@@ -37,23 +80,33 @@ class ActivityAdmin(PortalAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(PortalAdmin):
+class AttendanceAdmin(LockedRecordAdmin):
     list_display = ("person", "meeting", "status")
     list_filter = ("status",)
 
 
 @admin.register(Minutes)
-class MinutesAdmin(PortalAdmin):
+class MinutesAdmin(LockedRecordAdmin):
     list_display = ("meeting", "status", "approved_on")
+
+    def is_locked(self, obj) -> bool:
+        return obj is not None and obj.pk is not None and obj.is_locked
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(PortalAdmin):
+class FollowUpAdmin(LockedRecordAdmin):
     list_display = ("title", "responsible", "due_on", "status")
     list_filter = ("status",)
 
+    def has_change_permission(self, request, obj=None):
+        # A follow-up's progress is kept after the minutes are approved.
+        return PortalAdmin.has_change_permission(self, request, obj)
+
+    def is_locked(self, obj) -> bool:
+        return obj is not None and bool(locked_meeting_ids([obj.item.meeting_id]))
+
 
 @admin.register(Attachment)
-class AttachmentAdmin(PortalAdmin):
+class AttachmentAdmin(LockedRecordAdmin):
     list_display = ("name", "item", "size")
     readonly_fields = ("size",)
