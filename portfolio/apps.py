@@ -7,5 +7,11 @@ class PortfolioConfig(AppConfig):
     verbose_name = "Porteføljeplan"
 
     def ready(self):
-        # Registers the plan's permission rules with django-rules.
+        # Registers the plan's permission rules with django-rules, and how the background
+        # worker makes a large plan's documents.
+        from helsefellesskap import jobs
+
         from . import permissions  # noqa: F401
+        from .background_documents import PLAN_DOCUMENT, build_plan_document
+
+        jobs.register(PLAN_DOCUMENT, build_plan_document)
