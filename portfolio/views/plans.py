@@ -82,7 +82,6 @@ class PlanDetailView(ObjectPermissionRequiredMixin, DetailView):
             as_of_form=as_of_form,
             moment=moment,
             can_edit=not moment and self.request.user.has_perm("portfolio.change_plan", plan),
-            can_copy=not moment and self.request.user.has_perm("portfolio.copy_plan", plan),
             legend=legend(),
             empty_cell_note=EMPTY_CELL_NOTE,
             export_links=EXPORT_LINKS,
