@@ -10,9 +10,11 @@ class AnnualReportConfig(AppConfig):
     def ready(self):
         # Registers the annual report's permission rules with django-rules, and how the
         # background worker makes a draft.
-        from helsefellesskap import jobs
+        from helsefellesskap import jobs, waiting
 
         from . import permissions  # noqa: F401
         from .versions import DRAFT_DOCUMENT, build_draft
+        from .waiting import report_tasks
 
         jobs.register(DRAFT_DOCUMENT, build_draft)
+        waiting.register(report_tasks)

@@ -7,5 +7,11 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Møter"
 
     def ready(self):
-        # Registers the meetings' permission rules with django-rules.
+        # Registers the meetings' permission rules with django-rules, and what waits for a
+        # person on the front page.
+        from helsefellesskap import waiting
+
         from . import permissions  # noqa: F401
+        from .waiting import meeting_tasks
+
+        waiting.register(meeting_tasks)

@@ -9,9 +9,11 @@ class PortfolioConfig(AppConfig):
     def ready(self):
         # Registers the plan's permission rules with django-rules, and how the background
         # worker makes a large plan's documents.
-        from helsefellesskap import jobs
+        from helsefellesskap import jobs, waiting
 
         from . import permissions  # noqa: F401
         from .background_documents import PLAN_DOCUMENT, build_plan_document
+        from .waiting import plan_tasks
 
         jobs.register(PLAN_DOCUMENT, build_plan_document)
+        waiting.register(plan_tasks)

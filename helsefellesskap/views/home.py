@@ -1,4 +1,5 @@
-"""The front page (the user's own memberships) and logging in."""
+"""The front page (what waits for the user, what is coming, their own memberships) and logging
+in."""
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -6,6 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from ..models import Membership
+from ..waiting import tasks_for
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -23,4 +25,7 @@ class HomeView(TemplateView):
             if person
             else Membership.objects.none()
         )
-        return super().get_context_data(person=person, memberships=memberships, **kwargs)
+        steps, notices = tasks_for(self.request.user)
+        return super().get_context_data(
+            person=person, memberships=memberships, steps=steps, notices=notices, **kwargs
+        )

@@ -1,0 +1,103 @@
+"""What the grant round has waiting for a person on the front page
+(helsefellesskap/waiting.py): applications to prioritise (an LSU's leader or sekretær), to
+decide (the decision makers), their own drafts, and open rounds with their deadline (LSU
+members)."""
+
+from django.db.models import Count, Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
+
+from helsefellesskap.models import Body
+from helsefellesskap.permissions import is_decision_maker
+from helsefellesskap.waiting import Task, Viewer
+
+from .models import Application, Round
+
+
+def grant_tasks(viewer: Viewer) -> list[Task]:
+    return [
+        *_to_prioritise(viewer),
+        *_to_decide(viewer),
+        *_own_drafts(viewer),
+        *_open_rounds(viewer),
+    ]
+
+
+def _to_prioritise(viewer: Viewer) -> list[Task]:
+    if not viewer.led_body_ids:
+        return []
+    rows = (
+        Application.objects.filter(
+            state=Application.State.SUBMITTED,
+            sector__bodies__pk__in=viewer.led_body_ids,
+            sector__bodies__kind=Body.Kind.LOCAL_COMMITTEE,
+        )
+        .values("round_id", "sector_id")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("-round_id", "sector_id")
+    )
+    return [
+        Task(
+            text=ngettext(
+                "%(count)d søknad venter på prioritering",
+                "%(count)d søknader venter på prioritering",
+                row["count"],
+            )
+            % {"count": row["count"]},
+            url=reverse("grants:prioritisation", args=[row["round_id"], row["sector_id"]]),
+            count=row["count"],
+        )
+        for row in rows
+    ]
+
+
+def _to_decide(viewer: Viewer) -> list[Task]:
+    if not is_decision_maker(viewer.user):
+        return []
+    waiting = Application.objects.filter(state=Application.State.FORWARDED).aggregate(
+        count=Count("pk"), round_id=Max("round_id")
+    )
+    if not waiting["count"]:
+        return []
+    text = ngettext(
+        "%(count)d søknad venter på vedtak", "%(count)d søknader venter på vedtak", waiting["count"]
+    ) % {"count": waiting["count"]}
+    url = reverse("grants:decisions", args=[waiting["round_id"]])
+    return [Task(text=text, url=url, count=waiting["count"])]
+
+
+def _own_drafts(viewer: Viewer) -> list[Task]:
+    drafts = Application.objects.filter(
+        created_by=viewer.user, state=Application.State.DRAFT
+    ).order_by("-pk")
+    first = list(drafts.values_list("pk", flat=True)[:2])
+    if not first:
+        return []
+    count = len(first) if len(first) == 1 else drafts.count()
+    url = (
+        reverse("grants:application_detail", args=[first[0]])
+        if count == 1
+        else reverse("grants:round_list")
+    )
+    text = ngettext(
+        "%(count)d søknadsutkast er ikke sendt inn",
+        "%(count)d søknadsutkast er ikke sendt inn",
+        count,
+    ) % {"count": count}
+    return [Task(text=text, url=url, count=count)]
+
+
+def _open_rounds(viewer: Viewer) -> list[Task]:
+    if not viewer.user.has_perm("grants.apply"):
+        return []
+    rounds = Round.objects.filter(deadline__gte=timezone.now()).select_related("scheme")
+    return [
+        Task(
+            text=f"Søknadsfristen for {round} går ut "
+            f"{date_format(timezone.localtime(round.deadline), 'j.n.Y')}",
+            url=round.get_absolute_url(),
+        )
+        for round in rounds.order_by("deadline")[:3]
+    ]

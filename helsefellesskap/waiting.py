@@ -1,0 +1,72 @@
+"""What waits for a person: the front page's "Venter på deg" and "Nytt og kommende".
+
+Each feature app says what it has for a user by `register(provider)` from its
+AppConfig.ready() (the register knows no feature app). A provider gets the user, the user's
+person (or None) and today, and returns `Task`s: a step waiting for the user, with a count
+and a link straight to it, or a notice without a count (the next meeting, a published
+report). Every provider asks a fixed number of queries, so the front page costs the same with
+one year of data as with ten (tested).
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from .models import Membership, Person, today
+
+
+@dataclass(frozen=True)
+class Task:
+    text: str
+    url: str
+    count: int | None = None  # None: a notice, not a step to take
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The user a page is for, with what most providers need, read once."""
+
+    user: object
+    person: Person | None
+    day: date
+    led_body_ids: frozenset[int]
+    body_ids: frozenset[int]
+
+
+Provider = Callable[[Viewer], Iterable[Task]]
+_PROVIDERS: list[Provider] = []
+
+
+def register(provider: Provider) -> None:
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+
+
+def viewer_of(user) -> Viewer:
+    person = getattr(user, "person", None)
+    roles = (
+        list(Membership.objects.current().filter(person=person).values_list("body_id", "role"))
+        if person
+        else []
+    )
+    return Viewer(
+        user=user,
+        person=person,
+        day=today(),
+        led_body_ids=frozenset(b for b, role in roles if role in Membership.LEADING_ROLES),
+        body_ids=frozenset(b for b, _ in roles),
+    )
+
+
+def tasks_for(user) -> tuple[list[Task], list[Task]]:
+    """(steps waiting for the user, notices), in the order the apps registered."""
+    viewer = viewer_of(user)
+    steps, notices = [], []
+    for provider in _PROVIDERS:
+        for task in provider(viewer):
+            if task.count is None:
+                notices.append(task)
+            elif task.count:
+                steps.append(task)
+    return steps, notices
