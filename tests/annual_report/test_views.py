@@ -143,6 +143,7 @@ def test_the_pages_take_the_same_number_of_queries_for_more_versions(
         secretariat.get(reverse("annual_report:report_list"))
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_request_only_queues_the_draft_and_the_worker_makes_it(
     secretariat, settings, monkeypatch
 ):

@@ -39,10 +39,12 @@ def order(user, **params):
 
 
 def run_worker():
+    """The database queue's own worker, in this process. It closes the database connection
+    when done, so tests that call it run outside a test transaction (transaction=True)."""
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_request_only_queues_the_job_and_the_worker_makes_it(settings, calls, reader_user):
     settings.TASKS = DATABASE_TASKS
     job = order(reader_user)
@@ -57,7 +59,7 @@ def test_the_request_only_queues_the_job_and_the_worker_makes_it(settings, calls
     assert calls == [({}, reader_user)]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_two_requests_for_the_same_document_share_one_job(settings, calls, reader_user):
     settings.TASKS = DATABASE_TASKS
     first = order(reader_user)
@@ -108,7 +110,7 @@ def test_only_a_failed_job_is_tried_again_and_unknown_kinds_are_refused(calls, r
         request_document(kind="ukjent", key="x", title="x", params={}, user=reader_user)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_page_follows_the_job_and_offers_the_file(
     client, settings, calls, reader_user, secretariat_user
 ):

@@ -28,6 +28,7 @@ def made(monkeypatch):
     return calls
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_large_plans_pdf_is_made_by_the_worker(client, reader_user, settings, made, monkeypatch):
     settings.TASKS = DATABASE_TASKS
     monkeypatch.setattr(background_documents, "BACKGROUND_FROM_MEASURES", 1)
