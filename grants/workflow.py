@@ -259,30 +259,21 @@ def grant_application(application: Application, *, amount: Decimal, note: str, u
                 f"Det er bare {nok(remaining)} igjen av rammen til {application.sector}."
             )
         application.amount_granted = amount
-        application.decision_note = note
-        _transition(
+        _decide(
             application,
             application.grant,
+            note=note,
             user=user,
             reason="Innvilget",
-            fields=["decided_at", "amount_granted", "decision_note"],
-            atomic=False,
+            fields=["amount_granted"],
         )
-    _after_commit(receipt.send_outcome, application)
     return application
 
 
 def reject_application(application: Application, *, note: str, user) -> Application:
     _require(user, "grants.decide", application)
-    application.decision_note = note
-    _transition(
-        application,
-        application.reject,
-        user=user,
-        reason="Avslått",
-        fields=["decided_at", "decision_note"],
-    )
-    _after_commit(receipt.send_outcome, application)
+    with transaction.atomic():
+        _decide(application, application.reject, note=note, user=user, reason="Avslått")
     return application
 
 
@@ -299,18 +290,16 @@ def move_to_next_round(application: Application, *, note: str, user) -> Applicat
             "Sekretariatet må opprette den først."
         )
     with transaction.atomic():
-        application.decision_note = note
         # The copy first, so that the move's history record names where it went.
         application.moved_to = _copy_to(application, next_round, user=user)
-        _transition(
+        _decide(
             application,
             application.move_to_next_round,
+            note=note,
             user=user,
             reason="Flyttet til neste år",
-            fields=["decided_at", "decision_note", "moved_to"],
-            atomic=False,
+            fields=["moved_to"],
         )
-    _after_commit(receipt.send_outcome, application)
     return application
 
 
@@ -401,6 +390,21 @@ def _transition(application, step, *, user, reason: str, fields: list[str], atom
             run()
     else:
         run()
+
+
+def _decide(application, step, *, note: str, user, reason: str, fields=()) -> None:
+    """The decision's transition (grant, reject or move) with the decision maker's note, inside
+    the caller's transaction; the applicant is told the outcome once it is committed."""
+    application.decision_note = note
+    _transition(
+        application,
+        step,
+        user=user,
+        reason=reason,
+        fields=["decided_at", "decision_note", *fields],
+        atomic=False,
+    )
+    _after_commit(receipt.send_outcome, application)
 
 
 def _after_commit(send, application: Application) -> None:
