@@ -16,11 +16,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from helsefellesskap.files import safe_filename
-from helsefellesskap.mail import absolute_url, html_message, send_logged
+from helsefellesskap.mail import absolute_url, html_message, render_bodies, send_logged
 from helsefellesskap.pdf import render_pdf
 
 from .models import Application
@@ -109,14 +108,12 @@ def send_receipt(application: Application) -> int:
     """The receipt for a submitted application, with the PDF copy attached. Returns the number
     of messages sent (0 when nobody has an address or the mail server refused)."""
     application = load_application(application)
-    to = receipt_recipients(application)
+    to = _recipients(application, "kvitteringen")
     if not to:
-        logger.warning("Ingen e-postadresse for kvitteringen på søknad %s.", application.pk)
         return 0
     with translation.override(settings.LANGUAGE_CODE):
         context = application_context(application)
-        text = render_to_string("grants/email/receipt.txt", context)
-        html = render_to_string("grants/email/receipt.html", context)
+        text, html = render_bodies("grants/email/receipt", context)
         pdf = render_pdf(PDF_TEMPLATE, context)
     attachment = (application_pdf_filename(application), pdf, "application/pdf")
     return send_logged(
@@ -130,15 +127,21 @@ def send_outcome(application: Application) -> int:
     application = load_application(application)
     if application.state not in OUTCOME_WORDS:
         return 0
-    to = receipt_recipients(application)
+    to = _recipients(application, "vedtaket")
     if not to:
-        logger.warning("Ingen e-postadresse for vedtaket på søknad %s.", application.pk)
         return 0
     with translation.override(settings.LANGUAGE_CODE):
         context = application_context(application)
         context["outcome"] = OUTCOME_WORDS[application.state]
         if application.moved_to:
             context["moved_to_url"] = absolute_url(application.moved_to.get_absolute_url())
-        text = render_to_string("grants/email/outcome.txt", context)
-        html = render_to_string("grants/email/outcome.html", context)
+        text, html = render_bodies("grants/email/outcome", context)
     return send_logged(html_message(outcome_subject(application), text, html, to=to))
+
+
+def _recipients(application: Application, what: str) -> list[str]:
+    """The addresses for the message about `what`; a warning in the log when there are none."""
+    to = receipt_recipients(application)
+    if not to:
+        logger.warning("Ingen e-postadresse for %s på søknad %s.", what, application.pk)
+    return to

@@ -14,6 +14,7 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,15 @@ def absolute_url(path: str, *, request=None) -> str:
     if not base:
         base = request.build_absolute_uri("/") if request is not None else DEVELOPMENT_BASE_URL
     return base.rstrip("/") + path
+
+
+def render_bodies(template: str, context: dict) -> tuple[str, str]:
+    """The plain-text and HTML bodies of a message from the template pair `template`.txt and
+    `template`.html ("meetings/email/notice")."""
+    return (
+        render_to_string(f"{template}.txt", context),
+        render_to_string(f"{template}.html", context),
+    )
 
 
 def html_message(

@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from helsefellesskap.mail import DELIVERY_ERRORS, absolute_url, html_message
+from helsefellesskap.mail import DELIVERY_ERRORS, absolute_url, html_message, render_bodies
 from helsefellesskap.models import Person
 
 from .models import Meeting
@@ -104,11 +103,7 @@ def render_notice(meeting: Meeting) -> tuple[str, str, str]:
     """(subject, plain text, HTML) of the meeting's notice."""
     with translation.override(settings.LANGUAGE_CODE):
         context = notice_context(meeting)
-        return (
-            notice_subject(meeting),
-            render_to_string("meetings/email/notice.txt", context),
-            render_to_string("meetings/email/notice.html", context),
-        )
+        return (notice_subject(meeting), *render_bodies("meetings/email/notice", context))
 
 
 def send_notice(meeting: Meeting, *, user) -> int:
