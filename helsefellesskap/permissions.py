@@ -52,6 +52,17 @@ def is_body_secretary(user, body: Body):
     return _current_memberships(user).filter(body=body, role=Membership.Role.SECRETARY).exists()
 
 
+def on_body_of(body_predicate, body_of, *, name: str) -> rules.Predicate:
+    """`body_predicate` (user, body) asked of the body an object belongs to (`body_of(obj)`):
+    false for an object that belongs to no body."""
+
+    def check(user, obj):
+        body = body_of(obj)
+        return body is not None and body_predicate(user, body)
+
+    return rules.Predicate(check, name=name)
+
+
 # Everyone logged in reads the register: the structure and its people are the partnership's
 # shared knowledge, published in minutes and annual reports.
 rules.add_perm("helsefellesskap.view_register", rules.is_authenticated)

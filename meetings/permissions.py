@@ -13,6 +13,7 @@ from helsefellesskap.permissions import (
     is_member_of_body,
     is_secretariat,
     leads_body,
+    on_body_of,
 )
 
 from .models import Item, Meeting
@@ -28,22 +29,9 @@ def _body(obj):
     return item.meeting.body if item is not None else None
 
 
-@rules.predicate
-def keeps_meetings_of(user, obj):
-    body = _body(obj)
-    return body is not None and is_body_secretary(user, body)
-
-
-@rules.predicate
-def is_member_of_meeting_body(user, obj):
-    body = _body(obj)
-    return body is not None and is_member_of_body(user, body)
-
-
-@rules.predicate
-def leads_meeting_body(user, obj):
-    body = _body(obj)
-    return body is not None and leads_body(user, body)
+keeps_meetings_of = on_body_of(is_body_secretary, _body, name="keeps_meetings_of")
+is_member_of_meeting_body = on_body_of(is_member_of_body, _body, name="is_member_of_meeting_body")
+leads_meeting_body = on_body_of(leads_body, _body, name="leads_meeting_body")
 
 
 @rules.predicate

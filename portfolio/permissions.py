@@ -8,12 +8,15 @@ secretariat's.
 
 import rules
 
-from helsefellesskap.permissions import is_body_secretary, is_secretariat
+from helsefellesskap.permissions import is_body_secretary, is_secretariat, on_body_of
 
 
-@rules.predicate
-def is_local_plan_secretary(user, plan):
-    return plan is not None and plan.body_id is not None and is_body_secretary(user, plan.body)
+def _body(plan):
+    """A local plan's body (an LSU); None for the shared plan."""
+    return plan.body if plan is not None and plan.body_id is not None else None
+
+
+is_local_plan_secretary = on_body_of(is_body_secretary, _body, name="is_local_plan_secretary")
 
 
 can_edit_plan = is_secretariat | is_local_plan_secretary
