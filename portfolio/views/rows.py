@@ -18,16 +18,26 @@ ROW_MODELS = {"omrade": FocusArea, "gruppe": MeasureGroup, "tiltak": Measure}
 ROW_PLAN_LOOKUP = {"omrade": "plan", "gruppe": "area__plan", "tiltak": "group__area__plan"}
 
 
+def _kind(model) -> str:
+    return next(kind for kind, row_model in ROW_MODELS.items() if issubclass(model, row_model))
+
+
 class PlanRowFormMixin(PlanMixin, FormPageMixin):
     """Create and edit pages for areas, groups and measures: back to the row in the grid
     after a save."""
 
     def get_success_url(self):
-        kind = next(kind for kind, model in ROW_MODELS.items() if isinstance(self.object, model))
-        return f"{self.plan.get_absolute_url()}#rad-{kind}-{self.object.pk}"
+        return f"{self.plan.get_absolute_url()}#rad-{_kind(type(self.object))}-{self.object.pk}"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"cancel_url": self.plan.get_absolute_url()}
+
+
+class PlanRowUpdateMixin(PlanRowFormMixin):
+    """An edit page finds its row among the plan's own rows only."""
+
+    def get_queryset(self):
+        return self.model.objects.filter(**{ROW_PLAN_LOOKUP[_kind(self.model)]: self.plan})
 
 
 class PlanRowCreateMixin(PlanRowFormMixin):
@@ -51,12 +61,9 @@ class FocusAreaCreateView(PlanRowCreateMixin, CreateView):
         row.plan = self.plan
 
 
-class FocusAreaUpdateView(PlanRowFormMixin, UpdateView):
+class FocusAreaUpdateView(PlanRowUpdateMixin, UpdateView):
     model = FocusArea
     form_class = FocusAreaForm
-
-    def get_queryset(self):
-        return FocusArea.objects.filter(plan=self.plan)
 
 
 class MeasureGroupCreateView(PlanRowCreateMixin, CreateView):
@@ -72,12 +79,9 @@ class MeasureGroupCreateView(PlanRowCreateMixin, CreateView):
         row.area = self.area
 
 
-class MeasureGroupUpdateView(PlanRowFormMixin, UpdateView):
+class MeasureGroupUpdateView(PlanRowUpdateMixin, UpdateView):
     model = MeasureGroup
     form_class = MeasureGroupForm
-
-    def get_queryset(self):
-        return MeasureGroup.objects.filter(area__plan=self.plan)
 
 
 class MeasureFormMixin(PlanRowFormMixin):
@@ -95,10 +99,7 @@ class MeasureCreateView(PlanRowCreateMixin, MeasureFormMixin, CreateView):
         return {"group": self.request.GET.get("gruppe")}
 
 
-class MeasureUpdateView(MeasureFormMixin, UpdateView):
-    def get_queryset(self):
-        return Measure.objects.of_plan(self.plan)
-
+class MeasureUpdateView(MeasureFormMixin, PlanRowUpdateMixin, UpdateView):
     def form_valid(self, form):
         if "group" in form.changed_data:  # moved to another group: placed last there
             editing.place_last(form.instance)
