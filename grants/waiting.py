@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from helsefellesskap.models import Body
 from helsefellesskap.permissions import is_decision_maker
-from helsefellesskap.waiting import Task, Viewer
+from helsefellesskap.waiting import Task, Viewer, counted_step
 
 from .models import Application, Round
 
@@ -69,24 +69,13 @@ def _to_decide(viewer: Viewer) -> list[Task]:
 
 
 def _own_drafts(viewer: Viewer) -> list[Task]:
-    drafts = Application.objects.filter(
-        created_by=viewer.user, state=Application.State.DRAFT
-    ).order_by("-pk")
-    first = list(drafts.values_list("pk", flat=True)[:2])
-    if not first:
-        return []
-    count = len(first) if len(first) == 1 else drafts.count()
-    url = (
-        reverse("grants:application_detail", args=[first[0]])
-        if count == 1
-        else reverse("grants:round_list")
+    return counted_step(
+        Application.objects.filter(created_by=viewer.user, state=Application.State.DRAFT),
+        "%(count)d søknadsutkast er ikke sendt inn",
+        "%(count)d søknadsutkast er ikke sendt inn",
+        one_url=lambda pk: reverse("grants:application_detail", args=[pk]),
+        list_url=reverse("grants:round_list"),
     )
-    text = ngettext(
-        "%(count)d søknadsutkast er ikke sendt inn",
-        "%(count)d søknadsutkast er ikke sendt inn",
-        count,
-    ) % {"count": count}
-    return [Task(text=text, url=url, count=count)]
 
 
 def _open_rounds(viewer: Viewer) -> list[Task]:

@@ -12,6 +12,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Count, Max, QuerySet
+from django.utils.translation import ngettext
+
 from .models import Membership, Person, today
 
 
@@ -36,6 +39,20 @@ class Viewer:
 
 Provider = Callable[[Viewer], Iterable[Task]]
 _PROVIDERS: list[Provider] = []
+
+
+def counted_step(
+    rows: QuerySet, singular: str, plural: str, *, one_url: Callable[[int], str], list_url: str
+) -> list[Task]:
+    """A step over `rows` with their count ("%(count)d …"), linking straight to the row when
+    there is one and to the list when there are more; none when there are none. One query
+    whatever the count."""
+    found = rows.aggregate(count=Count("pk"), pk=Max("pk"))
+    count = found["count"]
+    if not count:
+        return []
+    url = one_url(found["pk"]) if count == 1 else list_url
+    return [Task(text=ngettext(singular, plural, count) % {"count": count}, url=url, count=count)]
 
 
 def register(provider: Provider) -> None:

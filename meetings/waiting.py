@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
 
-from helsefellesskap.waiting import Task, Viewer
+from helsefellesskap.waiting import Task, Viewer, counted_step
 
 from .models import FollowUp, Meeting, Minutes
 
@@ -23,25 +23,17 @@ def meeting_tasks(viewer: Viewer) -> list[Task]:
 def _minutes_to_approve(viewer: Viewer) -> list[Task]:
     if not viewer.led_body_ids:
         return []
-    waiting = Meeting.objects.filter(
-        Q(minutes__isnull=True) | Q(minutes__status=Minutes.Status.DRAFT),
-        body_id__in=viewer.led_body_ids,
-        starts_at__lt=timezone.now(),
-    ).order_by("-starts_at")
-    count = waiting.count()
-    if not count:
-        return []
-    url = (
-        reverse("meetings:minutes", args=[waiting.values_list("pk", flat=True).first()])
-        if count == 1
-        else reverse("meetings:meeting_list")
-    )
-    text = ngettext(
+    return counted_step(
+        Meeting.objects.filter(
+            Q(minutes__isnull=True) | Q(minutes__status=Minutes.Status.DRAFT),
+            body_id__in=viewer.led_body_ids,
+            starts_at__lt=timezone.now(),
+        ),
         "%(count)d referat venter på godkjenning",
         "%(count)d referater venter på godkjenning",
-        count,
-    ) % {"count": count}
-    return [Task(text=text, url=url, count=count)]
+        one_url=lambda pk: reverse("meetings:minutes", args=[pk]),
+        list_url=reverse("meetings:meeting_list"),
+    )
 
 
 def _own_follow_ups(viewer: Viewer) -> list[Task]:
