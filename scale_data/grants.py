@@ -47,6 +47,24 @@ def build_grants(sizes: Sizes, partnership: Partnership, plans: list[YearPlan], 
 
 
 def _round(sizes, rng, partnership: Partnership, round: Round, year_plan: YearPlan, user):
+    created = _applications(sizes, rng, partnership, round, year_plan)
+    # The LSUs prioritise a month after the deadline, the decisions come a month later.
+    prioritised = round.deadline + datetime.timedelta(days=30)
+    decided = round.deadline + datetime.timedelta(days=60)
+    if prioritised.date() >= sizes.until:
+        return
+    _prioritise(rng, partnership, round, created, user)
+    _redate(round, since_states=("Prioritert", "Ikke prioritert"), when=prioritised)
+    if decided.date() >= sizes.until:
+        return
+    _decide(rng, round, user)
+    Application.objects.filter(round=round, decided_at__isnull=False).update(decided_at=decided)
+    _redate(round, since_states=None, when=decided)
+
+
+def _applications(sizes, rng, partnership: Partnership, round: Round, year_plan: YearPlan):
+    """The round's applications per sector (the first a draft when a sector has several), with
+    their partners and budget lines."""
     per_sector = max(1, sizes.n(APPLICATIONS_PER_YEAR) // 4)
     areas = list(year_plan.plan.areas.all())
     deadline = round.deadline
@@ -75,6 +93,12 @@ def _round(sizes, rng, partnership: Partnership, round: Round, year_plan: YearPl
             application._history_user = partnership.applicants[s]
             application.save()
             created.append(application)
+    _partners_and_budgets(round, created)
+    return created
+
+
+def _partners_and_budgets(round: Round, created: list[Application]) -> None:
+    """The district and the sector's hospital as partners, the amount asked in two lines."""
     Partners = Application.partners.through  # noqa: N806
     Partners.objects.bulk_create(
         Partners(application_id=a.pk, organisation_id=org_id)
@@ -87,11 +111,9 @@ def _round(sizes, rng, partnership: Partnership, round: Round, year_plan: YearPl
         for post in ("Lønn prosjektleder", "Opplæring og hospitering")
     )
 
-    # The LSUs prioritise a month after the deadline, the decisions come a month later.
-    prioritised = deadline + datetime.timedelta(days=30)
-    decided = deadline + datetime.timedelta(days=60)
-    if prioritised.date() >= sizes.until:
-        return
+
+def _prioritise(rng, partnership: Partnership, round: Round, created, user) -> None:
+    """Each LSU ranks its sector's submitted applications and sends about 70 % forward."""
     for sector in partnership.sectors:
         submitted = [a for a in created if a.sector_id == sector.pk and a.state == "sendt"]
         if not submitted:
@@ -106,9 +128,11 @@ def _round(sizes, rng, partnership: Partnership, round: Round, year_plan: YearPl
             comment="LSU har prioritert søknadene i møte.",
             user=user,
         )
-    _redate(round, since_states=("Prioritert", "Ikke prioritert"), when=prioritised)
-    if decided.date() >= sizes.until:
-        return
+
+
+def _decide(rng, round: Round, user) -> None:
+    """Each forwarded application moved to next year's round, rejected or granted (as far as
+    the sector's allocation goes)."""
     has_next = Round.objects.filter(scheme=round.scheme, year=round.year + 1).exists()
     for application in Application.objects.filter(round=round, state="videresendt").order_by("pk"):
         draw = rng.random()
@@ -123,8 +147,6 @@ def _round(sizes, rng, partnership: Partnership, round: Round, year_plan: YearPl
                 workflow.grant_application(application, amount=amount, note="Innvilget.", user=user)
             else:
                 workflow.reject_application(application, note="Rammen er brukt opp.", user=user)
-    Application.objects.filter(round=round, decided_at__isnull=False).update(decided_at=decided)
-    _redate(round, since_states=None, when=decided)
 
 
 def round_half(value: float) -> int:

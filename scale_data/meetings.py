@@ -43,7 +43,23 @@ def build_meetings(sizes: Sizes, partnership: Partnership, plans: list[YearPlan]
 
 def _year(sizes, partnership: Partnership, year_plan: YearPlan, year: int) -> None:
     rng = sizes.rng("meetings", partnership.number, year)
-    schedule = []  # (meeting, body, n items)
+    # The steps share one random stream: their order is part of what the seed gives.
+    schedule = _schedule(rng, partnership, year)
+    Meeting.objects.bulk_create([m for m, _, _ in schedule])
+    items, firsts = _items(sizes, rng, schedule, year)
+    through = Item.measures.through
+    through.objects.bulk_create(
+        through(item_id=item.pk, measure_id=rng.choice(year_plan.measures).pk)
+        for item in items
+        if item.position > 2 and rng.random() < 0.1
+    )
+    _after_meetings(sizes, rng, partnership, schedule, firsts)
+
+
+def _schedule(rng, partnership: Partnership, year: int) -> list[tuple[Meeting, Body, int]]:
+    """The year's meetings (unsaved) in the order of their start, each with its body and number
+    of items; a body's meetings are spread evenly over the year."""
+    schedule = []
     for body in partnership.bodies.values():
         per_year = partnership.body_meetings_per_year[body.pk]
         for j in range(per_year):
@@ -66,9 +82,12 @@ def _year(sizes, partnership: Partnership, year_plan: YearPlan, year: int) -> No
                 (meeting, body, rng.randrange(0, 3) if network else rng.randrange(8, 16))
             )
     schedule.sort(key=lambda entry: (entry[0].starts_at, entry[1].pk))
-    Meeting.objects.bulk_create([m for m, _, _ in schedule])
+    return schedule
 
-    # Items, numbered per body in the order of the meetings.
+
+def _items(sizes, rng, schedule, year: int) -> tuple[list[Item], dict[int, list[Item]]]:
+    """The items, numbered per body in the order of the meetings, and the counters after them.
+    Returns all items and each meeting's items by meeting id."""
     numbers: dict[int, int] = {}
     items: list[Item] = []
     firsts: dict[int, list[Item]] = {}
@@ -76,35 +95,7 @@ def _year(sizes, partnership: Partnership, year_plan: YearPlan, year: int) -> No
         own = []
         for position in range(1, count + 1):
             numbers[body.pk] = numbers.get(body.pk, 0) + 1
-            if position == 1:
-                title, kind = "Godkjenning av innkalling og saksliste", Item.Kind.DECISION
-            elif position == 2:
-                title, kind = "Godkjenning av referat fra forrige møte", Item.Kind.DECISION
-            else:
-                kind = rng.choice(list(Item.Kind))
-                title = f"{rng.choice(['Orientering om', 'Status for', 'Drøfting av', 'Vedtak om'])} {rng.choice(TOPICS)}"  # noqa: E501
-            past = meeting.starts_at.date() < sizes.until
-            own.append(
-                Item(
-                    meeting=meeting,
-                    body=body,
-                    year=year,
-                    number=numbers[body.pk],
-                    position=position,
-                    kind=kind,
-                    title=title,
-                    purpose=f"Hensikten er å {rng.choice(['informere om', 'drøfte', 'beslutte'])} {rng.choice(THINGS)}.",  # noqa: E501
-                    presenter=rng.choice(["Leder", "Sekretariatet", "Prosjektleder"]),
-                    background=WORDS * rng.randrange(1, 4),
-                    minutes_text=(WORDS if past else ""),
-                    decision=(
-                        f"{body.short_name} tar saken til orientering og ber om ny sak om "
-                        f"{rng.choice(TOPICS)}."
-                        if past and kind == Item.Kind.DECISION
-                        else ""
-                    ),
-                )
-            )
+            own.append(_item(sizes, rng, meeting, body, year, numbers[body.pk], position))
         firsts[meeting.pk] = own
         items += own
     Item.objects.bulk_create(items)
@@ -112,15 +103,44 @@ def _year(sizes, partnership: Partnership, year_plan: YearPlan, year: int) -> No
         ItemCounter(body_id=body_pk, year=year, last_number=last)
         for body_pk, last in numbers.items()
     )
-    through = Item.measures.through
-    through.objects.bulk_create(
-        through(item_id=item.pk, measure_id=rng.choice(year_plan.measures).pk)
-        for item in items
-        if item.position > 2 and rng.random() < 0.1
+    return items, firsts
+
+
+def _item(sizes, rng, meeting: Meeting, body: Body, year, number, position) -> Item:
+    """An item (unsaved); the first two are the fixed approvals of the notice and the minutes,
+    and a past meeting's items have minutes text and decisions."""
+    if position == 1:
+        title, kind = "Godkjenning av innkalling og saksliste", Item.Kind.DECISION
+    elif position == 2:
+        title, kind = "Godkjenning av referat fra forrige møte", Item.Kind.DECISION
+    else:
+        kind = rng.choice(list(Item.Kind))
+        title = f"{rng.choice(['Orientering om', 'Status for', 'Drøfting av', 'Vedtak om'])} {rng.choice(TOPICS)}"  # noqa: E501
+    past = meeting.starts_at.date() < sizes.until
+    return Item(
+        meeting=meeting,
+        body=body,
+        year=year,
+        number=number,
+        position=position,
+        kind=kind,
+        title=title,
+        purpose=f"Hensikten er å {rng.choice(['informere om', 'drøfte', 'beslutte'])} {rng.choice(THINGS)}.",  # noqa: E501
+        presenter=rng.choice(["Leder", "Sekretariatet", "Prosjektleder"]),
+        background=WORDS * rng.randrange(1, 4),
+        minutes_text=(WORDS if past else ""),
+        decision=(
+            f"{body.short_name} tar saken til orientering og ber om ny sak om {rng.choice(TOPICS)}."
+            if past and kind == Item.Kind.DECISION
+            else ""
+        ),
     )
 
-    # Attendance of the members on the day, minutes approved at the body's next meeting,
-    # follow-ups of decisions.
+
+def _after_meetings(sizes, rng, partnership: Partnership, schedule, firsts) -> None:
+    """Attendance of the members on the day, minutes approved at the body's next meeting,
+    follow-ups of decisions; for the meetings before `until`. Walked backwards, so that each
+    body's next meeting is known."""
     attendances, minutes, follow_ups = [], [], []
     next_meeting: dict[int, Meeting] = {}
     for meeting, body, _count in reversed(schedule):
@@ -130,43 +150,56 @@ def _year(sizes, partnership: Partnership, year_plan: YearPlan, year: int) -> No
         if day >= sizes.until:
             continue
         if body.kind != Body.Kind.NETWORK:
-            for membership in partnership.memberships_active_on(body, day):
-                draw = rng.random()
-                status = Attendance.Status.ABSENT if draw < 0.15 else Attendance.Status.PRESENT
-                attendances.append(
-                    Attendance(meeting=meeting, person=membership.person, status=status)
-                )
-        if later and later.starts_at.date() < sizes.until and len(firsts[later.pk]) > 1:
-            minutes.append(
-                Minutes(
-                    meeting=meeting,
-                    introduction="Leder ønsket velkommen.",
-                    status=Minutes.Status.PUBLISHED,
-                    approved_on=later.starts_at.date(),
-                    approved_at_meeting=later,
-                    approved_in_item=firsts[later.pk][1],
-                    published_at=later.starts_at + datetime.timedelta(days=2),
-                )
-            )
-        else:
-            minutes.append(Minutes(meeting=meeting, introduction="Leder ønsket velkommen."))
-        for item in firsts[meeting.pk][2:]:
-            if item.kind == Item.Kind.DECISION and rng.random() < 0.3:
-                due = day + datetime.timedelta(days=rng.randrange(30, 200))
-                done = due < sizes.until - datetime.timedelta(days=30) and rng.random() < 0.8
-                follow_ups.append(
-                    FollowUp(
-                        item=item,
-                        title=f"Følge opp {rng.choice(THINGS)}",
-                        responsible_body=rng.choice(list(partnership.bodies.values())),
-                        due_on=due,
-                        status=FollowUp.Status.DONE if done else FollowUp.Status.OPEN,
-                        done_on=due if done else None,
-                    )
-                )
+            attendances += _attendances(rng, partnership, meeting, body, day)
+        minutes.append(_minutes(sizes, meeting, later, firsts))
+        follow_ups += _follow_ups(sizes, rng, partnership, firsts[meeting.pk], day)
     Attendance.objects.bulk_create(attendances)
     Minutes.objects.bulk_create(minutes)
     FollowUp.objects.bulk_create(follow_ups)
+
+
+def _attendances(rng, partnership: Partnership, meeting, body, day) -> list[Attendance]:
+    attendances = []
+    for membership in partnership.memberships_active_on(body, day):
+        draw = rng.random()
+        status = Attendance.Status.ABSENT if draw < 0.15 else Attendance.Status.PRESENT
+        attendances.append(Attendance(meeting=meeting, person=membership.person, status=status))
+    return attendances
+
+
+def _minutes(sizes, meeting: Meeting, later: Meeting | None, firsts) -> Minutes:
+    """Published if approved in the second item of the body's next meeting, else a draft."""
+    if later and later.starts_at.date() < sizes.until and len(firsts[later.pk]) > 1:
+        return Minutes(
+            meeting=meeting,
+            introduction="Leder ønsket velkommen.",
+            status=Minutes.Status.PUBLISHED,
+            approved_on=later.starts_at.date(),
+            approved_at_meeting=later,
+            approved_in_item=firsts[later.pk][1],
+            published_at=later.starts_at + datetime.timedelta(days=2),
+        )
+    return Minutes(meeting=meeting, introduction="Leder ønsket velkommen.")
+
+
+def _follow_ups(sizes, rng, partnership: Partnership, items, day) -> list[FollowUp]:
+    """Follow-ups of some of the meeting's decisions (not the two fixed approvals)."""
+    follow_ups = []
+    for item in items[2:]:
+        if item.kind == Item.Kind.DECISION and rng.random() < 0.3:
+            due = day + datetime.timedelta(days=rng.randrange(30, 200))
+            done = due < sizes.until - datetime.timedelta(days=30) and rng.random() < 0.8
+            follow_ups.append(
+                FollowUp(
+                    item=item,
+                    title=f"Følge opp {rng.choice(THINGS)}",
+                    responsible_body=rng.choice(list(partnership.bodies.values())),
+                    due_on=due,
+                    status=FollowUp.Status.DONE if done else FollowUp.Status.OPEN,
+                    done_on=due if done else None,
+                )
+            )
+    return follow_ups
 
 
 def _activities(sizes, partnership: Partnership) -> None:

@@ -46,27 +46,47 @@ def main_pages(year: int | None = None) -> list[Page]:
     year = plan.dated.year
     partnership = Body.objects.filter(name__endswith=f"– {place_name(0)} {MARKER}")
     ssu = partnership.filter(kind=Body.Kind.STRATEGIC_COMMITTEE).first()
-    meeting = (
-        Meeting.objects.filter(body__in=partnership, starts_at__year=year, minutes__isnull=False)
-        .annotate(n=Count("items"))
-        .order_by("-n", "starts_at", "pk")
-        .first()
-    )
-    person = (
-        Person.objects.filter(memberships__body=ssu)
-        .annotate(n=Count("memberships"))
-        .order_by("-n", "pk")
-        .first()
-    )
+    meeting = _busiest_meeting(partnership, year)
+    person = _most_seated_member(ssu)
     round = Round.objects.filter(scheme__name__endswith=MARKER, year=year).order_by("pk").first()
     application = (
         Application.objects.filter(round=round).exclude(state="utkast").order_by("pk").first()
     )
-    mid_year = datetime.date(year, 6, 15)
-    as_of = mid_year.strftime("%d.%m.%Y")
-    changes = f"fra=01.01.{year}&til={as_of}"
-    plan_cells = _admin("portfolio.cell", column__plan__id__exact=plan.pk)
-    pages = [
+    return [
+        *_register_pages(ssu, person),
+        *_plan_pages(plan, year),
+        *_meeting_pages(meeting, year),
+        *_grant_pages(round, application),
+        Page(
+            "annual report list",
+            reverse("annual_report:report_list"),
+            _admin("annual_report.annualreport"),
+        ),
+    ]
+
+
+def _busiest_meeting(bodies, year: int) -> Meeting:
+    """The year's meeting with minutes and the most items (the earliest of equals)."""
+    return (
+        Meeting.objects.filter(body__in=bodies, starts_at__year=year, minutes__isnull=False)
+        .annotate(n=Count("items"))
+        .order_by("-n", "starts_at", "pk")
+        .first()
+    )
+
+
+def _most_seated_member(body: Body) -> Person:
+    """The member of `body` with the most memberships (the oldest of equals)."""
+    return (
+        Person.objects.filter(memberships__body=body)
+        .annotate(n=Count("memberships"))
+        .order_by("-n", "pk")
+        .first()
+    )
+
+
+def _register_pages(ssu: Body, person: Person) -> list[Page]:
+    return [
         Page("home", reverse("home"), reverse("admin:index")),
         Page("body tree", reverse("body_tree"), _admin("helsefellesskap.body")),
         Page(
@@ -85,6 +105,15 @@ def main_pages(year: int | None = None) -> list[Page]:
             reverse("organisation_list"),
             _admin("helsefellesskap.organisation"),
         ),
+    ]
+
+
+def _plan_pages(plan: Plan, year: int) -> list[Page]:
+    mid_year = datetime.date(year, 6, 15)
+    as_of = mid_year.strftime("%d.%m.%Y")
+    changes = f"fra=01.01.{year}&til={as_of}"
+    plan_cells = _admin("portfolio.cell", column__plan__id__exact=plan.pk)
+    return [
         Page("plan list", reverse("portfolio:plan_list"), _admin("portfolio.plan")),
         Page("plan page", plan.get_absolute_url(), plan_cells),
         Page("plan as of", f"{plan.get_absolute_url()}?dato={as_of}", plan_cells),
@@ -98,6 +127,11 @@ def main_pages(year: int | None = None) -> list[Page]:
             reverse("portfolio:plan_overview", args=[plan.pk]),
             plan_cells,
         ),
+    ]
+
+
+def _meeting_pages(meeting: Meeting, year: int) -> list[Page]:
+    return [
         Page(
             "meeting list",
             f"{reverse('meetings:meeting_list')}?aar={year}",
@@ -119,26 +153,14 @@ def main_pages(year: int | None = None) -> list[Page]:
             f"{reverse('meetings:search')}?q=legemiddelsamstemming",
             _admin("meetings.item", q="legemiddelsamstemming"),
         ),
-        Page("round list", reverse("grants:round_list"), _admin("grants.round")),
-        Page(
-            "round page",
-            reverse("grants:round_detail", args=[round.pk]),
-            _admin("grants.application", round__id__exact=round.pk),
-        ),
-        Page(
-            "application page",
-            application.get_absolute_url(),
-            _admin("grants.application", round__id__exact=round.pk),
-        ),
-        Page(
-            "compilation",
-            reverse("grants:compilation", args=[round.pk]),
-            _admin("grants.application", round__id__exact=round.pk),
-        ),
-        Page(
-            "annual report list",
-            reverse("annual_report:report_list"),
-            _admin("annual_report.annualreport"),
-        ),
     ]
-    return pages
+
+
+def _grant_pages(round: Round, application: Application) -> list[Page]:
+    applications = _admin("grants.application", round__id__exact=round.pk)
+    return [
+        Page("round list", reverse("grants:round_list"), _admin("grants.round")),
+        Page("round page", reverse("grants:round_detail", args=[round.pk]), applications),
+        Page("application page", application.get_absolute_url(), applications),
+        Page("compilation", reverse("grants:compilation", args=[round.pk]), applications),
+    ]

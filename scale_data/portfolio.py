@@ -57,11 +57,21 @@ def _stamp(obj, when: datetime.datetime, user, reason: str):
 
 
 def _year_plan(sizes, partnership, user, year, previous):
-    rng = sizes.rng("plan", partnership.number, year)
+    rng = sizes.rng("plan", partnership.number, year)  # shared by the steps, in this order
     created = moment(datetime.date(year, 1, 10), 9)
-    bodies = list(partnership.bodies.values())
     reason = f"Kopiert fra «{previous.plan.title}»" if previous else "Ny plan"
+    plan, columns = _plan(partnership, user, year, created, reason)
+    # Rows: the same as last year's plan (copied), or new in the first year.
+    measures = _rows(sizes, rng, partnership, plan, previous, (created, user, reason))
+    # Cells: what was carried over, then this year's edits, each a version one higher.
+    states = _carried_cells(rng, measures, columns, previous, created, reason)
+    _edit_cells(sizes, rng, year, measures, columns, states)
+    _save_cells(measures, columns, states, user)
+    return YearPlan(year=year, plan=plan, measures=measures)
 
+
+def _plan(partnership, user, year, created, reason):
+    """The plan and its three columns: year-2, year-1 and "Fokus for year"."""
     plan = Plan(
         title=synthetic(f"Porteføljeplan {year} – {partnership.place}"),
         updated_label=f"oppdatert desember {year}",
@@ -74,8 +84,11 @@ def _year_plan(sizes, partnership, user, year, previous):
         Column(plan=plan, year=y, label=f"Fokus for {y}" if y == year else "")
         for y in (year - 2, year - 1, year)
     )
+    return plan, columns
 
-    # Rows: the same as last year's plan (copied), or new in the first year.
+
+def _rows(sizes, rng, partnership, plan, previous, stamp) -> list[Measure]:
+    """Focus areas, their measure groups and the measures; `stamp` is (when, user, reason)."""
     n_areas, per_area = sizes.n(PLAN_AREAS), sizes.n(MEASURES_PER_AREA)
     areas = FocusArea.objects.bulk_create(
         _stamp(
@@ -86,9 +99,7 @@ def _year_plan(sizes, partnership, user, year, previous):
                 f"Tjenestene samarbeider om {THINGS[a % len(THINGS)]}.",
                 position=a + 1,
             ),
-            created,
-            user,
-            reason,
+            *stamp,
         )
         for a in range(n_areas)
     )
@@ -98,16 +109,22 @@ def _year_plan(sizes, partnership, user, year, previous):
         _stamp(
             MeasureGroup(area=area, name=f"Tiltaksgruppe {g + 1} for {area.name.lower()}",
                          position=g + 1),
-            created, user, reason,
+            *stamp,
         )
         for area in areas
         for g in range(groups_per_area)
     )  # fmt: skip
     MeasureGroup.history.bulk_history_create(groups)
+    return _measures(rng, partnership, groups, n_areas * per_area, previous, stamp)
+
+
+def _measures(rng, partnership, groups, count, previous, stamp) -> list[Measure]:
+    """`count` measures spread evenly over the groups; last year's keep their names."""
+    bodies = list(partnership.bodies.values())
     old_names = [m.name for m in previous.measures] if previous else []
     measures = []
-    for i in range(n_areas * per_area):
-        group = groups[(i * len(groups)) // (n_areas * per_area)]
+    for i in range(count):
+        group = groups[(i * len(groups)) // count]
         name = (
             old_names[i]
             if i < len(old_names)
@@ -117,13 +134,17 @@ def _year_plan(sizes, partnership, user, year, previous):
             _stamp(
                 Measure(group=group, name=name, position=i + 1,
                         responsible_body=rng.choice(bodies)),
-                created, user, reason,
+                *stamp,
             )
         )  # fmt: skip
     measures = Measure.objects.bulk_create(measures)
     Measure.history.bulk_history_create(measures)
+    return measures
 
-    # Cells: what was carried over, then this year's edits, each a version one higher.
+
+def _carried_cells(rng, measures, columns, previous, created, reason):
+    """Each cell's history so far, by (measure index, column index): last year's text and
+    status where the plan was copied, a random start in the first year's two past columns."""
     carried = {}
     if previous:
         for cell in Cell.objects.filter(column__plan=previous.plan).select_related("column"):
@@ -139,25 +160,35 @@ def _year_plan(sizes, partnership, user, year, previous):
             elif c < 2 and not previous:
                 status = PROGRESS[min(3, 1 + c + rng.randrange(2))]
                 states[(i, c)] = [(created, rng.choice(CELL_TEXTS), status, reason)]
+    return states
 
+
+def _edit_cells(sizes, rng, year, measures, columns, states) -> None:
+    """This year's edits, appended to `states`: up to the day before `until`, mostly moving the
+    status one step on."""
     window_end = min(datetime.date(year, 12, 15), sizes.until - datetime.timedelta(days=1))
     window_start = datetime.date(year, 1, 15)
-    if window_end > window_start:
-        span = (window_end - window_start).days
-        edits = sorted(
-            (rng.randrange(span + 1), rng.randrange(len(measures)), rng.choice((1, 2, 2, 2)))
-            for _ in range(len(measures) * len(columns))
-        )
-        for offset, i, c in edits:
-            day = window_start + datetime.timedelta(days=offset)
-            when = moment(day, 8 + rng.randrange(9), rng.randrange(60))
-            history = states.setdefault((i, c), [])
-            _, _, status = history[-1][:3] if history else (None, "", "")
-            step = PROGRESS.index(status) + 1 if status else 0
-            status = PROGRESS[min(step, 3)] if rng.random() < 0.8 else status
-            text = rng.choice(CELL_TEXTS)
-            history.append((when, text, status, rng.choice(["", "Oppdatert etter møtet"])))
+    if window_end <= window_start:
+        return
+    span = (window_end - window_start).days
+    edits = sorted(
+        (rng.randrange(span + 1), rng.randrange(len(measures)), rng.choice((1, 2, 2, 2)))
+        for _ in range(len(measures) * len(columns))
+    )
+    for offset, i, c in edits:
+        day = window_start + datetime.timedelta(days=offset)
+        when = moment(day, 8 + rng.randrange(9), rng.randrange(60))
+        history = states.setdefault((i, c), [])
+        _, _, status = history[-1][:3] if history else (None, "", "")
+        step = PROGRESS.index(status) + 1 if status else 0
+        status = PROGRESS[min(step, 3)] if rng.random() < 0.8 else status
+        text = rng.choice(CELL_TEXTS)
+        history.append((when, text, status, rng.choice(["", "Oppdatert etter møtet"])))
 
+
+def _save_cells(measures, columns, states, user) -> None:
+    """The cells at their last state, and a history record per state (the first a creation,
+    the rest updates)."""
     cells, records = [], []
     for (i, c), history in states.items():
         cell = Cell(
@@ -182,4 +213,3 @@ def _year_plan(sizes, partnership, user, year, previous):
             records.append((version > 1, _stamp(record, when, user, why)))
     Cell.history.bulk_history_create([r for update, r in records if not update])
     Cell.history.bulk_history_create([r for update, r in records if update], update=True)
-    return YearPlan(year=year, plan=plan, measures=measures)

@@ -144,7 +144,33 @@ def build_partnership(sizes: Sizes, number: int) -> Partnership:
     rng = sizes.rng("register", number)
     place = place_name(number)
     first = datetime.date(sizes.first_year, 1, 1)
+    hospitals, districts, organisations = _organisations(place)
+    sectors = _sectors(number, place, hospitals, districts, first)
+    bodies, meetings = _bodies(sizes, place, sectors, first)
 
+    # One random stream through these three, in this order: the same seed, the same people.
+    people_rows = _people(sizes, rng, number, organisations)
+    slots = _slots(sizes, rng, bodies)
+    _memberships(sizes, rng, number, organisations, slots, people_rows)
+    applicants = _applicants(number, place)
+
+    return Partnership(
+        number=number,
+        place=place,
+        sectors=sectors,
+        hospitals=hospitals,
+        districts=districts,
+        organisations=organisations,
+        bodies=bodies,
+        body_meetings_per_year=meetings,
+        slots=slots,
+        applicants=applicants,
+    )
+
+
+def _organisations(place: str):
+    """The municipality and regional health authority, then four hospitals, 15 districts and
+    the agencies and representative organisations; returns (hospitals, districts, all)."""
     O = Organisation.Kind  # noqa: E741, N806
     municipality = Organisation.objects.create(
         name=synthetic(f"{place} kommune"), kind=O.MUNICIPALITY, ownership="offentlig"
@@ -183,9 +209,11 @@ def build_partnership(sizes: Sizes, number: int) -> Partnership:
         ]
     ]
     rows = Organisation.objects.bulk_create(rows)
-    hospitals, districts = rows[:4], rows[4:19]
-    organisations = [municipality, rhf, *rows]
+    return rows[:4], rows[4:19], [municipality, rhf, *rows]
 
+
+def _sectors(number, place, hospitals, districts, first: datetime.date) -> list[Sector]:
+    """A sector per hospital, the districts shared out among them in turn."""
     sectors = Sector.objects.bulk_create(
         Sector(
             name=synthetic(f"{place} sektor {s}"),
@@ -198,10 +226,14 @@ def build_partnership(sizes: Sizes, number: int) -> Partnership:
         SectorAssignment(organisation=district, sector=sectors[d % 4], valid_from=first)
         for d, district in enumerate(districts)
     )
+    return sectors
 
-    # Bodies, parents first (BODIES is in that order).
+
+def _bodies(sizes: Sizes, place, sectors, first: datetime.date):
+    """The bodies by key, and the meetings a year of each by body id."""
     bodies: dict[str, Body] = {}
     meetings: dict[int, int] = {}
+    # Saved one by one, parents first (BODIES is in that order): a child needs its parent's id.
     for position, (key, name, kind, parent, sector, reps, _, per_year) in enumerate(BODIES, 1):
         body = Body(
             name=synthetic(f"{name} – {place}"),
@@ -217,11 +249,11 @@ def build_partnership(sizes: Sizes, number: int) -> Partnership:
         body.save()
         bodies[key] = body
         meetings[body.pk] = sizes.n(per_year)
+    return bodies, meetings
 
-    people_rows = _people(sizes, rng, number, organisations)
-    slots = _slots(sizes, rng, bodies)
-    _memberships(sizes, rng, number, organisations, slots, people_rows)
 
+def _applicants(number: int, place: str) -> list[User]:
+    """Four users who apply for grants, one per sector."""
     applicants = []
     for s in range(1, 5):
         user = User(
@@ -231,20 +263,7 @@ def build_partnership(sizes: Sizes, number: int) -> Partnership:
         )
         user.set_unusable_password()
         applicants.append(user)
-    applicants = User.objects.bulk_create(applicants)
-
-    return Partnership(
-        number=number,
-        place=place,
-        sectors=sectors,
-        hospitals=hospitals,
-        districts=districts,
-        organisations=organisations,
-        bodies=bodies,
-        body_meetings_per_year=meetings,
-        slots=slots,
-        applicants=applicants,
-    )
+    return User.objects.bulk_create(applicants)
 
 
 class _PeopleSource:
