@@ -13,6 +13,7 @@ same `key`) while it is being made share one job: a partial unique constraint al
 unfinished job per key, which holds on SQLite and PostgreSQL alike.
 """
 
+import datetime
 import logging
 import uuid
 from collections.abc import Callable
@@ -29,6 +30,9 @@ from django_tasks import task
 from .files import generated_name, private_storage
 
 logger = logging.getLogger(__name__)
+
+# The longest a document takes is a few minutes (the whole partnership's annual report).
+ABANDONED_AFTER = datetime.timedelta(minutes=30)
 
 
 class DocumentError(Exception):
@@ -125,7 +129,7 @@ def request_document(*, kind: str, key: str, title: str, params: dict, user) -> 
     if kind not in _BUILDERS:
         raise DocumentError(f"Ukjent dokumenttype: {kind}.")
     existing = DocumentJob.objects.filter(key=key, status__in=DocumentJob.UNFINISHED).first()
-    if existing:
+    if existing and not _abandoned(existing):
         return existing
     try:
         with transaction.atomic():
@@ -138,6 +142,17 @@ def request_document(*, kind: str, key: str, title: str, params: dict, user) -> 
     build_document.enqueue(job_id=str(job.pk))
     job.refresh_from_db()
     return job
+
+
+def _abandoned(job: DocumentJob) -> bool:
+    """A job running far longer than any document takes: its worker was stopped midway. It is
+    marked failed, so that the document can be ordered again."""
+    if job.status != DocumentJob.Status.RUNNING or job.started_at is None:
+        return False
+    if timezone.now() - job.started_at < ABANDONED_AFTER:
+        return False
+    _fail(job, "Arbeidet ble avbrutt (tjeneren ble startet på nytt). Prøv igjen.")
+    return True
 
 
 def retry_document(*, job: DocumentJob, user) -> DocumentJob:

@@ -2,11 +2,13 @@
 person who ordered it follows it on its page and downloads the file; a failure says why and
 can be tried again; two requests for the same document share one job."""
 
+import datetime
 import logging
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from helsefellesskap import jobs
 from helsefellesskap.jobs import BuiltDocument, DocumentError, DocumentJob, request_document
@@ -157,3 +159,22 @@ def test_try_again_from_the_page(client, calls, reader_user):
     response = client.post(reverse("document_job_retry", args=[new_job.pk]), follow=True)
     assert "Bare et dokument som mislyktes" in response.text
     assert DocumentJob.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_was_stopped_does_not_block_the_document(settings, calls, reader_user):
+    settings.TASKS = DATABASE_TASKS
+    stuck = order(reader_user)
+    DocumentJob.objects.filter(pk=stuck.pk).update(
+        status=DocumentJob.Status.RUNNING,
+        started_at=timezone.now() - jobs.ABANDONED_AFTER - datetime.timedelta(minutes=1),
+    )
+    again = order(reader_user)
+    assert again.pk != stuck.pk and again.status == DocumentJob.Status.QUEUED
+    stuck = DocumentJob.objects.get(pk=stuck.pk)
+    assert stuck.status == DocumentJob.Status.FAILED and "avbrutt" in stuck.error
+    # A job that is merely running is still shared.
+    DocumentJob.objects.filter(pk=again.pk).update(
+        status=DocumentJob.Status.RUNNING, started_at=timezone.now()
+    )
+    assert order(reader_user).pk == again.pk
