@@ -39,6 +39,14 @@ class UnsafeSpreadsheet(ValueError):
     """The file is refused; the message says why, in words for the user."""
 
 
+class NotAWorkbook(UnsafeSpreadsheet):
+    """The file is no .xlsx workbook at all (not a zip, or markup no workbook has): a caller
+    may say so in its own words."""
+
+    def __init__(self):
+        super().__init__(UNREADABLE)
+
+
 @dataclass(frozen=True)
 class Limits:
     max_file_size: int = 5 * 1024 * 1024
@@ -79,7 +87,7 @@ def check_xlsx(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
                 if info.filename.endswith((".xml", ".rels")):
                     _check_part(archive, info, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError):
-        raise UnsafeSpreadsheet(UNREADABLE) from None
+        raise NotAWorkbook from None
 
 
 def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
@@ -93,7 +101,7 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits)
         while chunk := part.read(CHUNK_SIZE):
             unpacked += len(chunk)
             if unpacked > info.file_size:  # the zip's directory understated the size
-                raise UnsafeSpreadsheet(UNREADABLE)
+                raise NotAWorkbook
             text = pending + chunk
             # Up to the last "<": every tag in `complete` is whole.
             cut = max(text.rfind(b"<"), 0)
@@ -106,11 +114,11 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits)
                     "Bruk filen du lastet ned fra portalen."
                 )
             if any(marker in complete for marker in FORBIDDEN_MARKUP):
-                raise UnsafeSpreadsheet(UNREADABLE)
+                raise NotAWorkbook
             if is_sheet:
                 rows, cells, cells_in_row = _count(complete, rows, cells, cells_in_row, limits)
     if any(marker in pending for marker in FORBIDDEN_MARKUP):
-        raise UnsafeSpreadsheet(UNREADABLE)
+        raise NotAWorkbook
 
 
 def _longest_run(text: bytes) -> int:

@@ -39,12 +39,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from helsefellesskap.spreadsheets import (
     CONTENT_TYPE,
     Limits,
+    NotAWorkbook,
     UnsafeSpreadsheet,
     check_xlsx,
     write_text_cell,
-)
-from helsefellesskap.spreadsheets import (
-    UNREADABLE as UNREADABLE_XLSX,
 )
 
 from . import editing
@@ -289,9 +287,10 @@ def _read_rows(data: bytes) -> list[list]:
     try:
         # Before openpyxl sees it: a small file can hold work that grows without bound.
         check_xlsx(data, LIMITS)
+    except NotAWorkbook:
+        raise UnreadableFile(UNREADABLE) from None
     except UnsafeSpreadsheet as refusal:
-        unreadable = str(refusal) == UNREADABLE_XLSX
-        raise UnreadableFile(UNREADABLE if unreadable else str(refusal)) from None
+        raise UnreadableFile(str(refusal)) from None
     try:
         # read_only streams the sheet; data_only=False so that formulas can be recognised.
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
