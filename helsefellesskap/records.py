@@ -4,11 +4,16 @@ Approved minutes, decided applications and published report versions refuse ever
 deletion (each app's models say how). `guards_lifted()` lets one block of code pass them all:
 it is for loading and removing synthetic benchmark data (scale_data) only, never for the
 portal's pages, commands on real data or the admin.
+
+A model's save() and delete() and the delete signals cover every path but one: a queryset's
+update() writes with one UPDATE and sends no signal. `GuardedQuerySet` closes that path.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+
+from django.db import models
 
 _lifted: ContextVar[bool] = ContextVar("portal_record_guards_lifted", default=False)
 
@@ -24,3 +29,18 @@ def guards_lifted() -> Iterator[None]:
 
 def guards_are_lifted() -> bool:
     return _lifted.get()
+
+
+class GuardedQuerySet(models.QuerySet):
+    """A queryset whose update() refuses, as the model's save() does, when it would change a
+    row of a locked record or move a row into one. Model.save() writes through the internal
+    `_update()`, so the models' own guarded saves are not checked twice."""
+
+    def refuse_update(self, changes: dict) -> None:
+        """Raises the app's own "locked" exception if the update may not be made."""
+        raise NotImplementedError
+
+    def update(self, **kwargs):
+        if not guards_are_lifted():
+            self.refuse_update(kwargs)
+        return super().update(**kwargs)

@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from helsefellesskap.files import generated_name, private_storage
 from helsefellesskap.models import Body, Membership, Person, today
-from helsefellesskap.records import guards_are_lifted
+from helsefellesskap.records import GuardedQuerySet, guards_are_lifted
 from portfolio.models import Measure
 
 
@@ -98,7 +98,44 @@ class GuardedRecord(models.Model):
         return type(self)._base_manager.filter(pk=self.pk).values_list(field, flat=True).first()
 
 
-class MeetingQuerySet(models.QuerySet):
+class RecordQuerySet(GuardedQuerySet):
+    """A meeting's record (the meeting, its items, attachments, attendance, announcements):
+    update() is refused when a row belongs to a meeting whose minutes are locked, or would be
+    moved into one."""
+
+    # From a row to its meeting ("" for the meeting itself); its first part is the link field.
+    meeting_lookup = "meeting"
+    # Fields that are not part of the record (the stamp of the sent notice).
+    unguarded_fields: frozenset[str] = frozenset()
+
+    def refuse_update(self, changes: dict) -> None:
+        if set(changes) <= self.unguarded_fields:
+            return
+        prefix = f"{self.meeting_lookup}__" if self.meeting_lookup else ""
+        locked = {f"{prefix}minutes__status__in": LOCKED_MINUTES_STATUSES}
+        if self.filter(**locked).exists() or locked_meeting_ids(self._targets(changes)):
+            raise RecordLocked
+
+    def _targets(self, changes: dict) -> set:
+        """The meetings the update would move rows into."""
+        link = self.meeting_lookup.split("__")[0]
+        if not link or not ({link, f"{link}_id"} & set(changes)):
+            return set()
+        target = changes.get(link, changes.get(f"{link}_id"))
+        target = getattr(target, "pk", target)
+        if link == "meeting":
+            return {target}
+        return set(Item._base_manager.filter(pk=target).values_list("meeting_id", flat=True))
+
+
+class ItemRecordQuerySet(RecordQuerySet):
+    meeting_lookup = "item__meeting"
+
+
+class MeetingQuerySet(RecordQuerySet):
+    meeting_lookup = ""
+    unguarded_fields = frozenset({"notice_sent_at"})
+
     def in_year(self, year: int):
         return self.filter(starts_at__year=year)
 
@@ -167,6 +204,9 @@ class Meeting(GuardedRecord):
         "innkalling", blank=True, help_text="Innledende tekst i møteinnkallingen."
     )
     notice_sent_at = models.DateTimeField("innkalling sendt", null=True, blank=True, editable=False)
+    # A cancelled meeting stays in the record with its reason (see cancelling.py).
+    cancelled_at = models.DateTimeField("avlyst", null=True, blank=True, editable=False)
+    cancel_reason = models.TextField("begrunnelse for avlysningen", blank=True, editable=False)
     # Networks, dialogue meetings and forums are reported by theme and turnout, not by items.
     theme = models.CharField(
         "tema", max_length=300, blank=True, help_text="Møtets tema, for eksempel på dialogmøter."
@@ -230,6 +270,10 @@ class Meeting(GuardedRecord):
     def invited_memberships(self):
         """The body's members on the meeting day: they are invited and their attendance kept."""
         return Membership.objects.active_on(self.date).filter(body=self.body).with_related()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def minutes_locked(self) -> bool:
@@ -326,6 +370,7 @@ class Item(GuardedRecord):
         Measure, verbose_name="tiltak i porteføljeplanen", blank=True, related_name="meeting_items"
     )
 
+    objects = RecordQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[measures])
 
     class Meta:
@@ -369,6 +414,7 @@ class Attachment(GuardedRecord):
     size = models.PositiveIntegerField("størrelse", default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ItemRecordQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -387,7 +433,7 @@ class Attachment(GuardedRecord):
         )
 
 
-class AttendanceQuerySet(models.QuerySet):
+class AttendanceQuerySet(RecordQuerySet):
     def present(self):
         return self.filter(status__in=Attendance.PRESENT_STATUSES)
 
@@ -470,6 +516,15 @@ class Attendance(GuardedRecord):
             raise ValidationError({"deputy_for": "Bare en vara møter for noen."})
 
 
+class MinutesQuerySet(GuardedQuerySet):
+    def refuse_update(self, changes: dict) -> None:
+        """Approved minutes change only through minutes.py's steps, which save one by one;
+        nor does an update approve minutes around those steps."""
+        approving = changes.get("status", Minutes.Status.DRAFT) != Minutes.Status.DRAFT
+        if approving or self.filter(status__in=LOCKED_MINUTES_STATUSES).exists():
+            raise RecordLocked
+
+
 class Minutes(models.Model):
     """The minutes of a meeting: draft → approved (by the body, usually at its next meeting,
     recorded with the date and item) → published. Approved minutes are locked: a correction
@@ -507,6 +562,7 @@ class Minutes(models.Model):
     )
     published_at = models.DateTimeField("publisert", null=True, blank=True)
 
+    objects = MinutesQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -544,6 +600,9 @@ class Minutes(models.Model):
         if self.pk is None:
             return None
         return Minutes._base_manager.filter(pk=self.pk).values_list("status", flat=True).first()
+
+
+LOCKED_MINUTES_STATUSES = (Minutes.Status.APPROVED, Minutes.Status.PUBLISHED)
 
 
 class FollowUpQuerySet(models.QuerySet):
@@ -633,6 +692,7 @@ class MembershipAnnouncement(GuardedRecord):
     )
     text = models.CharField("kunngjøring", max_length=300)
 
+    objects = ItemRecordQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
