@@ -1,0 +1,234 @@
+"""Two application servers against one PostgreSQL database (issue 18): eight people at a time,
+whose requests go to the two gunicorn servers in turn, edit the same plan cells, add items to
+one meeting, decide the same applications and approve the same minutes at the same moment. No
+save is lost, no number is given twice, exactly one wins where only one may and the others are
+told so, and no request ends in a server error."""
+
+import datetime
+import time
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from grants.models import Application
+from grants.workflow import GRANT, REJECT
+from helsefellesskap.permissions import DECISION_MAKER_GROUP, SECRETARIAT_GROUP
+from meetings.models import Item, ItemCounter, Minutes
+from portfolio.models import Cell
+from tests.factories import BodyFactory, UserFactory
+from tests.grants.factories import AllocationFactory, ApplicationFactory
+from tests.meetings.factories import OSLO, MeetingFactory, MinutesFactory
+from tests.portfolio.factories import CellFactory, MeasureFactory, PlanFactory
+
+from .visitors import at_once, visitors_for
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="two servers against one database are proven on PostgreSQL: SQLite is one "
+        "file on one machine, which lets a single writer in at a time",
+    ),
+]
+
+PEOPLE = 8
+ROUNDS = 4
+YEARS = (2025, 2026)
+
+
+def secretariat(n=PEOPLE):
+    return [
+        UserFactory(username=f"sekretariat{i}", roles=[SECRETARIAT_GROUP], is_staff=True)
+        for i in range(n)
+    ]
+
+
+def decision_makers(n=PEOPLE):
+    return [UserFactory(username=f"direktor{i}", roles=[DECISION_MAKER_GROUP]) for i in range(n)]
+
+
+def assert_no_server_errors(visitors):
+    errors = [error for visitor in visitors for error in visitor.server_errors]
+    assert errors == []
+
+
+def test_two_servers_against_one_database(servers):
+    """Eight of the secretariat and eight decision makers log in (each on one server; their
+    sessions work on both) and take the four steps at once, phase by phase."""
+    statuses = Counter()
+    started = time.monotonic()
+    people = visitors_for(secretariat() + decision_makers(), servers, statuses)
+    secretaries, directors = people[:PEOPLE], people[PEOPLE:]
+
+    the_same_cells_edited_at_once_lose_no_save(secretaries)
+    items_added_at_once_get_unique_numbers_without_gaps(secretaries)
+    one_application_decided_at_once_has_one_decision(directors)
+    the_same_minutes_approved_at_once_are_approved_once(secretaries)
+
+    assert_no_server_errors(people)
+    assert max(statuses) < 500
+    per_status = ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items()))
+    print(
+        f"\nTo servere, {len(people)} personer: {statuses.total()} forespørsler på "
+        f"{time.monotonic() - started:.1f} s ({per_status})"
+    )
+
+
+def the_same_cells_edited_at_once_lose_no_save(visitors):
+    plan = PlanFactory(years=list(YEARS))
+    measure = MeasureFactory(group__area__plan=plan)
+    # 2025 has a text; 2026 has none yet, so its first save races on the unique constraint.
+    CellFactory(measure=measure, year=2025, text="Forberede innføring", version=1)
+    before = {
+        year: list(Cell.history.filter(measure=measure, column__year=year).values_list("text"))
+        for year in YEARS
+    }
+    versions_before = {2025: 1, 2026: 0}
+
+    def cell_path(year):
+        return f"/portefolje/{plan.pk}/tiltak/{measure.pk}/{year}/endre/"
+
+    def open_cell(visitor, round):
+        return visitor.open_form(cell_path(round[1]))
+
+    def save(visitor, round, fields):
+        number, year = round
+        text = f"Runde {number} i {year}: {visitor.username}"
+        data = {"text": text, "status": "", "comment": "", "version": fields["version"]}
+        response = visitor.post(cell_path(year), fields, data)
+        told = response.status_code == 409 and "mens du redigerte" in response.text
+        return response.status_code, text, told
+
+    rounds = [(number, year) for number in range(1, ROUNDS + 1) for year in YEARS]
+    results = at_once(visitors, rounds, open_cell, save)
+
+    assert_no_server_errors(visitors)
+    answers = Counter(status for _, _, (status, _, _) in results)
+    assert set(answers) == {302, 409}, answers
+    # Everyone read the same version in a round, so exactly one save per round wins; every
+    # other editor is told someone changed the cell meanwhile.
+    assert all(told for _, _, (status, _, told) in results if status == 409)
+    for year in YEARS:
+        saved = sorted(
+            (number, text)
+            for (number, y), _, (status, text, _) in results
+            if y == year and status == 302
+        )
+        assert [number for number, _ in saved] == list(range(1, ROUNDS + 1))
+        cell = Cell.objects.get(measure=measure, column__year=year)
+        assert cell.text == saved[-1][1]
+        assert cell.version == versions_before[year] + ROUNDS
+        history = list(cell.history.values_list("text"))
+        assert Counter(history) == Counter(before[year] + [(text,) for _, text in saved])
+
+
+def items_added_at_once_get_unique_numbers_without_gaps(visitors):
+    meeting = MeetingFactory()
+    path = f"/moter/{meeting.pk}/ny-sak/"
+
+    def add(visitor, round, fields):
+        title = f"Sak {round} fra {visitor.username}"
+        data = {"kind": Item.Kind.DECISION, "title": title, "purpose": "", "presenter": ""}
+        response = visitor.post(path, fields, data | {"background": "", "change_reason": ""})
+        return response.status_code, title
+
+    results = at_once(visitors, range(ROUNDS), lambda v, _: v.open_form(path), add)
+
+    assert_no_server_errors(visitors)
+    assert [status for _, _, (status, _) in results] == [302] * PEOPLE * ROUNDS
+    items = Item.objects.filter(meeting=meeting)
+    assert sorted(items.values_list("title", flat=True)) == sorted(t for *_, (_, t) in results)
+    assert sorted(items.values_list("number", flat=True)) == list(range(1, PEOPLE * ROUNDS + 1))
+    counter = ItemCounter.objects.get(body=meeting.body, year=meeting.date.year)
+    assert counter.last_number == PEOPLE * ROUNDS
+
+
+def one_application_decided_at_once_has_one_decision(visitors):
+    allocation = AllocationFactory(amount=Decimal("17240000"))
+    applications = [
+        ApplicationFactory(
+            round=allocation.round,
+            sector=allocation.sector,
+            state=Application.State.FORWARDED,
+            amount_asked=Decimal("100000"),
+        )
+        for _ in range(3)
+    ]
+    decisions_page = f"/tilskudd/runde/{allocation.round_id}/vedtak/"
+
+    def decide(visitor, application, fields):
+        # Half of them grant, the other half reject, all at once.
+        outcome = GRANT if visitor.index % 2 == 0 else REJECT
+        prefix = f"vedtak-{application.pk}-"
+        data = {
+            "outcome": outcome,
+            "amount": "100 000" if outcome == GRANT else "",
+            "note": f"Vedtak fra {visitor.username}",
+            "seen_state": fields[f"{prefix}seen_state"],
+        }
+        response = visitor.post(
+            f"/tilskudd/soknad/{application.pk}/vedtak/",
+            fields,
+            {prefix + name: value for name, value in data.items()},
+        )
+        page = visitor.follow(response) if response.status_code == 302 else response.text
+        title = f"«{application.title}»"
+        won = f"{title} er innvilget med" in page or f"{title} er avslått." in page
+        told = "Noen andre har behandlet søknaden samtidig" in page
+        return response.status_code, outcome, won, told
+
+    results = at_once(visitors, applications, lambda v, _: v.open_form(decisions_page), decide)
+
+    assert_no_server_errors(visitors)
+    for application in applications:
+        answers = [answer for a, _, answer in results if a == application]
+        winners = [outcome for status, outcome, won, _ in answers if status == 302 and won]
+        assert len(winners) == 1, answers
+        assert sum(1 for status, _, won, told in answers if status == 302 and told) == PEOPLE - 1
+        application.refresh_from_db()
+        if winners[0] == GRANT:
+            assert application.state == Application.State.GRANTED
+            assert application.amount_granted == Decimal("100000")
+        else:
+            assert application.state == Application.State.REJECTED
+        decided = application.history.filter(history_change_reason__in=["Innvilget", "Avslått"])
+        assert decided.count() == 1
+
+
+def the_same_minutes_approved_at_once_are_approved_once(visitors):
+    body = BodyFactory()
+    meetings = [
+        MeetingFactory(body=body, starts_at=datetime.datetime(2025, month, 14, 9, tzinfo=OSLO))
+        for month in (3, 6, 9)
+    ]
+    # The first meeting's minutes have no row yet: approving them creates it.
+    for meeting in meetings[1:]:
+        MinutesFactory(meeting=meeting)
+
+    def approve(visitor, meeting, fields):
+        data = {"handling": "godkjenn", "at_meeting": "", "in_item": "", "on": f"{meeting.date}"}
+        response = visitor.post(f"/moter/{meeting.pk}/referat/", fields, data)
+        page = visitor.follow(response) if response.status_code == 302 else response.text
+        approved = "Referatet er godkjent og låst." in page
+        # The refused approval's page shows the minutes as they are now: approved. (The
+        # form's own error, "Referatet er allerede godkjent.", is not shown: the page has no
+        # approval form once the minutes are approved.)
+        shown_approved = "Status: <strong>Godkjent</strong>" in page
+        return response.status_code, approved, shown_approved
+
+    def open_minutes(visitor, meeting):
+        return visitor.open_form(f"/moter/{meeting.pk}/referat/")
+
+    results = at_once(visitors, meetings, open_minutes, approve)
+
+    assert_no_server_errors(visitors)
+    for meeting in meetings:
+        answers = Counter(answer for m, _, answer in results if m == meeting)
+        assert answers == {(302, True, True): 1, (422, False, True): PEOPLE - 1}
+        minutes = Minutes.objects.get(meeting=meeting)
+        assert minutes.status == Minutes.Status.APPROVED
+        assert minutes.approved_on == meeting.date
+        approvals = minutes.history.filter(history_change_reason="Referat godkjent")
+        assert approvals.count() == 1
