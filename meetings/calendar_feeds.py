@@ -90,7 +90,12 @@ def meeting_event(meeting: Meeting, url: str, stamp: datetime.datetime) -> Event
     # Local wall-clock time with TZID=Europe/Oslo, so that a meeting at 09.00 stays at 09.00.
     event.add("dtstart", timezone.localtime(meeting.starts_at))
     event.add("dtend", timezone.localtime(meeting.ends_at))
-    event.add("summary", flat(meeting.display_title))
+    if meeting.is_cancelled:
+        # Calendars strike a cancelled event through, or drop it; the title says it too.
+        event.add("status", "CANCELLED")
+        event.add("summary", f"Avlyst: {flat(meeting.display_title)}")
+    else:
+        event.add("summary", flat(meeting.display_title))
     if meeting.location:
         event.add("location", flat(meeting.location))
     event.add("description", describe(meeting, url))

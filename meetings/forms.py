@@ -24,7 +24,17 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
-class MeetingForm(ChangeReasonForm):
+class ReasonOnEditForm(ChangeReasonForm):
+    """ "Begrunnelse for endringen" only where there is a change to explain: not on a new
+    object, whose history starts with its creation."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["change_reason"]
+
+
+class MeetingForm(ReasonOnEditForm):
     class Meta:
         model = Meeting
         fields = [
@@ -47,8 +57,10 @@ class MeetingForm(ChangeReasonForm):
             "notice_text": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, fixed_body: bool = False, **kwargs):
+    def __init__(self, *args, fixed_body: bool = False, bodies=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if bodies is not None:
+            self.fields["body"].queryset = bodies
         if fixed_body:
             self.fields["body"].disabled = True
             self.fields["body"].help_text = (
@@ -73,7 +85,17 @@ class MeetingForm(ChangeReasonForm):
         return data
 
 
-class ItemForm(ChangeReasonForm):
+class CancelMeetingForm(NorwegianForm):
+    reason = forms.CharField(
+        label="Begrunnelse for avlysningen",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Lagres med møtet og vises i møtelisten. Er innkallingen sendt, får "
+        "medlemmene den i e-posten om avlysningen.",
+    )
+
+
+class ItemForm(ReasonOnEditForm):
     """An item's agenda fields; its number is given when it is added (numbering.py)."""
 
     class Meta:

@@ -111,6 +111,8 @@ def send_notice(meeting: Meeting, *, user) -> int:
     messages were sent. Records the time on the meeting, with "Innkalling sendt" in its
     history. Raises NoticeError, and sends nothing, when the meeting has no items yet or no
     member has an address."""
+    if meeting.is_cancelled:
+        raise NoticeError("Møtet er avlyst, så innkallingen sendes ikke.")
     if not meeting.items.exists():
         raise NoticeError(
             "Møtet har ingen saker ennå. Sett opp dagsordenen før innkallingen sendes."

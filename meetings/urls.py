@@ -22,6 +22,7 @@ urlpatterns = [
     path("nytt/", meetings.MeetingCreateView.as_view(), name="meeting_create"),
     path("<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting_detail"),
     path("<int:pk>/endre/", meetings.MeetingUpdateView.as_view(), name="meeting_edit"),
+    path("<int:pk>/avlys/", meetings.MeetingCancelView.as_view(), name="meeting_cancel"),
     path("<int:pk>/ny-sak/", agenda.ItemCreateView.as_view(), name="item_create"),
     path("<int:pk>/oppmote/", attendance.AttendanceView.as_view(), name="attendance"),
     path("<int:pk>/referat/", minutes.MinutesView.as_view(), name="minutes"),

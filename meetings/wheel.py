@@ -367,9 +367,10 @@ def _place_meeting(meeting: Meeting, ring: Ring, mark_size: float) -> tuple[Mark
     starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
     hours = f"kl. {starts:%H.%M}–{ends:%H.%M}"
     x, y = point(date_angle(starts.date()), ring.radius)
+    title = f"Avlyst: {meeting.display_title}" if meeting.is_cancelled else meeting.display_title
     mark = Mark(
         "circle",
-        f"{meeting.display_title}, {format_date(starts.date())} {hours}",
+        f"{title}, {format_date(starts.date())} {hours}",
         meeting.get_absolute_url(),
         ring.css_class,
         x=x,
@@ -383,7 +384,7 @@ def _place_meeting(meeting: Meeting, ring: Ring, mark_size: float) -> tuple[Mark
         time=hours,
         body=_short(meeting.body),
         kind="Møte",
-        title=meeting.display_title,
+        title=title,
         url=meeting.get_absolute_url(),
         ring=ring.number,
         is_meeting=True,

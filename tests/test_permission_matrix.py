@@ -31,6 +31,8 @@ OK, FORBIDDEN, LOGIN, NOT_ALLOWED = 200, 403, 302, 405
 
 EVERYONE = {"anonymous": LOGIN} | dict.fromkeys(ROLES[1:], OK)
 SECRETARIAT_ONLY = {"anonymous": LOGIN, "secretariat": OK} | dict.fromkeys(ROLES[2:], FORBIDDEN)
+# A meeting of the LSU is kept by the secretariat and by the LSU's leader (and sekretær).
+MEETING_KEEPERS = SECRETARIAT_ONLY | {"leader": OK}
 
 # A draft (a report or version nobody has approved yet) is the secretariat's: to everyone else it
 # does not exist.
@@ -95,19 +97,20 @@ MATRIX = {
         lambda d: [d["plan"].pk, "tiltak", d["measure"].pk],
         SECRETARIAT_ONLY,
     ),
-    # Meetings: everyone reads the plan and agendas; the secretariat keeps them (a body's own
-    # sekretær keeps its meetings, and its leader records the approval of the minutes:
-    # tests/meetings/test_minutes.py).
+    # Meetings: everyone reads the plan and agendas; the secretariat and the body's leader
+    # and sekretær keep them (another body's keepers cannot: tests/meetings/
+    # test_lsu_meetings.py), and its leader records the approval of the minutes.
     "meetings:meeting_list": (lambda d: [], EVERYONE),
-    "meetings:meeting_create": (lambda d: [], SECRETARIAT_ONLY),
+    "meetings:meeting_create": (lambda d: [], MEETING_KEEPERS),
     "meetings:meeting_detail": (lambda d: [d["meeting"].pk], EVERYONE),
-    "meetings:meeting_edit": (lambda d: [d["meeting"].pk], SECRETARIAT_ONLY),
-    "meetings:item_create": (lambda d: [d["meeting"].pk], SECRETARIAT_ONLY),
-    "meetings:item_edit": (lambda d: [d["item"].pk], SECRETARIAT_ONLY),
-    "meetings:item_minutes": (lambda d: [d["item"].pk], SECRETARIAT_ONLY),
-    "meetings:announcement_create": (lambda d: [d["item"].pk], SECRETARIAT_ONLY),
-    "meetings:attendance": (lambda d: [d["meeting"].pk], SECRETARIAT_ONLY),
-    "meetings:minutes": (lambda d: [d["meeting"].pk], SECRETARIAT_ONLY | {"leader": OK}),
+    "meetings:meeting_edit": (lambda d: [d["meeting"].pk], MEETING_KEEPERS),
+    "meetings:meeting_cancel": (lambda d: [d["meeting"].pk], MEETING_KEEPERS),
+    "meetings:item_create": (lambda d: [d["meeting"].pk], MEETING_KEEPERS),
+    "meetings:item_edit": (lambda d: [d["item"].pk], MEETING_KEEPERS),
+    "meetings:item_minutes": (lambda d: [d["item"].pk], MEETING_KEEPERS),
+    "meetings:announcement_create": (lambda d: [d["item"].pk], MEETING_KEEPERS),
+    "meetings:attendance": (lambda d: [d["meeting"].pk], MEETING_KEEPERS),
+    "meetings:minutes": (lambda d: [d["meeting"].pk], MEETING_KEEPERS),
     # The minutes PDF follows "meetings.view_minutes": a draft only for the body's members and
     # the secretariat (once published for everyone: tests/meetings/test_minutes_pdf.py).
     "meetings:minutes_pdf": (
@@ -118,13 +121,13 @@ MATRIX = {
     # Attachments are read by everyone logged in, only through the download view; follow-ups
     # are kept by the meeting's keepers and their overview read by all; the notice is sent by
     # the keepers.
-    "meetings:attachment_upload": (lambda d: [d["item"].pk], SECRETARIAT_ONLY),
+    "meetings:attachment_upload": (lambda d: [d["item"].pk], MEETING_KEEPERS),
     "meetings:attachment_download": (lambda d: [d["attachment"].pk], EVERYONE),
-    "meetings:attachment_delete": (lambda d: [d["attachment"].pk], SECRETARIAT_ONLY),
-    "meetings:followup_create": (lambda d: [d["item"].pk], SECRETARIAT_ONLY),
-    "meetings:followup_edit": (lambda d: [d["follow_up"].pk], SECRETARIAT_ONLY),
+    "meetings:attachment_delete": (lambda d: [d["attachment"].pk], MEETING_KEEPERS),
+    "meetings:followup_create": (lambda d: [d["item"].pk], MEETING_KEEPERS),
+    "meetings:followup_edit": (lambda d: [d["follow_up"].pk], MEETING_KEEPERS),
     "meetings:followup_list": (lambda d: [], EVERYONE),
-    "meetings:notice_send": (lambda d: [d["meeting"].pk], SECRETARIAT_ONLY),
+    "meetings:notice_send": (lambda d: [d["meeting"].pk], MEETING_KEEPERS),
     # The annual wheel: everyone reads it; the secretariat keeps activities and drafts next
     # year. A calendar feed needs no login: its signed token is the key (a forged one is a
     # 404: tests/meetings/test_calendar_feeds.py).

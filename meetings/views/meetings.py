@@ -1,16 +1,25 @@
-"""The year's meetings, one meeting's page, and creating and changing a meeting."""
+"""The year's meetings, one meeting's page, and creating, changing and cancelling a
+meeting."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from helsefellesskap.pages import FormPageMixin, ObjectPermissionRequiredMixin
+from helsefellesskap.pages import (
+    FormPageMixin,
+    ObjectPermissionRequiredMixin,
+    UnprocessableFormMixin,
+)
 from helsefellesskap.permissions import is_secretariat
 
-from ..forms import MeetingForm
+from ..cancelling import cancel_meeting
+from ..forms import CancelMeetingForm, MeetingForm
+from ..minutes import MinutesLocked
 from ..models import Meeting
-from .mixins import YearMixin
+from ..permissions import bodies_kept_by
+from .mixins import MeetingKeeperMixin, YearMixin
 
 
 class MeetingListView(YearMixin, ListView):
@@ -44,13 +53,20 @@ class MeetingDetailView(ObjectPermissionRequiredMixin, DetailView):
 
 
 class MeetingCreateView(PermissionRequiredMixin, FormPageMixin, CreateView):
-    """A new meeting; HistoryRequestMiddleware records who created it."""
+    """A new meeting of one of the bodies the user keeps (?organ=<pk> chooses it first);
+    HistoryRequestMiddleware records who created it."""
 
     model = Meeting
     form_class = MeetingForm
-    permission_required = "meetings.add_meeting"
+    permission_required = "meetings.create_meeting"
     create_title = "Nytt møte"
     list_url_name = "meetings:meeting_list"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "bodies": bodies_kept_by(self.request.user)}
+
+    def get_initial(self):
+        return {**super().get_initial(), "body": self.request.GET.get("organ", "")}
 
 
 class MeetingUpdateView(ObjectPermissionRequiredMixin, FormPageMixin, UpdateView):
@@ -73,3 +89,29 @@ class MeetingUpdateView(ObjectPermissionRequiredMixin, FormPageMixin, UpdateView
         # items (their numbers belong to the body and year).
         fixed_body = self.object.items.exists() or not is_secretariat(self.request.user)
         return {**super().get_form_kwargs(), "fixed_body": fixed_body}
+
+
+class MeetingCancelView(MeetingKeeperMixin, UnprocessableFormMixin, FormView):
+    """Cancel a meeting with a reason (cancelling.py); it stays in the record as "Avlyst"."""
+
+    form_class = CancelMeetingForm
+    template_name = "meetings/meeting_cancel.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meeting=self.meeting, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            told = cancel_meeting(
+                self.meeting, reason=form.cleaned_data["reason"], user=self.request.user
+            )
+        except MinutesLocked as error:
+            return self.locked_response(error)
+        except ValidationError as error:
+            form.add_error("reason", error)
+            return self.form_invalid(form)
+        text = "Møtet er avlyst."
+        if told:
+            text += f" {told} {'medlem' if told == 1 else 'medlemmer'} har fått beskjed på e-post."
+        messages.success(self.request, text)
+        return HttpResponseRedirect(self.meeting.get_absolute_url())

@@ -120,7 +120,7 @@ def test_marking_a_follow_up_done_records_the_day_and_the_reason(client, secreta
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["member", "leader", "reader", "decision_maker"])
+@pytest.mark.parametrize("role", ["member", "reader", "decision_maker"])
 def test_only_keepers_add_or_edit_follow_ups(client, user_for_role, item, role):
     follow_up = FollowUpFactory(item=item)
     client.force_login(user_for_role(role))

@@ -244,7 +244,7 @@ def test_a_failure_halfway_records_who_got_it_and_names_who_did_not(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["member", "leader", "reader", "decision_maker"])
+@pytest.mark.parametrize("role", ["member", "reader", "decision_maker"])
 def test_only_keepers_send_the_notice(client, user_for_role, meeting, members, role, mailoutbox):
     client.force_login(user_for_role(role))
     url = reverse("meetings:notice_send", args=[meeting.pk])
