@@ -5,8 +5,11 @@ DJANGO_SETTINGS_MODULE=bench.settings and BENCH_DATABASE_URL set. Prints one JSO
     python -m bench.measure times N           # counts, then N interleaved rounds of requests
     python -m bench.measure session           # a logged-in session cookie for wrk
     python -m bench.measure document NAME     # one document: seconds and peak memory
+    python -m bench.measure load-prepare USERS CELLS  # the load run's users, drafts and cells
+    python -m bench.measure load-verify LOG   # the load run's acknowledged writes, looked up
 """
 
+import datetime
 import json
 import os
 import resource
@@ -20,21 +23,30 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
-from django.contrib.auth.models import User  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.auth.models import Group, User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
+from bench.load import check_writes  # noqa: E402
+from grants.models import Application, BudgetLine, Round, Scheme  # noqa: E402
+from helsefellesskap.models import Organisation, Sector  # noqa: E402
+from helsefellesskap.permissions import SECRETARIAT_GROUP  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 from portfolio.documents import plan_pdf, plan_pptx  # noqa: E402
-from portfolio.models import Plan  # noqa: E402
-from scale_data.common import MARKER, USERNAME_PREFIX  # noqa: E402
+from portfolio.models import Cell, Measure, Plan  # noqa: E402
+from scale_data.common import MARKER, USERNAME_PREFIX, synthetic  # noqa: E402
 from scale_data.pages import main_pages  # noqa: E402
 
 USER = f"{USERNAME_PREFIX}sekretariat"
+# The load run's users: synthetic (deleted with the rest by generate_scale_data --delete).
+LOAD_USER = f"{USERNAME_PREFIX}last-"
+LOAD_READS = ["home", "plan page", "meeting page", "round page", "search"]
 
 
 def client() -> Client:
@@ -139,6 +151,113 @@ def document(name: str) -> dict:
     }
 
 
+def load_prepare(users: int, cells: int) -> dict:
+    """What the load run's users need: their accounts (secretariat, with this run's password
+    from BENCH_LOAD_PASSWORD), a draft each in a grant round open during the run, the pages
+    they read and the plan cells they edit (fewer cells than users: edits meet)."""
+    pages = {page.name: page.url for page in main_pages()}
+    plan = Plan.objects.filter(title__endswith=MARKER).order_by("dated", "pk").last()
+    year = plan.columns.order_by("-year").values_list("year", flat=True).first()
+    measures = Measure.objects.filter(group__area__plan=plan).order_by("pk")[:cells]
+    with transaction.atomic():
+        accounts = _load_users(users)
+        drafts = _load_drafts(accounts, plan)
+    return {
+        "users": [user.username for user in accounts],
+        "reads": {name: pages[name] for name in LOAD_READS},
+        "cells": {
+            f"{m.pk}/{year}": reverse("portfolio:cell_edit", args=[plan.pk, m.pk, year])
+            for m in measures
+        },
+        "applications": {
+            a.created_by.username: {
+                "id": a.pk,
+                "url": reverse("grants:application_edit", args=[a.pk]),
+            }
+            for a in drafts
+        },
+    }
+
+
+def _load_users(n: int) -> list[User]:
+    password = make_password(os.environ["BENCH_LOAD_PASSWORD"])  # hashed once for all
+    secretariat = Group.objects.get(name=SECRETARIAT_GROUP)
+    accounts = []
+    for i in range(1, n + 1):
+        user, _ = User.objects.update_or_create(
+            username=f"{LOAD_USER}{i:03d}",
+            defaults={"first_name": "Lastbruker", "last_name": synthetic(f"{i:03d}")},
+        )
+        user.password = password
+        user.save(update_fields=["password"])
+        user.groups.add(secretariat)
+        accounts.append(user)
+    return accounts
+
+
+def _load_drafts(accounts: list[User], plan: Plan) -> list[Application]:
+    """A round of its own, open for a month, with one draft per load user."""
+    now = timezone.now()
+    scheme, _ = Scheme.objects.get_or_create(name=synthetic("Lasttest av søknadsskjemaet"))
+    round, _ = Round.objects.update_or_create(
+        scheme=scheme, year=now.year + 1, defaults={"deadline": now + datetime.timedelta(30)}
+    )
+    round.invited_areas.set(plan.areas.order_by("position", "pk")[:3])
+    sector = Sector.objects.filter(name__endswith=MARKER).order_by("pk").first()
+    district = Organisation.objects.filter(
+        name__endswith=MARKER, kind=Organisation.Kind.DISTRICT
+    ).order_by("pk")
+    drafts = []
+    for user in accounts:
+        draft = Application.objects.filter(round=round, created_by=user).first()
+        if draft is None:
+            draft = Application(
+                round=round,
+                sector=sector,
+                title=synthetic(f"Lastprøve {user.username}"),
+                summary="Et utkast som lasttesten lagrer om og om igjen.",
+                focus_area=round.invited_areas.first(),
+                applicant_organisation=district.first(),
+                contact_name=user.get_full_name(),
+                contact_email=f"{user.username}@syntetisk.example",
+                period_start=datetime.date(round.year, 6, 1),
+                period_end=datetime.date(round.year + 1, 5, 31),
+                amount_asked=100_000,
+                created_by=user,
+            )
+            draft._history_user = user
+            draft.save()
+            BudgetLine.objects.create(
+                application=draft, year=round.year, description="Lønn", amount=100_000
+            )
+        drafts.append(draft)
+    return drafts
+
+
+def load_verify(log: str) -> dict:
+    """The acknowledged writes of the load log, looked up in the database (bench/load.py)."""
+    with open(log, encoding="utf-8") as lines:
+        writes = [entry for entry in map(json.loads, lines) if "write" in entry]
+    cells = {}
+    for key in {w["cell"] for w in writes if w["write"] == "cell"}:
+        measure, year = map(int, key.split("/"))
+        cell = Cell.objects.filter(measure_id=measure, column__year=year).first()
+        fields = ("version", "text", "status")
+        cells[key] = {
+            "history": [list(row) for row in cell.history.values_list(*fields)] if cell else [],
+            "final": [getattr(cell, name) for name in fields] if cell else None,
+        }
+    applications = {}
+    for pk in {w["application"] for w in writes if w["write"] == "application"}:
+        final = Application.objects.filter(pk=pk).values_list("title", "summary").first()
+        history = Application.history.filter(id=pk).values_list("title", "summary")
+        applications[str(pk)] = {
+            "history": [list(row) for row in history],
+            "final": list(final) if final else None,
+        }
+    return check_writes(writes, {"cells": cells, "applications": applications})
+
+
 def main(argv):
     task = argv[1]
     if task == "counts":
@@ -150,6 +269,10 @@ def main(argv):
         result = session()
     elif task == "document":
         result = document(argv[2])
+    elif task == "load-prepare":
+        result = load_prepare(int(argv[2]), int(argv[3]))
+    elif task == "load-verify":
+        result = load_verify(argv[2])
     else:
         raise SystemExit(__doc__)
     print(json.dumps(result))

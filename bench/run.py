@@ -9,16 +9,19 @@ SQLite by default, in files of its own under bench/; PostgreSQL when DATABASE_UR
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -27,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "bench"
+sys.path.insert(0, str(ROOT))  # run as a script: bench.load is shared with the locustfile
+from bench.load import summarise  # noqa: E402
+
 PYTHON = sys.executable
 DOCUMENTS = ["minutes PDF", "plan Excel", "plan PowerPoint", "plan PDF", "annual report"]
 
@@ -111,8 +117,8 @@ def build(dbs: Databases, years: int, args) -> dict:
     }
 
 
-def measure(url: str, *task) -> dict:
-    env = {"BENCH_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+def measure(url: str, *task, env: dict | None = None) -> dict:
+    env = {**(env or {}), "BENCH_DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     out = run([PYTHON, "-m", "bench.measure", *map(str, task)], env=env)
     return json.loads(out.strip().splitlines()[-1])
 
@@ -149,28 +155,25 @@ def parse_wrk(text: str) -> dict:
     }
 
 
-def throughput(url: str, args) -> dict:
-    wrk = shutil.which("wrk")
-    if not wrk:
-        log("wrk mangler: hopper over gjennomstrømning (make bench installerer den som root)")
-        return {"skipped": "wrk mangler"}
-    login = measure(url, "session")
+@contextlib.contextmanager
+def gunicorn(url: str, workers: int):
+    """The portal under gunicorn (`workers` sync workers) on a free port of 127.0.0.1 against
+    the bench database `url`: yields its address once it answers, and stops it afterwards."""
     port = free_port()
     env = {
         **os.environ,
         "BENCH_DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
     }
-    gunicorn = [
+    command = [
         str(Path(PYTHON).parent / "gunicorn"),
         "bench.wsgi:application",
-        f"--workers={args.workers}",
+        f"--workers={workers}",
         f"--bind=127.0.0.1:{port}",
         "--timeout=120",
         "--log-level=warning",
     ]
-    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)
-    results = {"workers": args.workers, "connections": args.connections}
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -182,6 +185,20 @@ def throughput(url: str, args) -> dict:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise SystemExit("gunicorn startet ikke") from None
                 time.sleep(0.5)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def throughput(url: str, args) -> dict:
+    wrk = shutil.which("wrk")
+    if not wrk:
+        log("wrk mangler: hopper over gjennomstrømning (make bench installerer den som root)")
+        return {"skipped": "wrk mangler"}
+    login = measure(url, "session")
+    results = {"workers": args.workers, "connections": args.connections}
+    with gunicorn(url, args.workers) as base:
         targets = {
             "plan page": login["urls"]["plan page"],
             "meeting page": login["urls"]["meeting page"],
@@ -209,10 +226,61 @@ def throughput(url: str, args) -> dict:
                 ]
             )
             results[name] = {"url": path, **parse_wrk(output)}
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     return results
+
+
+def load(url: str, args) -> dict:
+    """Issue 18's load run: locust's users (bench/locustfile.py) against gunicorn for
+    --load-seconds, then every write the portal acknowledged looked up in the database."""
+    env = {"BENCH_LOAD_PASSWORD": secrets.token_urlsafe(18)}  # this run's load accounts only
+    targets = measure(url, "load-prepare", args.load_users, args.load_cells, env=env)
+    folder = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    (folder / "targets.json").write_text(json.dumps(targets))
+    env |= {
+        "BENCH_LOAD_TARGETS": str(folder / "targets.json"),
+        "BENCH_LOAD_LOG": str(folder / "load.jsonl"),
+        "BENCH_LOAD_WAIT": args.load_wait,
+        "PYTHONPATH": str(ROOT),
+    }
+    with gunicorn(url, args.workers) as base:
+        log(f"last: {args.load_users} brukere i {args.load_seconds} s mot {base}")
+        command = [str(Path(PYTHON).parent / "locust"), "--headless", "--only-summary"]
+        command += ["-f", str(HERE / "locustfile.py"), f"--host={base}"]
+        command += [f"--users={args.load_users}", f"--run-time={args.load_seconds}s"]
+        command += [f"--spawn-rate={args.load_users / args.load_ramp:g}", "--stop-timeout=60"]
+        run([*command, "--exit-code-on-error=0", "--loglevel=WARNING"], env=env)
+    entries = [json.loads(line) for line in (folder / "load.jsonl").read_text().splitlines()]
+    log("last: de bekreftede skrivingene slås opp i databasen")
+    checked = measure(url, "load-verify", folder / "load.jsonl")
+    shutil.rmtree(folder)
+    return {
+        "users": args.load_users,
+        "seconds": args.load_seconds,
+        "workers": args.workers,
+        "wait_seconds": [float(s) for s in args.load_wait.split(",")],
+        "cells": args.load_cells,
+        **summarise([e for e in entries if "request" in e]),
+        "cell_edits_refused": sum(1 for e in entries if e.get("refused") == "cell"),
+        **checked,
+        "load_average_at_end": os.getloadavg(),
+    }
+
+
+def load_failures(figures: dict) -> list[str]:
+    """Why the load run failed (empty when it did not): a server error, a request without an
+    answer or with an answer the user did not expect, an acknowledged write not found, or no
+    acknowledged write at all (a run that wrote nothing proves nothing)."""
+    failures = [f"{figures['server_errors']} svar med 5xx"] if figures["server_errors"] else []
+    if figures["no_answer"]:
+        failures.append(f"{figures['no_answer']} forespørsler uten svar")
+    if figures["unexpected"]:
+        failures.append(f"{figures['unexpected']} uventede svar")
+    failures += figures["problems"]
+    if not figures["cell_edits_acknowledged"]:
+        failures.append("ingen lagring av en celle ble bekreftet")
+    if not figures["application_saves_acknowledged"]:
+        failures.append("ingen lagring av et søknadsutkast ble bekreftet")
+    return failures
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -239,6 +307,55 @@ def machine(dbs: Databases, url: str) -> dict:
 
 
 def table(results: dict) -> str:
+    lines = page_lines(results) if "pages" in results else []
+    tp = results.get("throughput", {})
+    if "skipped" not in tp and tp:
+        lines += ["", f"gunicorn {tp['workers']} workers, wrk {tp['connections']} forbindelser:"]
+        for name, f in tp.items():
+            if isinstance(f, dict):
+                lines.append(
+                    f"  {name:14} {f['requests_per_second']:8.1f} req/s  median "
+                    f"{f.get('p50_ms', 0):7.1f} ms  p99 {f.get('p99_ms', 0):7.1f} ms  "
+                    f"feil {f['non_2xx_3xx'] + f['socket_errors']}"
+                )
+    docs = results.get("documents", {})
+    if docs:
+        lines += ["", "Dokumenter (egen prosess hver):"]
+        for name, d in docs.items():
+            lines.append(
+                f"  {name:16} {d['seconds']:7.2f} s  topp {d['peak_rss_mb']:6.0f} MB "
+                f"(før {d['rss_before_mb']:.0f} MB)  {d['what']}"
+            )
+    if "load" in results:
+        lines += ["", *load_lines(results["load"], results["machine"]["database_engine"])]
+    return "\n".join(lines)
+
+
+def load_lines(f: dict, engine: str) -> list[str]:
+    statuses = ", ".join(f"{status}: {n}" for status, n in f["by_status"].items())
+    wait = "–".join(f"{s:g}".replace(".", ",") for s in f["wait_seconds"])
+    lines = [
+        f"Last: {f['users']} brukere i {f['seconds']} s, {wait} s mellom stegene, "
+        f"gunicorn {f['workers']} workers, {engine}: {f['requests']} forespørsler "
+        f"({f['requests'] / f['seconds']:.1f}/s); 5xx {f['server_errors']}, uten svar "
+        f"{f['no_answer']}, uventede {f['unexpected']}; svar {statuses}",
+        f"  {'forespørsel':18} {'antall':>7} {'p50':>9} {'p95':>9}  svar",
+    ]
+    for name, r in f["by_request"].items():
+        answers = ", ".join(f"{status}: {n}" for status, n in r["by_status"].items())
+        lines.append(
+            f"  {name:18} {r['requests']:>7} {r['p50_ms']:>7.0f}ms {r['p95_ms']:>7.0f}ms  {answers}"
+        )
+    lines.append(
+        f"  Bekreftet/funnet i databasen: celler {f['cell_edits_acknowledged']}/"
+        f"{f['cell_edits_found']} ({f['cell_edits_refused']} avvist med 409 for gammel versjon), "
+        f"søknadsutkast {f['application_saves_acknowledged']}/{f['application_saves_found']}"
+    )
+    lines += [f"  FEIL: {problem}" for problem in load_failures(f)]
+    return lines
+
+
+def page_lines(results: dict) -> list[str]:
     lines = []
     small, big = results["parameters"]["small_years"], results["parameters"]["years"]
     lines.append(
@@ -264,28 +381,37 @@ def table(results: dict) -> str:
     lines.append(
         f"{'gulv (floor)':20} {'':>7} {'':>8} {floor:>6.1f}ms {pages['floor']['p95_ms']:>6.1f}ms"
     )
-    tp = results.get("throughput", {})
-    if "skipped" not in tp and tp:
-        lines += ["", f"gunicorn {tp['workers']} workers, wrk {tp['connections']} forbindelser:"]
-        for name, f in tp.items():
-            if isinstance(f, dict):
-                lines.append(
-                    f"  {name:14} {f['requests_per_second']:8.1f} req/s  median "
-                    f"{f.get('p50_ms', 0):7.1f} ms  p99 {f.get('p99_ms', 0):7.1f} ms  "
-                    f"feil {f['non_2xx_3xx'] + f['socket_errors']}"
-                )
-    docs = results.get("documents", {})
-    if docs:
-        lines += ["", "Dokumenter (egen prosess hver):"]
-        for name, d in docs.items():
-            lines.append(
-                f"  {name:16} {d['seconds']:7.2f} s  topp {d['peak_rss_mb']:6.0f} MB "
-                f"(før {d['rss_before_mb']:.0f} MB)  {d['what']}"
-            )
-    return "\n".join(lines)
+    return lines
 
 
-def main():
+def measure_pages(small_url: str, big_url: str, args) -> dict:
+    log(f"spørringer på {args.small_years} år")
+    small_counts = measure(small_url, "counts")
+    log(f"spørringer og {args.rounds} runder med forespørsler på {args.years} år")
+    measured = measure(big_url, "times", args.rounds)
+    floor = measured["times"]["floor"]
+    by_page = {}
+    for name, counted in measured["counts"].items():
+        timing = measured["times"]["pages"][name]
+        by_page[name] = {
+            "url": counted["url"],
+            "admin_url": counted["admin_url"],
+            "queries_small": small_counts[name]["queries"],
+            "queries": counted["queries"],
+            "admin_queries": counted["admin_queries"],
+            "bytes": counted["bytes"],
+            "median_ms": timing["page"]["median_ms"],
+            "p95_ms": timing["page"]["p95_ms"],
+            "admin_median_ms": timing["admin"]["median_ms"],
+            "admin_p95_ms": timing["admin"]["p95_ms"],
+            "ratio_to_admin": timing["page"]["median_ms"] / timing["admin"]["median_ms"],
+            "ratio_to_floor": timing["page"]["median_ms"] / floor["median_ms"],
+            "samples": timing["page"]["samples"],
+        }
+    return {"floor": floor, "by_page": by_page}
+
+
+def arguments():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--small-years", type=int, default=1)
@@ -295,52 +421,47 @@ def main():
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--skip", action="append", default=[], choices=["throughput", "documents"])
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["throughput", "documents", "load"]
+    )
+    parser.add_argument(
+        "--only", choices=["load"], help="only the load run, on the small database alone"
+    )
+    parser.add_argument("--load-users", type=int, default=50)
+    parser.add_argument("--load-seconds", type=int, default=60)
+    parser.add_argument("--load-ramp", type=float, default=10, help="seconds until all are up")
+    parser.add_argument("--load-cells", type=int, default=20, help="plan cells the users share")
+    parser.add_argument("--load-wait", default="1,3", help="seconds between a user's steps")
     parser.add_argument("--output", default=str(HERE / "results.json"))
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def main():
+    args = arguments()
     dbs = Databases()
     started = time.perf_counter()
     results = {"parameters": vars(args)}
     try:
-        small = build(dbs, args.small_years, args)
-        big = build(dbs, args.years, args)
+        built = {args.small_years: build(dbs, args.small_years, args)}
+        if args.only != "load":
+            built[args.years] = build(dbs, args.years, args)
+        small, big = built[args.small_years], built[max(built)]
         results["machine"] = machine(dbs, big["url"])
         results["data"] = {
-            f"{args.small_years}y": {k: v for k, v in small.items() if k != "url"},
-            f"{args.years}y": {k: v for k, v in big.items() if k != "url"},
+            f"{years}y": {k: v for k, v in data.items() if k != "url"}
+            for years, data in built.items()
         }
-        log(f"spørringer på {args.small_years} år")
-        small_counts = measure(small["url"], "counts")
-        log(f"spørringer og {args.rounds} runder med forespørsler på {args.years} år")
-        measured = measure(big["url"], "times", args.rounds)
-        floor = measured["times"]["floor"]
-        by_page = {}
-        for name, counted in measured["counts"].items():
-            timing = measured["times"]["pages"][name]
-            by_page[name] = {
-                "url": counted["url"],
-                "admin_url": counted["admin_url"],
-                "queries_small": small_counts[name]["queries"],
-                "queries": counted["queries"],
-                "admin_queries": counted["admin_queries"],
-                "bytes": counted["bytes"],
-                "median_ms": timing["page"]["median_ms"],
-                "p95_ms": timing["page"]["p95_ms"],
-                "admin_median_ms": timing["admin"]["median_ms"],
-                "admin_p95_ms": timing["admin"]["p95_ms"],
-                "ratio_to_admin": timing["page"]["median_ms"] / timing["admin"]["median_ms"],
-                "ratio_to_floor": timing["page"]["median_ms"] / floor["median_ms"],
-                "samples": timing["page"]["samples"],
-            }
-        results["pages"] = {"floor": floor, "by_page": by_page}
-        if "throughput" not in args.skip:
+        if args.only != "load":
+            results["pages"] = measure_pages(small["url"], big["url"], args)
+        if "throughput" not in args.skip and args.only != "load":
             results["throughput"] = throughput(big["url"], args)
-        if "documents" not in args.skip:
+        if "documents" not in args.skip and args.only != "load":
             results["documents"] = {}
             for name in DOCUMENTS:
                 log(f"dokument: {name}")
                 results["documents"][name] = measure(big["url"], "document", name)
+        if "load" not in args.skip:
+            results["load"] = load(small["url"], args)
     finally:
         dbs.drop_all()
     results["total_seconds"] = time.perf_counter() - started
@@ -348,6 +469,9 @@ def main():
     print()
     print(table(results))
     print(f"\nAlt målt på {results['total_seconds']:.0f} s; tallene står i {args.output}.")
+    failures = load_failures(results["load"]) if "load" in results else []
+    if failures:
+        raise SystemExit("Lastkjøringen feilet: " + "; ".join(failures))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,13 @@ DEBUG = False
 DATABASES = {**DATABASES, "default": dj_database_url.parse(os.environ["BENCH_DATABASE_URL"])}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-# One log line per request would be thousands of lines here.
-LOGGING = {**LOGGING, "loggers": {"helsefellesskap.requests": {"level": "WARNING"}}}
+# One log line per request would be thousands of lines here, and so would a warning for each
+# 409 of the load run (bench/run.py counts them); server errors are still logged.
+LOGGING = {
+    **LOGGING,
+    "loggers": {
+        "helsefellesskap.requests": {"level": "WARNING"},
+        "django.request": {"level": "ERROR"},
+    },
+}
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
