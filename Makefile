@@ -53,8 +53,10 @@ test: $(INSTALLED) $(VNU_JAR) browser
 # Issue 17's benchmark (bench/run.py): synthetic data at one and ten years (SQLite files in
 # bench/, or databases beside DATABASE_URL's PostgreSQL), every main page against the admin's
 # change list and a floor view, throughput under gunicorn driven by wrk, the documents' time
-# and peak memory; prints a table and writes bench/results.json. Not part of `make test`.
-# Options: make bench BENCH_ARGS="--rounds 20 --seconds 20".
+# and peak memory, then the load run (locust, 50 users x 60 s of reads, cell edits and draft
+# saves; fails on a 5xx or a lost write); prints a table and writes bench/results.json. Not part
+# of `make test`. Options: make bench BENCH_ARGS="--rounds 20 --seconds 20"; the load run
+# alone: BENCH_ARGS="--only load" (shorter: "--only load --load-users 10 --load-seconds 20").
 bench: $(INSTALLED) wrk
 	$(PYTHON) bench/run.py $(BENCH_ARGS)
 

@@ -1,11 +1,13 @@
 """`make bench`: synthetic data at one and at ten years, then the main pages side by side with
-the Django admin and a floor, throughput under gunicorn, and the documents; a table on screen
-and every figure in bench/results.json (nothing typed in).
+the Django admin and a floor, throughput under gunicorn, the documents, and a load run of
+locust users reading and writing on the one-year data (fails on a 5xx or a lost write); a
+table on screen and every figure in bench/results.json (nothing typed in).
 
 SQLite by default, in files of its own under bench/; PostgreSQL when DATABASE_URL names one
 (the bench creates databases "<name>_bench_<N>y" beside it and drops them afterwards).
 
     .venv/bin/python bench/run.py [--years 10] [--rounds 10] [--seconds 10]
+    .venv/bin/python bench/run.py --only load [--load-users 50] [--load-seconds 60]
 """
 
 import argparse
