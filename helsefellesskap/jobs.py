@@ -1,5 +1,7 @@
 """Documents made in the background: the annual report, and the plan's PDF and PowerPoint
-when the plan is large. Laying out such a document takes seconds to tens of seconds and
+when the plan is large; also other work too long for a request whose result is a page (the
+plan's Excel import: reading the file, then applying it). Laying out such a document takes
+seconds to tens of seconds and
 hundreds of MB; inside a web request it would block a server process, and a proxy's timeout
 would cut it. Here a request only records a `DocumentJob` and enqueues it with Django's Tasks
 API (the `django-tasks` backport; the database backend by default, so the embedded setup needs
@@ -128,8 +130,8 @@ def request_document(*, kind: str, key: str, title: str, params: dict, user) -> 
     else a new one, enqueued for the worker. Returns at once; nothing is laid out here."""
     if kind not in _BUILDERS:
         raise DocumentError(f"Ukjent dokumenttype: {kind}.")
-    existing = DocumentJob.objects.filter(key=key, status__in=DocumentJob.UNFINISHED).first()
-    if existing and not _abandoned(existing):
+    existing = unfinished_job(key)
+    if existing:
         return existing
     try:
         with transaction.atomic():
@@ -142,6 +144,13 @@ def request_document(*, kind: str, key: str, title: str, params: dict, user) -> 
     build_document.enqueue(job_id=str(job.pk))
     job.refresh_from_db()
     return job
+
+
+def unfinished_job(key: str) -> DocumentJob | None:
+    """The queued or running job for `key`, if any (one its worker abandoned is marked failed
+    and does not count)."""
+    existing = DocumentJob.objects.filter(key=key, status__in=DocumentJob.UNFINISHED).first()
+    return existing if existing and not _abandoned(existing) else None
 
 
 def _abandoned(job: DocumentJob) -> bool:

@@ -124,6 +124,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Background work (documents, imports): Django's Tasks API through the django-tasks backport.
 # The database backend needs no other service: `manage.py db_worker` (started by `make run`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Seconds the worker may spend reading an uploaded Excel file before it stops with a message.
+PLAN_IMPORT_TIME_LIMIT = int(os.environ.get("PORTAL_IMPORT_TIME_LIMIT", "60"))
 
 # --- Authentication, roles and login throttling ---
 AUTHENTICATION_BACKENDS = [

@@ -7,11 +7,14 @@ A cell carries a version number so that two people editing the same cell cannot 
 overwrite each other (see `editing.py`).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from helsefellesskap.files import generated_name, private_storage
 from helsefellesskap.models import Body
 
 
@@ -304,3 +307,28 @@ class Cell(models.Model):
             and self.column.plan_id != self.measure.group.area.plan_id
         ):
             raise ValidationError({"column": "Planen har ingen slik årskolonne."})
+
+
+def import_path(instance, filename):
+    return generated_name(f"import/{instance.plan_id}", filename)
+
+
+class PlanImport(models.Model):
+    """An uploaded Excel file on its way into a plan (importing.py): stored privately, read by
+    the background worker into `preview`, and deleted with its file once it is applied."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="lastet opp av", on_delete=models.CASCADE
+    )
+    file = models.FileField("fil", upload_to=import_path, storage=private_storage)
+    file_name = models.CharField("filnavn", max_length=200)
+    created_at = models.DateTimeField("lastet opp", default=timezone.now)
+    preview = models.JSONField("forhåndsvisning", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Excel-import"
+        verbose_name_plural = "Excel-importer"
+
+    def __str__(self):
+        return f"{self.file_name} til {self.plan}"

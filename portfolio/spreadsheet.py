@@ -15,6 +15,14 @@ What an upload can and cannot do:
 - Measures left out of the sheet, and empty rows, are left alone (nothing is deleted).
 - Any error anywhere means nothing can be imported: the user fixes the file and uploads it
   again. Formulas are refused: a cell must hold the text itself.
+- The file knows its age: the export adds a very hidden sheet, "Versjoner", with the plan's id,
+  the time of the download and each cell's version, keyed by the measure's and the year
+  column's ids (so sorting or re-saving the main sheet in Excel or LibreOffice does not matter).
+  A cell saved in the portal after the download is never overwritten by the file's old value;
+  if the file changes it too, the preview lists it as a conflict that is applied only when the
+  user chooses the file's value. A file without that sheet (older downloads, hand-made sheets)
+  is read as before, with a notice that such conflicts cannot be seen.
+- Reading stops cleanly after a time limit (`Deadline`, checked between rows).
 
 We write the workbook with openpyxl (the library tablib and django-import-export use for
 xlsx) rather than through a tablib Dataset, because we need per-cell control: every value is
@@ -26,12 +34,17 @@ which would change the text and make every round trip report a change.
 """
 
 import io
+import math
 import re
+import time
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 import openpyxl
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -47,7 +60,7 @@ from helsefellesskap.spreadsheets import (
 
 from . import editing
 from .grid import PlanGrid
-from .models import CELL_TEXT_MAX_LENGTH, Column, Measure, Plan, Status
+from .models import CELL_TEXT_MAX_LENGTH, Cell, Column, Measure, Plan, Status
 
 SHEET_NAME = "Porteføljeplan"
 AREA_HEADER = "Innsatsområde"
@@ -60,6 +73,12 @@ IMPORT_COMMENT = "Importert fra Excel"
 
 # CONTENT_TYPE is the views'; the shared plumbing lives in helsefellesskap.spreadsheets.
 __all__ = ["CONTENT_TYPE", "apply_import", "export_plan", "preview_import"]
+
+VERSION_SHEET = "Versjoner"
+VERSION_NOTE = (
+    "Ikke endre dette arket. Det viser hvilken versjon av hver celle filen ble lastet ned fra, "
+    "slik at importen kan varsle om endringer gjort i portalen etter nedlastingen."
+)
 
 MAX_FILE_SIZE = 5 * 1024 * 1024
 MAX_FILE_SIZE_LABEL = "5 MB"
@@ -134,6 +153,7 @@ def export_plan(plan: Plan) -> bytes:
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{row_count + 1}"
     if grid.columns and row_count:
         _add_status_choices(sheet, len(grid.columns), row_count)
+    _add_version_sheet(workbook, plan, grid)
 
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -165,7 +185,62 @@ def _add_status_choices(sheet, column_count: int, row_count: int) -> None:
     sheet.add_data_validation(validation)
 
 
+def _add_version_sheet(workbook, plan: Plan, grid: PlanGrid) -> None:
+    """What the file was exported from: the plan, the time, and each cell's version (a row per
+    measure, a column per year column, by their ids). Very hidden: Excel shows it only to
+    macros; LibreOffice keeps it hidden."""
+    sheet = workbook.create_sheet(VERSION_SHEET)
+    sheet.sheet_state = "veryHidden"
+    sheet.append([VERSION_NOTE])
+    sheet.append(["plan", plan.pk, "lastet ned", timezone.now().isoformat()])
+    sheet.append(["tiltak", *[column.pk for column in grid.columns]])
+    for area in grid.areas:
+        for group in area.groups:
+            for measure in group.measures:
+                sheet.append([measure.pk, *[grid_cell.version for grid_cell in measure.cells]])
+    sheet.protection.sheet = True
+
+
 # --- Import: preview ---
+
+
+class ReadingTooSlow(Exception):
+    """Reading the file took longer than the time limit; nothing was read into the plan."""
+
+    def __init__(self, seconds: float):
+        super().__init__(
+            f"Filen tok for lang tid å lese (over {seconds:g} sekunder), så lesingen ble "
+            "stoppet. Ingenting er endret. Fjern det som ikke hører til planen fra filen, eller "
+            "last ned planen på nytt og før inn endringene der, og last opp filen igjen."
+        )
+
+
+@dataclass
+class Deadline:
+    """A time limit for reading a file, checked between rows (cooperatively)."""
+
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+
+    def check(self) -> None:
+        if time.monotonic() - self.started > self.seconds:
+            raise ReadingTooSlow(self.seconds)
+
+
+NO_DEADLINE = Deadline(math.inf)
+
+
+@dataclass(frozen=True)
+class ExportMarker:
+    """What the "Versjoner" sheet says the file was exported from."""
+
+    plan_id: int
+    exported_at: datetime
+    versions: dict[tuple[int, int], int]
+
+    def version_of(self, change: "CellUpdate") -> int:
+        """The cell's version at the download; 0 when it had no text then (or did not exist)."""
+        return self.versions.get((change.measure_id, change.column_id), 0)
 
 
 @dataclass(frozen=True)
@@ -194,6 +269,13 @@ class CellUpdate:
     new_status: str
     version: int
     row: int
+    # Of a conflict: who last saved the cell in the portal after the download, and when.
+    changed_by: str = ""
+    changed_at: str = ""
+
+    @property
+    def changed_at_time(self) -> datetime | None:
+        return datetime.fromisoformat(self.changed_at) if self.changed_at else None
 
     @property
     def text_changed(self) -> bool:
@@ -212,17 +294,38 @@ class CellUpdate:
         return Status(self.new_status).label if self.new_status else ""
 
 
+class Marker:
+    """Whether the file says what it was exported from (ImportPreview.marker)."""
+
+    FOUND = "found"
+    MISSING = "missing"
+    OTHER_PLAN = "other_plan"
+
+
 @dataclass
 class ImportPreview:
-    """What an uploaded file would change. Only a preview without problems can be applied."""
+    """What an uploaded file would change. Only a preview without problems can be applied.
+
+    `changes` are applied on confirmation; `conflicts` (cells the file changes that were also
+    saved in the portal after the download) only when chosen; `kept_newer` counts cells saved
+    after the download that the file leaves as they were downloaded: they keep the plan's
+    value."""
 
     problems: list[ImportProblem] = field(default_factory=list)
     changes: list[CellUpdate] = field(default_factory=list)
     measure_rows: int = 0
+    conflicts: list[CellUpdate] = field(default_factory=list)
+    kept_newer: int = 0
+    marker: str = Marker.MISSING
+    exported_at: str = ""
 
     @property
     def can_apply(self) -> bool:
-        return not self.problems and bool(self.changes)
+        return not self.problems and bool(self.changes or self.conflicts)
+
+    @property
+    def exported_at_time(self) -> datetime | None:
+        return datetime.fromisoformat(self.exported_at) if self.exported_at else None
 
     @property
     def file_problems(self) -> list[ImportProblem]:
@@ -232,13 +335,20 @@ class ImportPreview:
     def row_problems(self) -> list[ImportProblem]:
         return [problem for problem in self.problems if problem.row is not None]
 
-    def changes_as_data(self) -> list[dict]:
-        """The changes as plain data (for the session between preview and confirmation)."""
-        return [asdict(change) for change in self.changes]
+    def as_data(self) -> dict:
+        """The preview as plain data, to keep between reading and confirmation."""
+        return asdict(self)
 
     @classmethod
-    def from_changes_data(cls, data: list[dict]) -> "ImportPreview":
-        return cls(changes=[CellUpdate(**change) for change in data])
+    def from_data(cls, data: dict) -> "ImportPreview":
+        return cls(
+            **data
+            | {
+                "problems": [ImportProblem(**problem) for problem in data["problems"]],
+                "changes": [CellUpdate(**change) for change in data["changes"]],
+                "conflicts": [CellUpdate(**change) for change in data["conflicts"]],
+            }
+        )
 
 
 class UnreadableFile(Exception):
@@ -260,12 +370,12 @@ class _Problems(list):
         self.append(ImportProblem(message, row, column))
 
 
-def preview_import(plan: Plan, uploaded_file) -> ImportPreview:
+def preview_import(plan: Plan, uploaded_file, *, deadline: Deadline = NO_DEADLINE) -> ImportPreview:
     """Read an uploaded workbook (a file object or bytes) and list what it would change in
-    today's plan. Writes nothing."""
+    today's plan. Writes nothing. ReadingTooSlow when `deadline` passes."""
     data = uploaded_file if isinstance(uploaded_file, bytes) else uploaded_file.read()
     try:
-        rows = _read_rows(data)
+        rows, marker = _read_workbook(data, deadline)
     except UnreadableFile as problem:
         return ImportPreview(problems=[ImportProblem(str(problem))])
 
@@ -275,15 +385,22 @@ def preview_import(plan: Plan, uploaded_file) -> ImportPreview:
     try:
         layout = _read_header(rows[0] if rows else [], grid, problems)
         if layout is not None and not problems:
-            _read_measure_rows(rows, layout, grid, preview, problems)
+            _read_measure_rows(rows, layout, grid, preview, problems, deadline)
     except _Problems.Full:
         pass
     preview.problems = list(problems)
+    if marker is not None and marker.plan_id != plan.pk:
+        preview.marker = Marker.OTHER_PLAN
+    elif marker is not None:
+        preview.marker, preview.exported_at = Marker.FOUND, marker.exported_at.isoformat()
+        if not preview.problems:
+            _separate_conflicts(preview, marker)
     return preview
 
 
-def _read_rows(data: bytes) -> list[list]:
-    """The sheet's rows as lists of values; a formula is kept as a `_Formula`."""
+def _read_workbook(data: bytes, deadline: Deadline) -> tuple[list[list], ExportMarker | None]:
+    """The sheet's rows as lists of values (a formula is kept as a `_Formula`), and what the
+    file says it was exported from."""
     try:
         # Before openpyxl sees it: a small file can hold work that grows without bound.
         check_xlsx(data, LIMITS)
@@ -291,37 +408,81 @@ def _read_rows(data: bytes) -> list[list]:
         raise UnreadableFile(UNREADABLE) from None
     except UnsafeSpreadsheet as refusal:
         raise UnreadableFile(str(refusal)) from None
+    deadline.check()
     try:
         # read_only streams the sheet; data_only=False so that formulas can be recognised.
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of errors for a damaged or foreign file
         raise UnreadableFile(UNREADABLE) from None
     try:
-        if SHEET_NAME not in workbook.sheetnames:
-            found = ", ".join(f"«{name}»" for name in workbook.sheetnames) or "ingen"
-            raise UnreadableFile(
-                f"Fant ikke arket «{SHEET_NAME}». Arkene i filen heter: {found}. Bruk filen du "
-                f"lastet ned fra planen, og gi ikke arket nytt navn."
-            )
-        sheet = workbook[SHEET_NAME]
-        # Ignore the stored size of the sheet (it can be wrong, or absurdly large) and read
-        # only the cells that are there.
-        sheet.reset_dimensions()
-        rows = []
-        try:
-            for index, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
-                values = [_cell_value(cell) for cell in row]
-                if index > MAX_ROWS and any(_present(value) for value in values):
-                    raise UnreadableFile(f"Arket har for mange rader: høyst {MAX_ROWS}.")
-                if index <= MAX_ROWS:
-                    rows.append(values)
-        except UnreadableFile:
-            raise
-        except Exception:
-            raise UnreadableFile(UNREADABLE) from None
-        return rows
+        return _read_rows(workbook, deadline), _read_marker(workbook, deadline)
     finally:
         workbook.close()
+
+
+def _read_rows(workbook, deadline: Deadline) -> list[list]:
+    if SHEET_NAME not in workbook.sheetnames:
+        names = [name for name in workbook.sheetnames if name != VERSION_SHEET]
+        found = ", ".join(f"«{name}»" for name in names) or "ingen"
+        raise UnreadableFile(
+            f"Fant ikke arket «{SHEET_NAME}». Arkene i filen heter: {found}. Bruk filen du "
+            f"lastet ned fra planen, og gi ikke arket nytt navn."
+        )
+    sheet = workbook[SHEET_NAME]
+    # Ignore the stored size of the sheet (it can be wrong, or absurdly large) and read
+    # only the cells that are there.
+    sheet.reset_dimensions()
+    rows = []
+    try:
+        for index, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+            deadline.check()
+            values = [_cell_value(cell) for cell in row]
+            if index > MAX_ROWS and any(_present(value) for value in values):
+                raise UnreadableFile(f"Arket har for mange rader: høyst {MAX_ROWS}.")
+            if index <= MAX_ROWS:
+                rows.append(values)
+    except (UnreadableFile, ReadingTooSlow):
+        raise
+    except Exception:
+        raise UnreadableFile(UNREADABLE) from None
+    return rows
+
+
+def _read_marker(workbook, deadline: Deadline) -> ExportMarker | None:
+    """The "Versjoner" sheet (see `_add_version_sheet`); None when the file has none, or one
+    that cannot be understood (then the file is read as one without it)."""
+    if VERSION_SHEET not in workbook.sheetnames:
+        return None
+    sheet = workbook[VERSION_SHEET]
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=MAX_ROWS + 3)
+    try:
+        next(rows)  # the note
+        _, plan_id, _, exported_at = next(rows)[:4]
+        column_ids = [_whole(value) for value in next(rows)[1:] if value is not None]
+        versions = {}
+        for row in rows:
+            deadline.check()
+            if row and row[0] is not None:
+                for column_id, version in zip(column_ids, row[1:], strict=False):
+                    versions[(_whole(row[0]), column_id)] = _whole(version or 0)
+        if not isinstance(exported_at, datetime):
+            exported_at = datetime.fromisoformat(str(exported_at))
+        return ExportMarker(_whole(plan_id), exported_at, versions)
+    except (StopIteration, TypeError, ValueError):
+        return None
+    except ReadingTooSlow:
+        raise
+    except Exception:  # a damaged sheet: read the file as one without it
+        return None
+
+
+def _whole(value) -> int:
+    """A whole number as a spreadsheet gives it back (an int, a float such as 3.0, or text)."""
+    number = float(value)
+    if not number.is_integer():
+        raise ValueError(value)
+    return int(number)
 
 
 @dataclass(frozen=True)
@@ -492,7 +653,7 @@ STATUS_BY_LABEL = {_name_key(label): value for value, label in Status.choices}
 STATUS_LABELS = ", ".join(label for _, label in Status.choices)
 
 
-def _read_measure_rows(rows, layout: _Layout, grid: PlanGrid, preview, problems) -> None:
+def _read_measure_rows(rows, layout: _Layout, grid: PlanGrid, preview, problems, deadline) -> None:
     """Check every row below the header and add each cell it changes to the preview."""
     plan_measures = _PlanMeasures.of(grid)
     used_columns = set(layout.names.values()) | {
@@ -500,6 +661,7 @@ def _read_measure_rows(rows, layout: _Layout, grid: PlanGrid, preview, problems)
     }
     first_row_of: dict[tuple[str, str, str], int] = {}
     for row_number, values in enumerate(rows[1:], start=2):
+        deadline.check()
         if not any(_present(value) for value in values):
             continue
         row = _Row(row_number, values)
@@ -687,6 +849,83 @@ def _read_status(row: _Row, column: Column, value, problems: _Problems) -> str |
     return status
 
 
+# --- Import: cells saved in the portal after the download ---
+
+HISTORY_CHUNK = 500
+
+
+def _separate_conflicts(preview: ImportPreview, marker: ExportMarker) -> None:
+    """Sort out the changes to cells saved after the download (their version differs from the
+    file's): where the file still has the value as downloaded, the plan's newer value stays and
+    the change is dropped; where the file changed it too, it becomes a conflict, naming who
+    saved the cell last and when. When the downloaded value is not known (no history record),
+    the change is a conflict: the user decides."""
+    stale = [change for change in preview.changes if change.version != marker.version_of(change)]
+    if not stale:
+        return
+    history = _history_of(stale)
+    names = _names_of(
+        {record["history_user_id"] for records in history.values() for record in records}
+    )
+    stale_ids = set()
+    for change in stale:
+        records = history.get((change.measure_id, change.column_id), [])
+        exported = _value_at(records, marker.version_of(change))
+        stale_ids.add(id(change))
+        if exported is not None and _same(exported, (change.new_text, change.new_status)):
+            preview.kept_newer += 1
+            continue
+        if records:
+            change.changed_by = names.get(records[-1]["history_user_id"], "System")
+            change.changed_at = records[-1]["history_date"].isoformat()
+        preview.conflicts.append(change)
+    preview.changes = [change for change in preview.changes if id(change) not in stale_ids]
+
+
+def _history_of(changes: list[CellUpdate]) -> dict[tuple[int, int], list[dict]]:
+    """The history records of the changed cells, oldest first, by (measure id, column id): a
+    query per 500 measures."""
+    wanted = {(change.measure_id, change.column_id) for change in changes}
+    measure_ids = sorted({measure_id for measure_id, _ in wanted})
+    found: dict[tuple[int, int], list[dict]] = {}
+    for start in range(0, len(measure_ids), HISTORY_CHUNK):
+        records = (
+            Cell.history.filter(measure_id__in=measure_ids[start : start + HISTORY_CHUNK])
+            .order_by("history_date", "history_id")
+            .values(
+                "measure_id",
+                "column_id",
+                "version",
+                "text",
+                "status",
+                "history_user_id",
+                "history_date",
+            )
+        )
+        for record in records:
+            key = (record["measure_id"], record["column_id"])
+            if key in wanted:
+                found.setdefault(key, []).append(record)
+    return found
+
+
+def _value_at(records: list[dict], version: int) -> tuple[str, str] | None:
+    """The (text, status) a cell had at `version`; None when no record says."""
+    if version == 0:
+        return "", ""
+    at_version = [record for record in records if record["version"] == version]
+    return (at_version[-1]["text"], at_version[-1]["status"]) if at_version else None
+
+
+def _same(value: tuple[str, str], other: tuple[str, str]) -> bool:
+    return _normalise_newlines(value[0]) == _normalise_newlines(other[0]) and value[1] == other[1]
+
+
+def _names_of(user_ids: set) -> dict[int, str]:
+    users = get_user_model().objects.filter(pk__in=[pk for pk in user_ids if pk is not None])
+    return {user.pk: user.get_full_name() or user.get_username() for user in users}
+
+
 # --- Import: applying a preview ---
 
 
@@ -702,20 +941,25 @@ class ImportConflict(Exception):
         self.change = change
 
 
-def apply_import(plan: Plan, preview: ImportPreview, user) -> int:
-    """Write every change of a preview, all or nothing; returns the number of cells changed.
+def apply_import(
+    plan: Plan, preview: ImportPreview, user, *, take_conflicts: Collection[int] = ()
+) -> int:
+    """Write every change of a preview, and the conflicts whose index is in `take_conflicts`
+    (the file's value chosen over the plan's), all or nothing; returns the number of cells
+    changed.
 
     Each cell is saved on top of the version the preview read: if anyone saved it since,
     `ImportConflict` names the cell and the whole import is rolled back.
     """
     if preview.problems:
         raise ValueError("A preview with problems cannot be applied.")
-    measures = Measure.objects.of_plan(plan).in_bulk(
-        [change.measure_id for change in preview.changes]
-    )
+    chosen = preview.changes + [
+        conflict for index, conflict in enumerate(preview.conflicts) if index in take_conflicts
+    ]
+    measures = Measure.objects.of_plan(plan).in_bulk([change.measure_id for change in chosen])
     columns = {column.pk: column for column in plan.columns.all()}
     with transaction.atomic():
-        for change in preview.changes:
+        for change in chosen:
             measure, column = measures.get(change.measure_id), columns.get(change.column_id)
             if measure is None or column is None:
                 raise ImportConflict(change, "er fjernet fra planen")
@@ -731,4 +975,4 @@ def apply_import(plan: Plan, preview: ImportPreview, user) -> int:
                 )
             except editing.StaleCellEdit:
                 raise ImportConflict(change, "er endret av noen andre") from None
-    return len(preview.changes)
+    return len(chosen)

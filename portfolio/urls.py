@@ -20,6 +20,11 @@ urlpatterns = [
     path("<int:plan_pk>/plan.pdf", documents.PlanPdfView.as_view(), name="plan_pdf"),
     path("<int:plan_pk>/plan.pptx", documents.PlanPptxView.as_view(), name="plan_pptx"),
     path("<int:plan_pk>/import/", spreadsheet.PlanImportView.as_view(), name="plan_import"),
+    path(
+        "<int:plan_pk>/import/<int:import_pk>/",
+        spreadsheet.PlanImportPreviewView.as_view(),
+        name="plan_import_preview",
+    ),
     # One cell: shown, edited, and its history
     path(CELL, cells.CellView.as_view(), name="cell"),
     path(f"{CELL}endre/", cells.CellEditView.as_view(), name="cell_edit"),

@@ -15,6 +15,8 @@ from annual_report.versions import approve_version, generate_version
 from helsefellesskap.jobs import DocumentJob
 from helsefellesskap.models import Person
 from meetings.calendar_feeds import feed_token
+from portfolio.models import PlanImport
+from portfolio.spreadsheet import ImportPreview
 from tests.conftest import ROLES
 from tests.factories import MembershipFactory, PersonFactory, SectorAssignmentFactory
 from tests.grants.factories import ApplicationAttachmentFactory, ApplicationFactory
@@ -79,6 +81,11 @@ MATRIX = {
     "portfolio:plan_pptx": (lambda d: [d["plan"].pk], EVERYONE),
     "portfolio:plan_export": (lambda d: [d["plan"].pk], EVERYONE),
     "portfolio:plan_import": (lambda d: [d["plan"].pk], SECRETARIAT_ONLY),
+    # The preview of an upload: its uploader's (others who may edit the plan get 404).
+    "portfolio:plan_import_preview": (
+        lambda d: [d["plan"].pk, d["plan_import"].pk],
+        SECRETARIAT_ONLY,
+    ),
     "portfolio:cell": (lambda d: d["cell"], EVERYONE),
     "portfolio:cell_edit": (lambda d: d["cell"], SECRETARIAT_ONLY),
     "portfolio:cell_history": (lambda d: d["cell"], EVERYONE),
@@ -306,7 +313,7 @@ def document_job(secretariat_user):
 
 
 @pytest.fixture
-def register_data(lsu, annual_report_data, document_job):
+def register_data(lsu, annual_report_data, document_job, secretariat_user):
     membership = MembershipFactory(body=lsu)
     assignment = SectorAssignmentFactory()
     measure = MeasureFactory()
@@ -335,6 +342,12 @@ def register_data(lsu, annual_report_data, document_job):
         "organisation": assignment.organisation,
         "assignment": assignment,
         "document_job": document_job,
+        "plan_import": PlanImport.objects.create(
+            plan=measure.group.area.plan,
+            uploaded_by=secretariat_user,
+            file_name="plan.xlsx",
+            preview=ImportPreview().as_data(),
+        ),
         "deleted_person_record": Person.history.filter(history_type="-").latest().history_id,
     }
 

@@ -1,18 +1,21 @@
-"""The plan in Excel: the export, and the import that shows every change before it writes."""
+"""The plan in Excel: the export, and the import that shows every change (and every conflict
+with a newer edit) before it writes; the worker reads and writes (portfolio/importing.py)."""
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
-from django.utils.crypto import constant_time_compare, get_random_string
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views import View
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from helsefellesskap.files import download_response
 from helsefellesskap.pages import UnprocessableFormMixin
 
-from .. import spreadsheet
+from .. import importing, spreadsheet
 from ..documents import download_filename
 from ..forms import PlanImportForm
+from ..models import PlanImport
 from .plans import PlanMixin
 
 
@@ -30,73 +33,57 @@ class PlanExcelExportView(PlanMixin, View):
 
 
 class PlanImportView(PlanMixin, UnprocessableFormMixin, FormView):
-    """Upload an edited workbook, see every cell it would change, then confirm.
-
-    Between the preview and the confirmation the session keeps what the preview showed (the
-    changes, each with the version its cell had), not the file. That is small, lives in the
-    database like every session (so it works with several app servers, unlike a temporary
-    file), belongs to this user only, and leaves nothing on disk to clean up. Confirming
-    writes exactly what was shown; a cell saved by someone else in between fails the version
-    check and the whole import is rolled back. A new upload replaces an earlier preview.
-    """
+    """Upload an edited workbook. The request only stores the file and queues its reading
+    (importing.upload); the job's page follows the worker and leads to the preview."""
 
     form_class = PlanImportForm
     template_name = "portfolio/plan_import.html"
-    session_key = "portfolio_import"
-
-    def post(self, request, *args, **kwargs):
-        if "token" in request.POST:
-            return self.confirm(request)
-        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        preview = spreadsheet.preview_import(self.plan, form.cleaned_data["file"])
-        return render(
-            self.request,
-            "portfolio/plan_import_preview.html",
-            {
-                "plan": self.plan,
-                "preview": preview,
-                "token": self.keep_for_confirmation(preview),
-                "file_name": form.cleaned_data["file"].name,
-                "form": PlanImportForm(),
-            },
-            status=422 if preview.problems else 200,
-        )
-
-    def keep_for_confirmation(self, preview: spreadsheet.ImportPreview) -> str | None:
-        """Keep the preview's changes in the session under a new token (None when there is
-        nothing to confirm); any earlier preview is dropped."""
-        self.request.session.pop(self.session_key, None)
-        if not preview.can_apply:
-            return None
-        token = get_random_string(32)
-        self.request.session[self.session_key] = {
-            "token": token,
-            "plan": self.plan.pk,
-            "changes": preview.changes_as_data(),
-        }
-        return token
-
-    def confirm(self, request):
-        stored = request.session.pop(self.session_key, None)
-        if (
-            not stored
-            or stored.get("plan") != self.plan.pk
-            or not constant_time_compare(stored.get("token", ""), request.POST["token"])
-        ):
-            messages.error(request, "Forhåndsvisningen finnes ikke lenger. Last opp filen på nytt.")
-            return HttpResponseRedirect(request.path)
-        preview = spreadsheet.ImportPreview.from_changes_data(stored["changes"])
         try:
-            count = spreadsheet.apply_import(self.plan, preview, request.user)
-        except spreadsheet.ImportConflict as conflict:
-            messages.error(request, str(conflict))
-            return HttpResponseRedirect(request.path)
-        messages.success(
-            request,
-            "1 celle er oppdatert fra Excel."
-            if count == 1
-            else f"{count} celler er oppdatert fra Excel.",
+            job = importing.upload(
+                plan=self.plan, user=self.request.user, uploaded_file=form.cleaned_data["file"]
+            )
+        except importing.ImportRefused as refused:
+            messages.error(self.request, str(refused))
+            return HttpResponseRedirect(refused.job.get_absolute_url())
+        return HttpResponseRedirect(job.get_absolute_url())
+
+
+class PlanImportPreviewView(PlanMixin, TemplateView):
+    """What the worker read from the file: the problems, or the changes and the conflicts with
+    a choice for each; confirming queues the writing (importing.confirm). Only the person who
+    uploaded the file sees it; to anyone else it does not exist."""
+
+    template_name = "portfolio/plan_import_preview.html"
+
+    @cached_property
+    def plan_import(self) -> PlanImport:
+        return get_object_or_404(
+            PlanImport, pk=self.kwargs["import_pk"], plan=self.plan, uploaded_by=self.request.user
         )
-        return HttpResponseRedirect(self.plan.get_absolute_url())
+
+    def get(self, request, *args, **kwargs):
+        preview = importing.stored_preview(self.plan_import)
+        if preview is None:
+            messages.info(request, "Filen er ikke lest ennå.")
+            return HttpResponseRedirect(reverse("portfolio:plan_import", args=[self.plan.pk]))
+        context = self.get_context_data(
+            preview=preview, plan_import=self.plan_import, form=PlanImportForm()
+        )
+        return self.render_to_response(context, status=422 if preview.problems else 200)
+
+    def post(self, request, *args, **kwargs):
+        conflicts = request.POST.getlist("bruk_fil")
+        if "alle" in request.POST:
+            conflicts = range(len(self.plan_import.preview.get("conflicts", [])))
+        try:
+            job = importing.confirm(
+                plan_import=self.plan_import,
+                take_conflicts={int(index) for index in conflicts if str(index).isdigit()},
+                user=request.user,
+            )
+        except importing.ImportRefused as refused:
+            messages.error(request, str(refused))
+            return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(job.get_absolute_url())

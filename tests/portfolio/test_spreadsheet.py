@@ -92,7 +92,10 @@ def history_rows():
 
 def test_export_has_one_sheet_with_names_and_a_text_and_status_pair_per_year(sheet_plan):
     workbook = exported(sheet_plan)
-    assert workbook.sheetnames == ["Porteføljeplan"]
+    # The second sheet says which version of each cell the file holds; Excel hides it.
+    assert workbook.sheetnames == ["Porteføljeplan", "Versjoner"]
+    assert workbook["Versjoner"].sheet_state == "veryHidden"
+    assert workbook.active.title == "Porteføljeplan"
     sheet = workbook["Porteføljeplan"]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0] == HEADER
@@ -148,7 +151,7 @@ def test_reader_can_download_the_workbook(client, reader_user, sheet_plan):
     assert response.status_code == 200
     assert response["Content-Type"] == spreadsheet.CONTENT_TYPE
     assert 'filename="portefoljeplan-2026.xlsx"' in response["Content-Disposition"]
-    assert load_workbook(io.BytesIO(response.content)).sheetnames == ["Porteføljeplan"]
+    assert load_workbook(io.BytesIO(response.content)).sheetnames[0] == "Porteføljeplan"
 
 
 # --- Preview and import ---
@@ -162,6 +165,7 @@ def test_an_unchanged_export_imports_as_no_changes(client, secretariat_user, she
     response = client.post(
         reverse("portfolio:plan_import", args=[sheet_plan.pk]),
         {"file": as_upload(exported(sheet_plan))},
+        follow=True,
     )
     assert response.status_code == 200
     assert "Ingen endringer" in response.content.decode()
@@ -181,9 +185,10 @@ def test_preview_lists_exactly_the_edited_cells_and_confirm_writes_them(
     url = reverse("portfolio:plan_import", args=[sheet_plan.pk])
     client.force_login(secretariat_user)
 
-    response = client.post(url, {"file": as_upload(workbook)})
+    response = client.post(url, {"file": as_upload(workbook)}, follow=True)
 
     assert response.status_code == 200
+    preview_url = response.redirect_chain[-1][0]
     changes = response.context["preview"].changes
     assert [
         (c.measure, c.heading, c.old_text, c.new_text, c.old_status, c.new_status) for c in changes
@@ -213,7 +218,7 @@ def test_preview_lists_exactly_the_edited_cells_and_confirm_writes_them(
     assert stored(sheet_plan, "Videokonsultasjon", 2026).status == Status.PLANNED
     assert history_rows() == history_before
 
-    response = client.post(url, {"token": response.context["token"]}, follow=True)
+    response = client.post(preview_url, follow=True)
 
     assert response.redirect_chain[-1][0] == sheet_plan.get_absolute_url()
     assert "2 celler er oppdatert fra Excel." in [str(m) for m in response.context["messages"]]
@@ -230,9 +235,8 @@ def test_preview_lists_exactly_the_edited_cells_and_confirm_writes_them(
         latest = cell.history.first()
         assert latest.history_change_reason == "Importert fra Excel"
         assert latest.history_user == secretariat_user
-    # The preview cannot be confirmed twice.
-    response = client.post(url, {"token": "brukt"}, follow=True)
-    assert "Forhåndsvisningen finnes ikke lenger" in response.content.decode()
+    # The preview cannot be confirmed twice: the import is done with.
+    assert client.post(preview_url).status_code == 404
     assert history_rows() == history_before + 2
 
 
@@ -263,7 +267,7 @@ def test_a_cell_saved_by_someone_else_after_the_preview_stops_the_whole_import(
     cell_of(sheet, "Videokonsultasjon", "Fokus for 2026 – tekst").value = "Også fra Excel"
     url = reverse("portfolio:plan_import", args=[sheet_plan.pk])
     client.force_login(secretariat_user)
-    token = client.post(url, {"file": as_upload(workbook)}).context["token"]
+    preview_url = client.post(url, {"file": as_upload(workbook)}, follow=True).redirect_chain[-1][0]
 
     video = stored(sheet_plan, "Videokonsultasjon", 2026)
     editing.save_cell(
@@ -275,14 +279,14 @@ def test_a_cell_saved_by_someone_else_after_the_preview_stops_the_whole_import(
     )
     history_before = history_rows()
 
-    response = client.post(url, {"token": token}, follow=True)
+    response = client.post(preview_url, follow=True)
 
-    messages = [str(m) for m in response.context["messages"]]
-    assert any(
-        "«Videokonsultasjon» (Fokus for 2026) er endret av noen andre" in m
-        and "Ingenting er importert" in m
-        for m in messages
-    ), messages
+    # The worker's job failed and its page says why.
+    assert response.context["job"].status == "failed"
+    error = response.context["job"].error
+    assert "«Videokonsultasjon» (Fokus for 2026) er endret av noen andre" in error
+    assert "Ingenting er importert" in error
+    assert error in response.content.decode()
     # The first change (PLL), written before the conflict was found, is rolled back too.
     assert stored(sheet_plan, "Pasientens legemiddelliste (PLL)", 2025).text == "Starte innføring"
     assert stored(sheet_plan, "Videokonsultasjon", 2026).text == "Lagret i portalen"
@@ -305,7 +309,9 @@ def test_wrong_sheet_name_is_named(client, secretariat_user, sheet_plan):
     client.force_login(secretariat_user)
 
     response = client.post(
-        reverse("portfolio:plan_import", args=[sheet_plan.pk]), {"file": as_upload(workbook)}
+        reverse("portfolio:plan_import", args=[sheet_plan.pk]),
+        {"file": as_upload(workbook)},
+        follow=True,
     )
 
     assert response.status_code == 422
@@ -424,6 +430,7 @@ def test_a_file_that_is_not_xlsx_gets_a_clear_message_not_a_crash(
     response = client.post(
         reverse("portfolio:plan_import", args=[sheet_plan.pk]),
         {"file": SimpleUploadedFile("plan.xlsx", content)},
+        follow=True,
     )
     assert response.status_code == 422
     assert "Filen kunne ikke leses som et Excel-regneark (.xlsx)" in response.content.decode()
@@ -486,13 +493,19 @@ def test_the_import_pages_are_valid_html(client, secretariat_user, sheet_plan):
     cell_of(changed["Porteføljeplan"], "Videokonsultasjon", "2025 – tekst").value = "Ny tekst"
     broken = exported(sheet_plan)
     cell_of(broken["Porteføljeplan"], "Videokonsultasjon", "2025 – status").value = "Nesten"
+
+    def upload(workbook):
+        return client.post(url, {"file": as_upload(workbook)}, follow=True)
+
     pages = {
         "upload": client.get(url),
         "invalid upload": client.post(url, {}),
-        "no changes": client.post(url, {"file": as_upload(exported(sheet_plan))}),
-        "changes": client.post(url, {"file": as_upload(changed)}),
-        "row errors": client.post(url, {"file": as_upload(broken)}),
-        "file error": client.post(url, {"file": SimpleUploadedFile("a.xlsx", b"not a zip")}),
+        "no changes": upload(exported(sheet_plan)),
+        "changes": upload(changed),
+        "row errors": upload(broken),
+        "file error": client.post(
+            url, {"file": SimpleUploadedFile("a.xlsx", b"not a zip")}, follow=True
+        ),
     }
     assert [response.status_code for response in pages.values()] == [200, 422, 200, 200, 422, 422]
     for name, response in pages.items():
