@@ -14,7 +14,7 @@ from helsefellesskap.models import Sector
 from helsefellesskap.pdf import pdf_response
 
 from .. import workflow
-from ..forms import ApplicationForm, BudgetLineFormSet
+from ..forms import ApplicationForms
 from ..models import Application, Round
 from ..permissions import is_secretariat, sectors_of
 from ..receipt import application_pdf, application_pdf_filename, receipt_recipients
@@ -33,13 +33,26 @@ class ApplicationFormPage(View):
     """The application form with its budget lines (the new-application and the edit page).
 
     "Lagre utkast" saves the draft and its lines (workflow.save_draft); a draft may be
-    incomplete, and its page names what is missing. "Lagre og send inn" saves and sends in at
-    once (workflow.save_and_submit): when the submission is refused (incomplete, deadline
-    passed), the reasons are shown on the form and nothing is saved."""
+    incomplete, and its page names what is missing. "Lagre og send inn" checks also what
+    sending in needs, saves, and leads to the confirmation page, where the applicant sees what
+    will be sent. Every error is shown at once, and a refused form saves nothing.
+
+    Other buttons save nothing: they show the form again as it was posted (a budget line added
+    or removed, partners searched for, the focus area's measures); with htmx only the part
+    that changed is answered (POSTBACK_PARTS)."""
 
     template_name = "grants/application_form.html"
     change_reason = "Utkast lagret"
     application: Application | None = None
+    POSTBACK_PARTS = {
+        "ny_linje": "grants/_form_budget.html",
+        "fjern_linje": "grants/_form_budget.html",
+        "sum": "grants/_form_budget_sum.html",
+        "sok_partner": "grants/_form_partners.html",
+        "velg_partner": "grants/_form_partners.html",
+        ApplicationForms.REFRESH: "grants/_form_partners.html",
+        "vis_tiltak": "grants/_form_measures.html",
+    }
 
     round: Round
     sectors: list = []
@@ -64,22 +77,21 @@ class ApplicationFormPage(View):
             return {"title": "", "problems": []}
         return {"title": application.title, "problems": application.completeness_problems()}
 
-    def get_forms(self, data=None, initial=None):
-        instance = self.new_instance()
-        form = ApplicationForm(
-            data, instance=instance, initial=initial, round=self.round, sectors=self.sectors
-        )
-        formset = BudgetLineFormSet(data, instance=instance, prefix="budsjett")
-        return form, formset
+    def form_kwargs(self) -> dict:
+        return {"instance": self.new_instance(), "round": self.round, "sectors": self.sectors}
 
-    def page(self, saved: dict, form=None, formset=None, *, error_heading=""):
+    def context(
+        self, saved: dict, forms: ApplicationForms | None, *, error_heading="", focus=""
+    ) -> dict:
         application = self.application
         context = {
             "round": self.round,
             "application": application,
             "sector": application.sector if application else None,
-            "form": form,
-            "formset": formset,
+            "form": forms.form if forms else None,
+            "formset": forms.lines if forms else None,
+            "form_url": self.request.path,
+            "focus": focus,  # the postback asked for: its template puts the focus there
             "closed_message": "" if self.round.is_open else self.closed_message(),
             "problems": saved["problems"],
             "saved_title": saved["title"],
@@ -90,7 +102,10 @@ class ApplicationFormPage(View):
         }
         if len(self.sectors) == 1 and not application:
             context["sector"] = self.sectors[0]
-        return render(self.request, self.template_name, context)
+        return context
+
+    def page(self, saved: dict, forms: ApplicationForms | None = None, **kwargs):
+        return render(self.request, self.template_name, self.context(saved, forms, **kwargs))
 
     def dispatch(self, request, *args, **kwargs):
         if (response := self.refusal()) is not None:
@@ -101,40 +116,40 @@ class ApplicationFormPage(View):
         saved = self.saved_draft()
         if not self.round.is_open:
             return self.page(saved)
-        return self.page(saved, *self.get_forms(initial=self.initial()))
+        return self.page(saved, ApplicationForms(initial=self.initial(), **self.form_kwargs()))
 
     def post(self, request, *args, **kwargs):
         saved = self.saved_draft()
         if not self.round.is_open:
             return self.page(saved)
-        form, formset = self.get_forms(request.POST)
-        form_valid = form.is_valid()
-        start, end = form.cleaned_data.get("period_start"), form.cleaned_data.get("period_end")
-        if start and end and start <= end:
-            formset.period = (start.year, end.year)
-        if not (formset.is_valid() and form_valid):
-            return self.page(saved, form, formset)
+        if postback := ApplicationForms.postback_of(request.POST):
+            forms = ApplicationForms.posted_back(request.POST, **self.form_kwargs())
+            if request.htmx:
+                part = self.POSTBACK_PARTS[postback]
+                return render(request, part, self.context(saved, forms, focus=postback))
+            return self.page(saved, forms, focus=postback)
         submitting = "send_inn" in request.POST
-        step = workflow.save_and_submit if submitting else workflow.save_draft
+        forms = ApplicationForms(request.POST, submitting=submitting, **self.form_kwargs())
+        if not forms.is_valid():
+            heading = "Søknaden ble ikke lagret og kan ikke sendes inn ennå" if submitting else ""
+            return self.page(saved, forms, error_heading=heading)
         try:
-            application = step(
-                form=form, budget_lines=formset, user=request.user, reason=self.change_reason
+            application = workflow.save_draft(
+                form=forms.form,
+                budget_lines=forms.lines,
+                user=request.user,
+                reason=self.change_reason,
             )
-        except workflow.SubmissionRefused as refused:
-            for problem in refused.problems:
-                form.add_error(None, problem)
-            heading = "Søknaden ble ikke sendt inn, og endringene er ikke lagret"
-            return self.page(saved, form, formset, error_heading=heading)
         except workflow.AlreadySubmitted as error:
             # Sent in from another window while this one was being filled in.
             messages.error(request, str(error))
-            return HttpResponseRedirect(form.instance.get_absolute_url())
+            return HttpResponseRedirect(forms.form.instance.get_absolute_url())
         if submitting:
-            messages.success(request, submitted_message(application))
-        else:
-            messages.success(
-                request, "Utkastet er lagret. Du kan endre det til du sender søknaden inn."
-            )
+            messages.success(request, "Utkastet er lagret. Se over søknaden og send den inn.")
+            return HttpResponseRedirect(reverse("grants:application_submit", args=[application.pk]))
+        messages.success(
+            request, "Utkastet er lagret. Du kan endre det til du sender søknaden inn."
+        )
         return HttpResponseRedirect(application.get_absolute_url())
 
 
