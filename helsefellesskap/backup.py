@@ -6,12 +6,15 @@ One archive (.tar.gz) holds both, with a manifest:
 - the database as the engine's own consistent snapshot: SQLite's online backup API (a copy
   made page by page inside one read transaction), or `pg_dump --format=custom` on PostgreSQL
   (one snapshot of the whole database);
-- then the private storage's folder. Files are written once under new names and deleted only
-  after their row's deletion is committed, so taking the database first means every row in the
-  snapshot finds its file (a file added since is an unused extra).
+- then every file of the private storage, read through the storage API (listdir, open), so a
+  local folder and an S3 bucket are copied alike, under `files/` with their stored names. Files
+  are written once under new names and deleted only after their row's deletion is committed,
+  so taking the database first means every row in the snapshot finds its file (a file added
+  since is an unused extra), except a file whose row is deleted while the copy is being made:
+  it is left out, and its download in the restored portal says the file is missing.
 
-`restore` puts an archive into an empty database and an empty files folder, and refuses
-anything else: a restore never mixes with or overwrites live data.
+`restore` puts an archive into an empty database and an empty private storage (folder or
+bucket), and refuses anything else: a restore never mixes with or overwrites live data.
 """
 
 import io
@@ -22,14 +25,18 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files import File
+from django.core.files.storage import Storage
 from django.db import connection
 from django.utils import timezone
 from psycopg.conninfo import make_conninfo
+
+from .files import private_storage
 
 MANIFEST = "manifest.json"
 SQLITE_NAME = "database.sqlite3"
@@ -56,8 +63,24 @@ class Manifest:
         return cls(**data)
 
 
-def files_root() -> Path:
-    return Path(storages["attachments"].location)
+def stored_names(storage: Storage, folder: str = "") -> Iterator[str]:
+    """The name of every file in the storage, folder by folder through `listdir`, so that a
+    local folder and a bucket are walked alike; nothing when the folder does not exist yet."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{folder}{name}"
+    for name in sorted(folders):
+        yield from stored_names(storage, f"{folder}{name}/")
+
+
+def where(storage: Storage) -> str:
+    """The storage as the messages name it: its bucket and prefix, or its folder."""
+    if hasattr(storage, "bucket_name"):
+        return f"s3://{storage.bucket_name}/{storage.location}"
+    return str(storage.location)
 
 
 def is_postgresql(database: dict) -> bool:
@@ -80,28 +103,31 @@ def backup(*, destination: Path) -> Manifest:
         else:
             dump = work / SQLITE_NAME
             _sqlite_snapshot(dump)
-        root = files_root()
-        files = [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
-        manifest = Manifest(
-            created=timezone.now().isoformat(), engine=database["ENGINE"], files=len(files)
-        )
+        created = timezone.now()
         partial = destination.with_name(destination.name + ".delvis")
         with tarfile.open(partial, "w:gz") as archive:
-            _add_bytes(archive, MANIFEST, json.dumps(manifest.__dict__).encode())
             archive.add(dump, arcname=dump.name)
-            for path in files:
-                archive.add(path, arcname=f"{FILES_FOLDER}/{path.relative_to(root)}")
+            storage = private_storage()
+            files = sum(
+                _add_stored(archive, storage, name, created) for name in stored_names(storage)
+            )
+            manifest = Manifest(created=created.isoformat(), engine=database["ENGINE"], files=files)
+            _add_bytes(archive, MANIFEST, json.dumps(manifest.__dict__).encode())
         partial.rename(destination)  # a finished archive or none
     return manifest
 
 
-def restore(*, source: Path, database: dict | None = None, root: Path | None = None) -> Manifest:
+def restore(
+    *, source: Path, database: dict | None = None, storage: Storage | None = None
+) -> Manifest:
     """Restores the archive into `database` (settings-style, the default database if None) and
-    the files folder `root` (the private storage's); both must be empty."""
+    `storage` (the private storage if None); both must be empty."""
     database = database or settings.DATABASES["default"]
-    root = root or files_root()
-    if root.exists() and any(root.iterdir()):
-        raise BackupError(f"Mappen {root} er ikke tom; gjenopprett til en tom mappe.")
+    storage = storage or private_storage()
+    if next(stored_names(storage), None) is not None:
+        raise BackupError(
+            f"Fillageret {where(storage)} er ikke tomt; gjenopprett til et tomt fillager."
+        )
     with tarfile.open(source, "r:gz") as archive:
         manifest = Manifest.read(archive)
         if is_postgresql(database) != manifest.engine.endswith("postgresql"):
@@ -115,9 +141,33 @@ def restore(*, source: Path, database: dict | None = None, root: Path | None = N
                 _restore_postgresql(work / POSTGRES_NAME, database)
             else:
                 _restore_sqlite(work / SQLITE_NAME, Path(database["NAME"]))
-            if (work / FILES_FOLDER).exists():
-                shutil.copytree(work / FILES_FOLDER, root, dirs_exist_ok=True)
+            _restore_files(work / FILES_FOLDER, storage)
     return manifest
+
+
+def _add_stored(archive: tarfile.TarFile, storage: Storage, name: str, created) -> bool:
+    """Adds one stored file under `files/`; False when it was deleted since it was listed."""
+    try:
+        handle = storage.open(name, "rb")
+    except FileNotFoundError:
+        return False
+    with handle:
+        info = tarfile.TarInfo(f"{FILES_FOLDER}/{name}")
+        info.size = handle.size
+        info.mtime = int(created.timestamp())
+        archive.addfile(info, handle)
+    return True
+
+
+def _restore_files(folder: Path, storage: Storage) -> None:
+    """Saves every file under the archive's `files/` into the storage under its own name."""
+    paths = sorted(path for path in folder.rglob("*") if path.is_file()) if folder.exists() else []
+    for path in paths:
+        name = path.relative_to(folder).as_posix()
+        with path.open("rb") as handle:
+            saved = storage.save(name, File(handle))
+        if saved != name:
+            raise BackupError(f"Filen {name} ble lagret som {saved}; fillageret var ikke tomt.")
 
 
 def _safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:

@@ -2,10 +2,12 @@
 portal (PDF, Excel, PowerPoint, attachments).
 
 Uploaded documents live in the "attachments" storage (settings.STORAGES): a folder outside the
-static and media folders, without any URL. Django's FileSystemStorage falls back to MEDIA_URL
-when it is given no base URL, so it would hand out addresses; `PrivateFileSystemStorage`
-refuses instead. The only way to such a file is a view derived from `PrivateFileDownloadView`,
-which checks who may read it first.
+static and media folders, or a private S3 bucket (`helsefellesskap.s3`), without any URL.
+Django's FileSystemStorage falls back to MEDIA_URL when it is given no base URL, and S3 hands out
+signed links; the private storages refuse instead (`NoUrlMixin`). The only way to such a file
+is a view derived from `PrivateFileDownloadView`, which checks who may read it first and reads
+the file through the storage. Code reaches stored files only through the storage API (open,
+save, delete, listdir), never through a local path, so both storages behave alike.
 """
 
 import os
@@ -30,9 +32,15 @@ DOCUMENT_TYPES = {
 }
 
 
-class PrivateFileSystemStorage(FileSystemStorage):
-    def url(self, name):
+class NoUrlMixin:
+    """For a private storage: no file has an address of its own."""
+
+    def url(self, name, *args, **kwargs):
         raise ValueError("Private files have no URL: serve them through PrivateFileDownloadView.")
+
+
+class PrivateFileSystemStorage(NoUrlMixin, FileSystemStorage):
+    pass
 
 
 def private_storage():

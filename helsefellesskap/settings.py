@@ -168,6 +168,53 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 MEDIA_ROOT = BASE_DIR / "media"
+
+# --- Files the portal keeps: the private files (attachments, report PDFs, generated documents)
+# and the admin import's file between preview and confirm. A local folder by default;
+# PORTAL_FILE_STORAGE=s3 puts both in one S3-compatible bucket (a prefix each) that every
+# application server shares, so that no server keeps state of its own.
+PORTAL_FILE_STORAGE = os.environ.get("PORTAL_FILE_STORAGE", "local")
+if PORTAL_FILE_STORAGE == "local":
+    # Outside MEDIA_ROOT and without a URL, served only by a view that checks who may read them.
+    _PRIVATE_FILES = {
+        "BACKEND": "helsefellesskap.files.PrivateFileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("PORTAL_ATTACHMENT_ROOT", str(BASE_DIR / "vedlegg")),
+            "base_url": None,
+        },
+    }
+    _IMPORT_FILES = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif PORTAL_FILE_STORAGE == "s3":
+    _S3 = {
+        "bucket_name": os.environ.get("PORTAL_S3_BUCKET", ""),
+        "endpoint_url": os.environ.get("PORTAL_S3_ENDPOINT_URL", ""),
+        "region_name": os.environ.get("PORTAL_S3_REGION", ""),
+        "access_key": os.environ.get("PORTAL_S3_ACCESS_KEY_ID", ""),
+        "secret_key": os.environ.get("PORTAL_S3_SECRET_ACCESS_KEY", ""),
+    }
+    if not _S3["bucket_name"]:
+        raise ImproperlyConfigured(
+            "PORTAL_FILE_STORAGE=s3 needs PORTAL_S3_BUCKET, the name of the portal's private "
+            "bucket."
+        )
+    if bool(_S3["access_key"]) != bool(_S3["secret_key"]):
+        raise ImproperlyConfigured(
+            "Set both PORTAL_S3_ACCESS_KEY_ID and PORTAL_S3_SECRET_ACCESS_KEY, or neither (the "
+            "standard AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the server's role, apply)."
+        )
+    # Unset values are left to django-storages and boto3 (AWS_* variables, roles, AWS itself).
+    _S3 = {option: value for option, value in _S3.items() if value}
+    _PRIVATE_FILES = {
+        "BACKEND": "helsefellesskap.s3.PrivateS3Storage",
+        "OPTIONS": {**_S3, "location": "filer"},
+    }
+    _IMPORT_FILES = {
+        "BACKEND": "helsefellesskap.s3.PrivateS3Storage",
+        "OPTIONS": {**_S3, "location": "import"},
+    }
+else:
+    raise ImproperlyConfigured("PORTAL_FILE_STORAGE must be 'local' or 's3'.")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -177,18 +224,10 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
-    # The uploaded file waits here between import preview and confirm; safe with several
-    # application servers, unlike the default temporary folder.
-    "import_export": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Meeting attachments: outside MEDIA_ROOT and without a URL, served only by a view that
-    # checks who may read them.
-    "attachments": {
-        "BACKEND": "helsefellesskap.files.PrivateFileSystemStorage",
-        "OPTIONS": {
-            "location": os.environ.get("PORTAL_ATTACHMENT_ROOT", str(BASE_DIR / "vedlegg")),
-            "base_url": None,
-        },
-    },
+    # The uploaded file waits here between import preview and confirm (not in the default
+    # temporary folder of the server that showed the preview).
+    "import_export": _IMPORT_FILES,
+    "attachments": _PRIVATE_FILES,
 }
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"

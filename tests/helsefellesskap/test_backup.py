@@ -4,14 +4,13 @@ a restore never lands on live data."""
 
 import sqlite3
 import tarfile
-import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from helsefellesskap import backup
 from helsefellesskap.models import Person
@@ -34,22 +33,6 @@ def counts_in(database: dict) -> dict:
         return {key: conn.execute(sql).fetchone()[0] for key, sql in query.items()}
 
 
-@pytest.fixture
-def fresh_database(tmp_path):
-    """An empty database of the engine the tests run on, dropped afterwards."""
-    settings_dict = dict(connection.settings_dict)
-    if not backup.is_postgresql(settings_dict):
-        yield settings_dict | {"NAME": str(tmp_path / "gjenopprettet.sqlite3")}
-        return
-    name = f"restore_{uuid.uuid4().hex[:12]}"
-    admin = settings_dict | {"NAME": "postgres"}
-    with psycopg.connect(backup._dsn(admin), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield settings_dict | {"NAME": name}
-    with psycopg.connect(backup._dsn(admin), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_the_same_objects_history_and_files(tmp_path, fresh_database):
     person = PersonFactory(name="Kari Nordmann")
@@ -67,16 +50,21 @@ def test_a_backup_restores_the_same_objects_history_and_files(tmp_path, fresh_da
         assert backup.MANIFEST in opened.getnames()
 
     files = tmp_path / "gjenopprettede-filer"
-    manifest = backup.restore(source=archive, database=fresh_database, root=files)
+    storage = FileSystemStorage(location=files)
+    manifest = backup.restore(source=archive, database=fresh_database, storage=storage)
     assert manifest.files == 1
     assert counts_in(fresh_database) == before
     assert (files / attachment.file.name).read_bytes() == PDF_BYTES
 
     # Never onto live data: the same database and folder again are refused.
     with pytest.raises(backup.BackupError, match="ikke tom|finnes allerede"):
-        backup.restore(source=archive, database=fresh_database, root=tmp_path / "tom")
-    with pytest.raises(backup.BackupError, match="er ikke tom"):
-        backup.restore(source=archive, database=fresh_database, root=files)
+        backup.restore(
+            source=archive,
+            database=fresh_database,
+            storage=FileSystemStorage(location=tmp_path / "tom"),
+        )
+    with pytest.raises(backup.BackupError, match="er ikke tomt"):
+        backup.restore(source=archive, database=fresh_database, storage=storage)
 
 
 @pytest.mark.django_db
@@ -91,5 +79,9 @@ def test_an_existing_archive_is_not_overwritten_and_a_foreign_file_is_refused(tm
     with tarfile.open(foreign, "w:gz") as archive:
         archive.add(existing, arcname="noe.txt")
     with pytest.raises(backup.BackupError, match="ikke en sikkerhetskopi"):
-        backup.restore(source=foreign, database={"ENGINE": "x", "NAME": "x"}, root=tmp_path / "f")
+        backup.restore(
+            source=foreign,
+            database={"ENGINE": "x", "NAME": "x"},
+            storage=FileSystemStorage(location=tmp_path / "f"),
+        )
     assert not Path(tmp_path / "f").exists()

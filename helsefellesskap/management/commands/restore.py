@@ -7,8 +7,8 @@ from helsefellesskap.backup import BackupError, restore
 
 class Command(BaseCommand):
     help = (
-        "Gjenoppretter en sikkerhetskopi fra `manage.py backup` til en tom database og en tom "
-        "filmappe (DATABASE_URL og PORTAL_ATTACHMENT_ROOT)."
+        "Gjenoppretter en sikkerhetskopi fra `manage.py backup` til en tom database og et tomt "
+        "fillager (DATABASE_URL, og PORTAL_ATTACHMENT_ROOT eller S3-bøtta PORTAL_S3_BUCKET)."
     )
 
     def add_arguments(self, parser):
