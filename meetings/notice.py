@@ -23,6 +23,7 @@ from helsefellesskap.mail import DELIVERY_ERRORS, absolute_url, html_message, re
 from helsefellesskap.models import Person
 
 from .models import Meeting
+from .numbering import number_by_position
 
 HISTORY_REASON = "Innkalling sendt"
 
@@ -107,10 +108,11 @@ def render_notice(meeting: Meeting) -> tuple[str, str, str]:
 
 
 def send_notice(meeting: Meeting, *, user) -> int:
-    """Send the notice to every invited member with an e-mail address; returns how many
-    messages were sent. Records the time on the meeting, with "Innkalling sendt" in its
-    history. Raises NoticeError, and sends nothing, when the meeting has no items yet or no
-    member has an address."""
+    """Send the notice to every invited member (members and deputies alike) with an e-mail
+    address; returns how many messages were sent. The first sending numbers the items in
+    agenda order (numbering.number_by_position). Records the time on the meeting, with
+    "Innkalling sendt" in its history. Raises NoticeError, and sends nothing, when the meeting
+    is cancelled, has no items yet or no member has an address."""
     if meeting.is_cancelled:
         raise NoticeError("Møtet er avlyst, så innkallingen sendes ikke.")
     if not meeting.items.exists():
@@ -123,6 +125,8 @@ def send_notice(meeting: Meeting, *, user) -> int:
             f"Ingen av medlemmene i {meeting.body} har e-postadresse i registeret. "
             "Legg inn e-postadressene før innkallingen sendes."
         )
+    if meeting.notice_sent_at is None:
+        number_by_position(meeting, user=user)  # the numbers follow the agenda's order
     subject, text, html = render_notice(meeting)
     reply_to = [user.email] if getattr(user, "email", "") else []
     sent_to, failed = [], []

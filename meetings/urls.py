@@ -27,6 +27,7 @@ urlpatterns = [
     path("<int:pk>/oppmote/", attendance.AttendanceView.as_view(), name="attendance"),
     path("<int:pk>/referat/", minutes.MinutesView.as_view(), name="minutes"),
     path("sak/<int:item_pk>/endre/", agenda.ItemUpdateView.as_view(), name="item_edit"),
+    path("sak/<int:item_pk>/flytt/", agenda.ItemMoveView.as_view(), name="item_move"),
     path("sak/<int:item_pk>/referat/", minutes.ItemMinutesView.as_view(), name="item_minutes"),
     path(
         "sak/<int:item_pk>/medlemsendring/",

@@ -114,6 +114,11 @@ MATRIX = {
     "meetings:meeting_cancel": (lambda d: [d["meeting"].pk], MEETING_KEEPERS),
     "meetings:item_create": (lambda d: [d["meeting"].pk], MEETING_KEEPERS),
     "meetings:item_edit": (lambda d: [d["item"].pk], MEETING_KEEPERS),
+    # Moving an item is a POST: a GET is refused once the user may move it.
+    "meetings:item_move": (
+        lambda d: [d["item"].pk],
+        MEETING_KEEPERS | {"secretariat": NOT_ALLOWED, "leader": NOT_ALLOWED},
+    ),
     "meetings:item_minutes": (lambda d: [d["item"].pk], MEETING_KEEPERS),
     "meetings:announcement_create": (lambda d: [d["item"].pk], MEETING_KEEPERS),
     "meetings:attendance": (lambda d: [d["meeting"].pk], MEETING_KEEPERS),

@@ -1,15 +1,20 @@
-"""The agenda: adding and changing items, and a membership change announced in an item."""
+"""The agenda: adding, changing and moving items, and a membership change announced in an
+item."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from django.views.generic import CreateView, FormView, UpdateView
+from django.shortcuts import render
+from django.views.generic import CreateView, FormView, UpdateView, View
+from django_htmx.http import HttpResponseClientRedirect
 
 from helsefellesskap.pages import FormPageMixin, UnprocessableFormMixin
 
 from .. import minutes
+from ..agenda import DOWN, UP, AgendaFixed, move_item
 from ..forms import AnnouncementForm, ItemForm
-from ..models import Item
+from ..models import Item, Meeting
+from .meetings import agenda_context
 from .mixins import ItemMixin, MeetingKeeperMixin
 
 
@@ -90,3 +95,33 @@ class AnnouncementCreateView(ItemMixin, UnprocessableFormMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, "Medlemsendringen er registrert med saken som kilde.")
         return HttpResponseRedirect(self.item.get_absolute_url())
+
+
+class ItemMoveView(ItemMixin, View):
+    """ "Flytt opp" / "Flytt ned" (POST retning=opp|ned): htmx gets the agenda back with the
+    focus kept on the button pressed; without JavaScript the meeting page is shown again at
+    the item."""
+
+    DIRECTIONS = {"opp": UP, "ned": DOWN}
+
+    def post(self, request, *args, **kwargs):
+        direction = self.DIRECTIONS.get(request.POST.get("retning", ""))
+        if direction is None:
+            return self.refused("Velg om saken skal flyttes opp eller ned.")
+        try:
+            place = move_item(self.item, direction=direction, user=request.user)
+        except (AgendaFixed, minutes.MinutesLocked) as error:
+            return self.refused(str(error))
+        status = f"Sak {self.item.label} {self.item.title} står nå som nr. {place} på dagsordenen."
+        if not request.htmx:
+            messages.success(request, status)
+            return HttpResponseRedirect(self.item.get_absolute_url())
+        meeting = Meeting.objects.with_agenda().get(pk=self.meeting.pk)
+        context = agenda_context(meeting, request.user) | {"agenda_status": status}
+        return render(request, "meetings/_agenda.html", context)
+
+    def refused(self, text: str):
+        """The meeting page with the reason (also from htmx: the whole page, not the list)."""
+        messages.error(self.request, text)
+        url = self.item.get_absolute_url()
+        return HttpResponseClientRedirect(url) if self.request.htmx else HttpResponseRedirect(url)

@@ -14,6 +14,7 @@ from helsefellesskap.pages import (
 )
 from helsefellesskap.permissions import is_secretariat
 
+from ..agenda import can_reorder
 from ..cancelling import cancel_meeting
 from ..forms import CancelMeetingForm, MeetingForm
 from ..minutes import MinutesLocked
@@ -40,16 +41,27 @@ class MeetingDetailView(ObjectPermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         meeting = self.object
         user = self.request.user
-        can_keep = user.has_perm("meetings.change_meeting", meeting)
         return super().get_context_data(
-            items=list(meeting.items.all()),
             attendances=list(meeting.attendances.all()),
-            can_keep=can_keep,
-            can_change_agenda=can_keep and not meeting.minutes_locked,
             can_manage_minutes=user.has_perm("meetings.manage_minutes", meeting),
-            can_view_minutes=user.has_perm("meetings.view_minutes", meeting),
+            **agenda_context(meeting, user),
             **kwargs,
         )
+
+
+def agenda_context(meeting: Meeting, user) -> dict:
+    """What the agenda (templates/meetings/_agenda.html) needs, on the meeting's page and
+    after an item is moved; `meeting` comes from Meeting.objects.with_agenda()."""
+    can_keep = user.has_perm("meetings.change_meeting", meeting)
+    can_change_agenda = can_keep and not meeting.minutes_locked
+    return {
+        "meeting": meeting,
+        "items": list(meeting.items.all()),
+        "can_keep": can_keep,
+        "can_change_agenda": can_change_agenda,
+        "can_reorder": can_change_agenda and can_reorder(meeting),
+        "can_view_minutes": user.has_perm("meetings.view_minutes", meeting),
+    }
 
 
 class MeetingCreateView(PermissionRequiredMixin, FormPageMixin, CreateView):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from helsefellesskap.models import Membership
 from meetings.notice import NoticeError, send_notice
 from tests.factories import MembershipFactory, PersonFactory
 from tests.meetings.factories import AttachmentFactory, ItemFactory, MeetingFactory
@@ -251,3 +252,25 @@ def test_only_keepers_send_the_notice(client, user_for_role, meeting, members, r
     assert client.get(url).status_code == 403
     assert client.post(url, {"sendt": ""}).status_code == 403
     assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_deputies_get_the_notice_and_those_without_an_address_are_named(
+    client, meeting, secretariat_user, lsu, mailoutbox
+):
+    MembershipFactory(
+        body=lsu, role=Membership.Role.DEPUTY, person=PersonFactory(email="vara@example.no")
+    )
+    assert send_notice(meeting, user=secretariat_user) == 1
+    assert mailoutbox[0].to == ["vara@example.no"]
+
+
+@pytest.mark.django_db
+def test_when_nobody_has_an_address_the_page_names_them(client, meeting, secretariat_user, lsu):
+    for name in ("Per Uten Adresse", "Pia Vara Uten Adresse"):
+        MembershipFactory(body=lsu, person=PersonFactory(name=name, email=""))
+    client.force_login(secretariat_user)
+    html = client.get(reverse("meetings:notice_send", args=[meeting.pk])).content.decode()
+    assert "Ingen mottakere" in html
+    assert "Uten e-postadresse (2)" in html
+    assert "Per Uten Adresse" in html and "Pia Vara Uten Adresse" in html
