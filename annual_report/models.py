@@ -5,9 +5,10 @@ PDF and the data it was made from; a body's approval freezes and publishes a ver
 StatedFigures hold totals a source document states where the portal has only part of the rows
 behind them (the 2019 Ahus report lists 10 of the Direktørmøte's 16 items).
 
-A published version is part of the record: it cannot be deleted, nor can its report, by any
-path (a page, the admin, a queryset, a cascade): `pre_delete` refuses with `ReportLocked`. A
-draft's PDF file goes with its row once the deletion is committed.
+A published version is part of the record: it cannot be changed (save or queryset update) or
+deleted, nor can its report be deleted, by any path (a page, the admin, a queryset, a
+cascade): `pre_delete` refuses with `ReportLocked`. A draft's PDF file goes with its row once
+the deletion is committed.
 """
 
 from django.conf import settings
@@ -23,14 +24,15 @@ from simple_history.models import HistoricalRecords
 
 from helsefellesskap.files import generated_name, private_storage
 from helsefellesskap.models import Body, Sector
-from helsefellesskap.records import guards_are_lifted
+from helsefellesskap.records import GuardedQuerySet, guards_are_lifted
 
 WHOLE_PARTNERSHIP = "Helsefellesskap Oslo"
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
 class ReportLocked(ValidationError):
-    """A deletion that would remove a published version; the message is for the user."""
+    """A change or deletion that would alter a published version; the message is for the
+    user."""
 
 
 class StatedFigures(models.Model):
@@ -206,7 +208,12 @@ def report_path(instance, filename):
     return generated_name(f"arsrapporter/{instance.report.year}", "rapport.pdf")
 
 
-class ReportVersionQuerySet(models.QuerySet):
+class ReportVersionQuerySet(GuardedQuerySet):
+    def refuse_update(self, changes: dict) -> None:
+        locked = self.published().select_related("report").first()
+        if locked is not None:
+            raise ReportLocked(locked.change_refusal())
+
     def published(self):
         return self.filter(status=ReportVersion.Status.PUBLISHED)
 
@@ -272,6 +279,13 @@ class ReportVersion(models.Model):
     def __str__(self):
         return f"{self.report}, versjon {self.number}"
 
+    def save(self, *args, **kwargs):
+        """A published version stays as it was approved (approval itself saves a draft)."""
+        stored = ReportVersion.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if stored == self.Status.PUBLISHED and not guards_are_lifted():
+            raise ReportLocked(self.change_refusal())
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("annual_report:version_pdf", args=[self.pk])
 
@@ -292,6 +306,12 @@ class ReportVersion(models.Model):
         if refusal := self.deletion_refusal():
             raise ReportLocked(refusal)
         return super().delete(*args, **kwargs)
+
+    def change_refusal(self) -> str:
+        return (
+            f"«{self}» er godkjent og publisert og kan ikke endres. "
+            "Generer en ny versjon og få den godkjent."
+        )
 
     @property
     def filename(self) -> str:

@@ -25,7 +25,7 @@ from simple_history.models import HistoricalRecords
 from helsefellesskap.files import generated_name, private_storage
 from helsefellesskap.formatting import nok
 from helsefellesskap.models import Organisation, Sector
-from helsefellesskap.records import guards_are_lifted
+from helsefellesskap.records import GuardedQuerySet, guards_are_lifted
 from meetings.models import Item
 from portfolio.models import FocusArea, Measure
 
@@ -132,7 +132,10 @@ class Allocation(models.Model):
         return self.amount - self.granted_total()
 
 
-class ApplicationQuerySet(models.QuerySet):
+class ApplicationQuerySet(GuardedQuerySet):
+    def refuse_update(self, changes: dict) -> None:
+        refuse_if_decided(self.values("pk"))
+
     def visible_to(self, user):
         """Who sees what: the secretariat all; decision makers and SSU's members what the
         LSUs forwarded; an LSU's members their sector's applications (drafts only their own)."""
@@ -351,6 +354,17 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return problems
 
 
+class ApplicationPartQuerySet(GuardedQuerySet):
+    """Budget lines and attachments: update() refused on a decided application's parts, and
+    for moving a part onto a decided application."""
+
+    def refuse_update(self, changes: dict) -> None:
+        target = changes.get("application", changes.get("application_id"))
+        moved_onto = Q(pk=getattr(target, "pk", target)) if target is not None else Q()
+        affected = Q(pk__in=self.values("application_id")) | moved_onto
+        refuse_if_decided(Application.objects.filter(affected).values("pk"))
+
+
 class BudgetLine(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="budget_lines"
@@ -359,6 +373,7 @@ class BudgetLine(models.Model):
     description = models.CharField("post", max_length=200)
     amount = Amount("beløp", max_digits=12, decimal_places=2, validators=NOT_NEGATIVE)
 
+    objects = ApplicationPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -387,6 +402,7 @@ class ApplicationAttachment(models.Model):
     size = models.PositiveIntegerField("størrelse", default=0)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ApplicationPartQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -405,7 +421,7 @@ class ApplicationAttachment(models.Model):
 # since the application is stored as forwarded until that step's own save. A later recorded
 # correction step in workflow.py runs inside `recorded_step()`. Fixtures and restores write
 # new rows raw and pass; a raw write over a stored decided application does not.
-# (QuerySet.update() sends no signal: the workflow never uses it on applications.)
+# QuerySet.update() sends no signal: the querysets' refuse_update() guards it instead.
 
 _recorded_step = contextvars.ContextVar("grants_recorded_step", default=False)
 
@@ -436,10 +452,10 @@ def refuse_if_decided(application_ids) -> None:
     """DecidedApplicationLocked if any of the applications is decided as stored now."""
     if _recorded_step.get() or guards_are_lifted():
         return
+    if not isinstance(application_ids, models.QuerySet):
+        application_ids = list(application_ids)
     decided = (
-        Application.objects.filter(
-            pk__in=list(application_ids), state__in=Application.DECIDED_STATES
-        )
+        Application.objects.filter(pk__in=application_ids, state__in=Application.DECIDED_STATES)
         .only("pk", "title", "state")
         .first()
     )

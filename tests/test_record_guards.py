@@ -1,11 +1,13 @@
 """The record's guards hold on every path, and only `guards_lifted()` (used by the synthetic
 data's removal) passes them."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from grants.models import Application, DecidedApplicationLocked
+from grants.models import Application, BudgetLine, DecidedApplicationLocked
 from helsefellesskap.records import guards_are_lifted, guards_lifted
 from meetings.models import Attachment, Attendance, Item, Meeting, Minutes, RecordLocked
 from tests.factories import PersonFactory
@@ -102,3 +104,28 @@ def test_updates_outside_the_locked_record_still_work(approved_meeting):
     # The synthetic data's loader (scale_data) lifts the guards.
     with guards_lifted():
         assert approved_meeting.items.update(decision="Syntetisk") == 1
+
+
+def test_updates_of_a_decided_application_and_its_parts_are_refused():
+    granted = ApplicationFactory(state=Application.State.GRANTED, title="Innvilget prosjekt")
+    draft = ApplicationFactory(title="Utkast")
+
+    refused(
+        lambda: Application.objects.filter(pk=granted.pk).update(amount_asked=1),
+        DecidedApplicationLocked,
+    )
+    refused(
+        lambda: BudgetLine.objects.filter(application=granted).update(amount=1),
+        DecidedApplicationLocked,
+    )
+    # Moving a draft's budget line onto the decided application is a change of it too.
+    refused(
+        lambda: BudgetLine.objects.filter(application=draft).update(application=granted),
+        DecidedApplicationLocked,
+    )
+    granted.refresh_from_db()
+    assert granted.amount_asked == Decimal("1000000")
+    assert BudgetLine.objects.filter(application=granted).get().amount == Decimal("1000000")
+
+    assert Application.objects.filter(pk=draft.pk).update(title="Nytt utkast") == 1
+    assert BudgetLine.objects.filter(application=draft).update(amount=5) == 1

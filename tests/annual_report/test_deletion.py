@@ -153,3 +153,17 @@ def test_a_deleted_draft_is_not_restored_without_its_snapshot_and_file(
             user=secretariat_user,
         )
     assert not ReportVersion.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_published_version_cannot_be_changed_by_save_or_queryset_update(published):
+    published.approval_remark = "Omskrevet merknad"
+    with pytest.raises(ReportLocked, match="kan ikke endres"):
+        published.save()
+    with pytest.raises(ReportLocked, match="kan ikke endres"):
+        ReportVersion.objects.filter(pk=published.pk).update(approval_remark="Omskrevet")
+    published.refresh_from_db()
+    assert published.approval_remark == "Godkjent"
+
+
+def test_a_draft_version_can_still_be_changed(draft):
+    assert ReportVersion.objects.filter(pk=draft.pk).update(approval_remark="Merknad") == 1
