@@ -8,20 +8,18 @@ from django import forms
 from django.forms.formsets import TOTAL_FORM_COUNT
 from django.forms.utils import ErrorDict
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import ngettext
 
 from helsefellesskap.formatting import nok
 from helsefellesskap.forms import DateInput, NorwegianForm
-from helsefellesskap.models import Body, Organisation, Sector, today
-from meetings.models import Item
+from helsefellesskap.models import Organisation, Sector, today
 from portfolio.models import FocusArea, Measure
 
 from . import workflow
 from .models import HOSPITAL_KINDS, MUNICIPAL_KINDS, Application, BudgetLine
 
-# --- The committees' steps: LSU prioritisation, SSU recommendation, the final decision ---
+# --- The final decision (the committees' other steps: forms_committees.py) ---
 
 
 class AmountField(forms.CharField):
@@ -53,141 +51,6 @@ class AmountField(forms.CharField):
         if amount < 0:
             raise forms.ValidationError(self.error_messages["negative"], code="negative")
         return amount
-
-
-class LsuItemChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, item):
-        day = timezone.localtime(item.meeting.starts_at)
-        return f"Sak {item.label} {item.title} ({day:%d.%m.%Y})"
-
-
-class PrioritisationForm(NorwegianForm):
-    """The LSU's judgement of all submitted applications of its sector at once: a rank and
-    "prioritise and send to SSU" per application, one comment, the meeting item."""
-
-    MAX_RANK = 999
-
-    shown = forms.CharField(widget=forms.HiddenInput)
-    comment = forms.CharField(
-        label="LSUs kommentar",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        max_length=4000,
-        help_text="Lagres på hver søknad som behandles nå.",
-    )
-    item = LsuItemChoiceField(
-        label="Behandlet i sak",
-        queryset=Item.objects.none(),
-        required=False,
-        empty_label="Ikke valgt",
-        help_text="Saken i LSU-møtet der prioriteringen ble vedtatt.",
-    )
-
-    def __init__(self, *args, applications: list[Application], sector, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.applications = applications
-        self.fields["shown"].initial = ",".join(str(a.pk) for a in applications)
-        self.fields["item"].queryset = (
-            Item.objects.filter(
-                meeting__body__kind=Body.Kind.LOCAL_COMMITTEE, meeting__body__sector=sector
-            )
-            .select_related("meeting")
-            .order_by("-meeting__starts_at", "position", "number")
-        )
-        for application in applications:
-            self.fields[f"rank_{application.pk}"] = forms.IntegerField(
-                label=f"Rangering av «{application.title}»",
-                min_value=1,
-                max_value=self.MAX_RANK,
-                required=False,
-                initial=application.lsu_rank,
-                error_messages={
-                    "invalid": "Rangeringen må være et helt tall, for eksempel 1.",
-                    "min_value": "Rangeringen må være et positivt helt tall (1 eller høyere).",
-                    "max_value": f"Rangeringen kan være høyst {self.MAX_RANK}.",
-                },
-                widget=forms.NumberInput(attrs={"min": 1, "max": self.MAX_RANK, "step": 1}),
-            )
-            self.fields[f"forward_{application.pk}"] = forms.BooleanField(
-                label=f"Prioriter og send «{application.title}» til SSU",
-                required=False,
-            )
-
-    def rows(self):
-        """(application, rank field, forward field) for the template's table."""
-        return [(a, self[f"rank_{a.pk}"], self[f"forward_{a.pk}"]) for a in self.applications]
-
-    def ticked(self) -> list[Application]:
-        """The applications ticked for SSU, also in a form that is not (yet) valid: the sum
-        shown on the page follows what the user ticked."""
-        if self.is_bound:
-            return [a for a in self.applications if self._posted_forward(a)]
-        return [a for a in self.applications if self.initial.get(f"forward_{a.pk}")]
-
-    def _posted_forward(self, application) -> bool:
-        name = f"forward_{application.pk}"
-        return bool(self.fields[name].to_python(self.data.get(self.add_prefix(name))))
-
-    def initial_from_data(self) -> dict:
-        """What the user posted, as the initial values of a fresh form (shown again without
-        error messages: after "Beregn sum", or when the list changed under the user)."""
-        initial = {
-            "comment": self.data.get(self.add_prefix("comment"), ""),
-            "item": self.data.get(self.add_prefix("item")) or None,
-        }
-        for application in self.applications:
-            rank = f"rank_{application.pk}"
-            initial[rank] = self.data.get(self.add_prefix(rank), "")
-            initial[f"forward_{application.pk}"] = self._posted_forward(application)
-        return initial
-
-    def shown_ids(self) -> set[int]:
-        try:
-            return {int(pk) for pk in self.cleaned_data["shown"].split(",") if pk}
-        except ValueError:
-            return set()
-
-    def clean(self):
-        data = super().clean()
-        ranks: dict[int, list[str]] = {}
-        for application in self.applications:
-            name = f"rank_{application.pk}"
-            if data.get(name) is not None:
-                ranks.setdefault(data[name], []).append(name)
-        for rank, names in ranks.items():
-            if len(names) > 1:
-                for name in names:
-                    self.add_error(
-                        name,
-                        f"Rangering {rank} er gitt til flere søknader. Bruk hvert tall én gang.",
-                    )
-        if not any(data.get(f"forward_{a.pk}") for a in self.applications):
-            raise forms.ValidationError(
-                "Velg minst én søknad som prioriteres og sendes til SSU.", code="none_forwarded"
-            )
-        return data
-
-    def priorities(self) -> list[workflow.Priority]:
-        data = self.cleaned_data
-        return [
-            workflow.Priority(a.pk, data[f"rank_{a.pk}"], bool(data[f"forward_{a.pk}"]))
-            for a in self.applications
-        ]
-
-
-class RecommendationForm(NorwegianForm):
-    text = forms.CharField(
-        label="SSUs anbefaling",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        error_messages={"required": "Skriv SSUs anbefaling."},
-    )
-
-    def __init__(self, *args, application: Application, **kwargs):
-        kwargs.setdefault("prefix", f"anbefaling-{application.pk}")
-        kwargs.setdefault("initial", {"text": application.ssu_recommendation})
-        super().__init__(*args, **kwargs)
-        self.application = application
 
 
 class DecisionForm(NorwegianForm):

@@ -176,6 +176,13 @@ class ApplicationQuerySet(GuardedQuerySet):
             self.filter(earlier).select_related("round", "sector").order_by("-round__year", "title")
         )
 
+    def compiled_by_ssu(self, round, sector) -> bool:
+        """Whether SSU has compiled the sector's applications in the round (recommended one of
+        them, or they are decided): the LSU's prioritisation is final from then on."""
+        return self.filter(
+            round=round, sector=sector, state__in=Application.COMPILED_STATES
+        ).exists()
+
     def awaiting_lsu(self, round, sector):
         """The sector's submitted applications in a round, as the LSU ranks them: ranked
         first, then as they came in."""
@@ -200,12 +207,23 @@ class Application(ConcurrentTransitionMixin, models.Model):
         SUBMITTED = "sendt", "Sendt inn"
         NOT_PRIORITISED = "ikke_prioritert", "Ikke prioritert av LSU"
         FORWARDED = "videresendt", "Prioritert og sendt til SSU"
+        RECOMMENDED = "anbefalt", "Anbefalt av SSU"
         GRANTED = "innvilget", "Innvilget"
         REJECTED = "avslatt", "Avslått"
         MOVED = "flyttet", "Flyttet til neste års runde"
 
-    FORWARDED_STATES = (State.FORWARDED, State.GRANTED, State.REJECTED, State.MOVED)
+    FORWARDED_STATES = (
+        State.FORWARDED,
+        State.RECOMMENDED,
+        State.GRANTED,
+        State.REJECTED,
+        State.MOVED,
+    )
     DECIDED_STATES = (State.GRANTED, State.REJECTED, State.MOVED)
+    # Once SSU has recommended one of a sector's applications, SSU has compiled the sector:
+    # the LSU's prioritisation can no longer be reopened.
+    COMPILED_STATES = (State.RECOMMENDED, *DECIDED_STATES)
+    TO_DECIDE_STATES = (State.FORWARDED, State.RECOMMENDED)
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="applications")
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="grant_applications")
@@ -261,6 +279,14 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     # SSU's compilation
     ssu_recommendation = models.TextField("SSUs anbefaling", blank=True)
+    ssu_amount = Amount(
+        "beløp anbefalt av SSU",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NOT_NEGATIVE,
+    )
     # The final decision
     amount_granted = Amount(
         "innvilget beløp",
@@ -315,15 +341,25 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def set_aside(self):
         pass
 
-    @transition(field=state, source=State.FORWARDED, target=State.GRANTED)
+    @transition(
+        field=state, source=[State.FORWARDED, State.NOT_PRIORITISED], target=State.SUBMITTED
+    )
+    def reopen_prioritisation(self):
+        pass
+
+    @transition(field=state, source=[State.FORWARDED, State.RECOMMENDED], target=State.RECOMMENDED)
+    def recommend(self):
+        pass
+
+    @transition(field=state, source=TO_DECIDE_STATES, target=State.GRANTED)
     def grant(self):
         self.decided_at = timezone.now()
 
-    @transition(field=state, source=State.FORWARDED, target=State.REJECTED)
+    @transition(field=state, source=TO_DECIDE_STATES, target=State.REJECTED)
     def reject(self):
         self.decided_at = timezone.now()
 
-    @transition(field=state, source=State.FORWARDED, target=State.MOVED)
+    @transition(field=state, source=TO_DECIDE_STATES, target=State.MOVED)
     def move_to_next_round(self):
         self.decided_at = timezone.now()
 
@@ -412,6 +448,29 @@ class ApplicationAttachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PrioritisationReopening(models.Model):
+    """The LSU opened its sent prioritisation of a sector's applications again, and why
+    (workflow.reopen_prioritisation): shown on the prioritisation page."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reopenings")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("begrunnelse")
+    reopened_by = models.ForeignKey(
+        "auth.User", verbose_name="åpnet av", on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField("åpnet", default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "gjenåpnet prioritering"
+        verbose_name_plural = "gjenåpnede prioriteringer"
+        ordering = ["round", "sector", "-reopened_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.sector}, {self.round}: {self.reason}"
 
 
 # --- Decided applications are part of the record --------------------------------------------

@@ -4,7 +4,8 @@
 - A member of an LSU applies for the LSU's sector and sees the sector's submitted
   applications; a draft is seen only by its author (another sector's drafts are a 404).
 - The LSU's leader or sekretær prioritises and forwards the sector's applications.
-- SSU's members see what the LSUs forwarded; its leader or sekretær records the recommendation.
+- SSU's members (its secretariat included: the body's sekretær) see what the LSUs forwarded
+  and record SSU's recommendation with an amount.
 - The decision makers (group "Beslutningstaker") decide.
 """
 
@@ -39,16 +40,6 @@ def is_ssu_member(user):
 
 
 @rules.predicate
-def leads_ssu(user):
-    return (
-        _current_memberships(user)
-        .filter(body__kind=Body.Kind.STRATEGIC_COMMITTEE)
-        .leading_roles()
-        .exists()
-    )
-
-
-@rules.predicate
 def is_lsu_member(user):
     return bool(sectors_of(user))
 
@@ -80,7 +71,7 @@ rules.add_perm("grants.apply", is_lsu_member | is_secretariat)
 rules.add_perm("grants.change_draft", is_author_of_draft | is_secretariat)
 rules.add_perm("grants.prioritise", leads_lsu_of | is_secretariat)
 rules.add_perm("grants.view_compilation", is_ssu_member | is_secretariat | is_decision_maker)
-rules.add_perm("grants.recommend", leads_ssu | is_secretariat)
+rules.add_perm("grants.recommend", is_ssu_member | is_secretariat)
 rules.add_perm("grants.decide", is_decision_maker | is_secretariat)
 # Rounds and their allocations are open to everyone logged in; applications are filtered by
 # Application.objects.visible_to(user), so a page never needs view_application.

@@ -49,6 +49,11 @@ urlpatterns = [
         name="prioritisation",
     ),
     path(
+        "runde/<int:pk>/sektor/<int:sector_pk>/prioritering/apne-igjen/",
+        committees.ReopenPrioritisationView.as_view(),
+        name="prioritisation_reopen",
+    ),
+    path(
         "runde/<int:pk>/sammenstilling/", committees.CompilationView.as_view(), name="compilation"
     ),
     path("runde/<int:pk>/vedtak/", decisions.DecisionsView.as_view(), name="decisions"),

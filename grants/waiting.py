@@ -56,7 +56,7 @@ def _to_prioritise(viewer: Viewer) -> list[Task]:
 def _to_decide(viewer: Viewer) -> list[Task]:
     if not is_decision_maker(viewer.user):
         return []
-    waiting = Application.objects.filter(state=Application.State.FORWARDED).aggregate(
+    waiting = Application.objects.filter(state__in=Application.TO_DECIDE_STATES).aggregate(
         count=Count("pk"), round_id=Max("round_id")
     )
     if not waiting["count"]:

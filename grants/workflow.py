@@ -24,7 +24,13 @@ from helsefellesskap.formatting import nok
 from meetings.models import Item
 
 from . import receipt
-from .models import Application, ApplicationAttachment, DecidedApplicationLocked, Round
+from .models import (
+    Application,
+    ApplicationAttachment,
+    DecidedApplicationLocked,
+    PrioritisationReopening,
+    Round,
+)
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -158,21 +164,17 @@ def add_attachment(
 
 @dataclass
 class Priority:
-    """The LSU's judgement of one application: its rank and whether it goes to SSU."""
+    """The LSU's judgement of one application: its rank, whether it goes to SSU, and the LSU's
+    comment on it."""
 
     application_id: int
     rank: int | None
     forward: bool
+    comment: str = ""
 
 
 def prioritise_applications(
-    round: Round,
-    sector,
-    priorities: list[Priority],
-    *,
-    item: Item | None,
-    comment: str,
-    user,
+    round: Round, sector, priorities: list[Priority], *, item: Item | None, user
 ) -> list[Application]:
     """The LSU ranks all of its sector's submitted applications at once and forwards the
     prioritised ones to SSU; the rest are set aside. One action, one transaction."""
@@ -200,7 +202,7 @@ def prioritise_applications(
         for priority in priorities:
             application = by_id[priority.application_id]
             application.lsu_rank = priority.rank
-            application.lsu_comment = comment
+            application.lsu_comment = priority.comment
             application.lsu_item = item
             step = application.forward if priority.forward else application.set_aside
             reason = (
@@ -220,21 +222,77 @@ def prioritise_applications(
         return done
 
 
-def record_recommendation(application: Application, *, text: str, user) -> Application:
-    """SSU's recommendation on a forwarded application (no change of state)."""
-    _require(user, "grants.recommend", application)
-    if application.state != Application.State.FORWARDED:
-        raise WorkflowError("SSU gir anbefaling bare på søknader LSU har sendt videre.")
+def reopen_prioritisation(*, round: Round, sector, reason: str, user) -> PrioritisationReopening:
+    """The LSU opens its sent prioritisation of the sector again, with a reason: the handled
+    applications are back to be prioritised (rank and comment kept as they were). Refused
+    once SSU has compiled the sector (Application.COMPILED_STATES)."""
+    if not user.has_perm("grants.prioritise", sector):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowError("Skriv hvorfor prioriteringen åpnes igjen.")
     with transaction.atomic():
-        application.ssu_recommendation = text
-        _stamp(application, user, "SSUs anbefaling")
-        try:
-            application.save(update_fields=["ssu_recommendation"])
-        except STATE_CHANGED_MEANWHILE:
+        # The sector's applications locked, so that an SSU recommendation waits or is seen.
+        handled = list(
+            Application.objects.select_for_update()
+            .filter(round=round, sector=sector)
+            .exclude(state__in=[Application.State.DRAFT, Application.State.SUBMITTED])
+            .order_by("pk")
+        )
+        if any(a.state in Application.COMPILED_STATES for a in handled):
             raise WorkflowError(
-                "Søknaden er avgjort mens du skrev anbefalingen. Last siden på nytt."
-            ) from None
-    return application
+                f"SSU har allerede sammenstilt søknadene fra {sector}. LSUs prioritering kan "
+                "ikke åpnes igjen."
+            )
+        if not handled:
+            raise WorkflowError(f"LSU har ikke sendt noen prioritering fra {sector} ennå.")
+        for application in handled:
+            _transition(
+                application,
+                application.reopen_prioritisation,
+                user=user,
+                reason=f"LSUs prioritering åpnet igjen: {reason}",
+                fields=[],
+                atomic=False,
+            )
+        reopening = PrioritisationReopening(
+            round=round, sector=sector, reason=reason, reopened_by=user
+        )
+        _stamp(reopening, user, "LSUs prioritering åpnet igjen")
+        reopening.save()
+        return reopening
+
+
+def record_recommendation(
+    application: Application, *, amount: Decimal, text: str, user
+) -> Application:
+    """SSU's recommendation on a forwarded application: the amount SSU recommends (0 for none,
+    at most what was asked) and a comment. It moves the application to "Anbefalt av SSU"; a
+    recommended application's recommendation may be changed until it is decided."""
+    _require(user, "grants.recommend", application)
+    if amount < 0 or amount > application.amount_asked:
+        raise WorkflowError(
+            f"Anbefalt beløp må være mellom 0 kr og søkt beløp ({nok(application.amount_asked)})."
+        )
+    with transaction.atomic():
+        # Locked, so that the LSU reopening its prioritisation at the same moment waits.
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.state not in Application.TO_DECIDE_STATES:
+            raise WorkflowError(
+                "SSU gir anbefaling bare på søknader LSU har sendt videre og som ikke er "
+                f"avgjort; søknaden er {locked.get_state_display().lower()}."
+            )
+        locked.ssu_amount = amount
+        locked.ssu_recommendation = text
+        _transition(
+            locked,
+            locked.recommend,
+            user=user,
+            reason="Anbefalt av SSU",
+            fields=["ssu_amount", "ssu_recommendation"],
+            atomic=False,
+        )
+    return locked
 
 
 def grant_application(application: Application, *, amount: Decimal, note: str, user) -> Application:
@@ -328,7 +386,7 @@ def decide_application(
         return move_to_next_round(application, note=note, user=user)
     except WorkflowError as error:
         current = Application.objects.get(pk=application.pk)
-        if current.state != Application.State.FORWARDED:
+        if current.state not in Application.TO_DECIDE_STATES:
             raise DecidedElsewhere(current) from error
         raise
 

@@ -122,12 +122,15 @@ def _prioritise(rng, partnership: Partnership, round: Round, created, user) -> N
             continue
         rng.shuffle(submitted)
         forward = max(1, round_half(len(submitted) * 0.7))
+        comment = "LSU har prioritert søknadene i møte."
         workflow.prioritise_applications(
             round,
             sector,
-            [workflow.Priority(a.pk, rank + 1, rank < forward) for rank, a in enumerate(submitted)],
+            [
+                workflow.Priority(a.pk, rank + 1, rank < forward, comment)
+                for rank, a in enumerate(submitted)
+            ],
             item=None,
-            comment="LSU har prioritert søknadene i møte.",
             user=user,
         )
 

@@ -205,6 +205,11 @@ MATRIX = {
     # decision list; the decision makers and the secretariat decide and export. The two steps
     # on one application are POSTs: a GET is refused once the user may take the step.
     "grants:prioritisation": (lambda d: [d["round"].pk, d["sector"].pk], SECRETARIAT_ONLY),
+    # Reopening the LSU's prioritisation is a POST (tests/grants/test_lsu_reopening.py).
+    "grants:prioritisation_reopen": (
+        lambda d: [d["round"].pk, d["sector"].pk],
+        SECRETARIAT_ONLY | {"secretariat": NOT_ALLOWED},
+    ),
     "grants:compilation": (lambda d: [d["round"].pk], SECRETARIAT_ONLY | {"decision_maker": OK}),
     "grants:decisions": (lambda d: [d["round"].pk], SECRETARIAT_ONLY | {"decision_maker": OK}),
     "grants:round_export": (lambda d: [d["round"].pk], SECRETARIAT_ONLY | {"decision_maker": OK}),

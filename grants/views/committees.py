@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView
@@ -13,8 +14,8 @@ from rules.contrib.views import PermissionRequiredMixin
 from helsefellesskap.models import Sector
 
 from .. import workflow
-from ..forms import PrioritisationForm, RecommendationForm
-from ..models import Application, Round
+from ..forms_committees import PrioritisationForm, RecommendationForm, ReopenPrioritisationForm
+from ..models import Application, PrioritisationReopening, Round
 from ..overview import by_sector, round_overview, sector_prioritisation
 from .mixins import ApplicationStepMixin, RoundMixin
 
@@ -53,12 +54,23 @@ class PrioritisationView(PermissionRequiredMixin, RoundMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        totals = sector_prioritisation(self.round, self.sector, context["form"].ticked())
+        compiled = Application.objects.compiled_by_ssu(self.round, self.sector)
         return {
+            "computed": False,
+            **context,
             "round": self.round,
             "sector": self.sector,
-            "computed": False,
-            "totals": sector_prioritisation(self.round, self.sector, context["form"].ticked()),
-            **context,
+            "totals": totals,
+            "compiled": compiled,
+            "reopen_form": (
+                None
+                if compiled or not totals.handled
+                else kwargs.get("reopen_form") or ReopenPrioritisationForm()
+            ),
+            "reopenings": PrioritisationReopening.objects.filter(
+                round=self.round, sector=self.sector
+            ).select_related("reopened_by__person"),
         }
 
     def post(self, request, *args, **kwargs):
@@ -76,7 +88,6 @@ class PrioritisationView(PermissionRequiredMixin, RoundMixin, FormView):
                 self.sector,
                 form.priorities(),
                 item=form.cleaned_data["item"],
-                comment=form.cleaned_data["comment"],
                 user=request.user,
             )
         except workflow.WorkflowError as error:
@@ -98,6 +109,38 @@ class PrioritisationView(PermissionRequiredMixin, RoundMixin, FormView):
         return self.render_to_response(context, status=status)
 
 
+class ReopenPrioritisationView(PrioritisationView):
+    """The LSU opens its sent prioritisation again, with a reason
+    (workflow.reopen_prioritisation); refused once SSU has compiled the sector."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        reopen_form = ReopenPrioritisationForm(request.POST)
+        if not reopen_form.is_valid():
+            return self.reopen_refused(reopen_form, status=422)
+        try:
+            workflow.reopen_prioritisation(
+                round=self.round,
+                sector=self.sector,
+                reason=reopen_form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except workflow.WorkflowError as error:
+            messages.error(request, f"{error} Ingenting er endret.")
+            return self.reopen_refused(reopen_form, status=409)
+        messages.success(request, f"Prioriteringen for {self.sector} er åpnet igjen og kan endres.")
+        return HttpResponseRedirect(self.prioritisation_url())
+
+    def reopen_refused(self, reopen_form, *, status: int):
+        form = self.form_class(applications=self.submitted, sector=self.sector)
+        context = self.get_context_data(form=form, reopen_form=reopen_form)
+        return self.render_to_response(context, status=status)
+
+    def prioritisation_url(self) -> str:
+        return reverse("grants:prioritisation", args=[self.round.pk, self.sector.pk])
+
+
 def prioritised_message(done: list[Application]) -> str:
     sent = sum(1 for a in done if a.state == Application.State.FORWARDED)
     set_aside = len(done) - sent
@@ -116,7 +159,7 @@ def compilation_page(request, round: Round, *, bound=None, status=200) -> Templa
     can_recommend = user.has_perm("grants.recommend")
     for application in applications:
         application.recommendation_form = None
-        if can_recommend and application.state == Application.State.FORWARDED:
+        if can_recommend and application.state in Application.TO_DECIDE_STATES:
             application.recommendation_form = (bound or {}).get(
                 application.pk
             ) or RecommendationForm(application=application)
@@ -132,7 +175,7 @@ def compilation_page(request, round: Round, *, bound=None, status=200) -> Templa
 
 class CompilationView(PermissionRequiredMixin, RoundMixin, View):
     """SSU's compilation: what the four LSUs forwarded, side by side by sector and focus area,
-    with totals against the allocations; SSU's leader or sekretær records the recommendation."""
+    with totals against the allocations; SSU's members record the recommendation."""
 
     permission_required = "grants.view_compilation"
 
@@ -149,7 +192,10 @@ class RecommendationView(ApplicationStepMixin, View):
         application = self.application
         try:
             workflow.record_recommendation(
-                application, text=form.cleaned_data["text"], user=self.request.user
+                application,
+                amount=form.cleaned_data["amount"],
+                text=form.cleaned_data["text"],
+                user=self.request.user,
             )
         except workflow.WorkflowError as error:
             messages.error(self.request, f"«{application.title}»: {error}")

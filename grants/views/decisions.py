@@ -27,7 +27,7 @@ def decisions_page(request, round: Round, *, bound=None, status=200) -> Template
     applications = list(Application.objects.visible_to(request.user).forwarded_in(round))
     for application in applications:
         application.decision_form = None
-        if application.state == Application.State.FORWARDED:
+        if application.state in Application.TO_DECIDE_STATES:
             application.decision_form = (bound or {}).get(application.pk) or DecisionForm(
                 application=application
             )

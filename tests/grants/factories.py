@@ -15,7 +15,7 @@ from grants.models import (
     Scheme,
     recorded_step,
 )
-from helsefellesskap.models import Body, Organisation
+from helsefellesskap.models import Body, Membership, Organisation
 from tests.factories import (
     BodyFactory,
     HospitalFactory,
@@ -117,4 +117,11 @@ def lsu_member(sector, username: str, *, organisation=None, **user_kwargs):
     user = UserFactory(username=username, **user_kwargs)
     person = PersonFactory(user=user, **({"organisation": organisation} if organisation else {}))
     MembershipFactory(body=lsu, person=person)
+    return user
+
+
+def member_of(body, username: str, role=Membership.Role.MEMBER, **user_kwargs):
+    """A user with a current membership of `body` in `role`."""
+    user = UserFactory(username=username, **user_kwargs)
+    MembershipFactory(body=body, person=PersonFactory(user=user), role=role)
     return user

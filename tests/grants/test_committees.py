@@ -9,13 +9,12 @@ import pytest
 from django.urls import reverse
 
 from grants.models import Application
-from helsefellesskap.models import Body, Membership
-from helsefellesskap.permissions import DECISION_MAKER_GROUP
-from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
+from helsefellesskap.models import Membership
 from tests.grants.factories import (
     AllocationFactory,
     ApplicationFactory,
     RoundFactory,
+    member_of,
 )
 from tests.meetings.factories import ItemFactory, MeetingFactory
 
@@ -27,54 +26,6 @@ State = Application.State
 def text(response) -> str:
     """The page as text with ordinary spaces (amounts are written with non-breaking ones)."""
     return response.content.decode().replace("\xa0", " ")
-
-
-@pytest.fixture
-def allocation():
-    return AllocationFactory(amount=Decimal("17240000"), sector__name="OUS-sektoren")
-
-
-@pytest.fixture
-def sector_lsu(allocation):
-    return BodyFactory(
-        name="LSU OUS-sektoren", kind=Body.Kind.LOCAL_COMMITTEE, sector=allocation.sector
-    )
-
-
-def member_of(body, username, role=Membership.Role.MEMBER, **user_kwargs):
-    user = UserFactory(username=username, **user_kwargs)
-    MembershipFactory(body=body, person=PersonFactory(user=user), role=role)
-    return user
-
-
-@pytest.fixture
-def lsu_leader(sector_lsu):
-    return member_of(sector_lsu, "lsu-leder", Membership.Role.LEADER)
-
-
-@pytest.fixture
-def lsu_member(sector_lsu):
-    return member_of(sector_lsu, "lsu-medlem")
-
-
-@pytest.fixture
-def ssu():
-    return BodyFactory(name="Strategisk samarbeidsutvalg", kind=Body.Kind.STRATEGIC_COMMITTEE)
-
-
-@pytest.fixture
-def ssu_leader(ssu):
-    return member_of(ssu, "ssu-leder", Membership.Role.LEADER)
-
-
-@pytest.fixture
-def ssu_member(ssu):
-    return member_of(ssu, "ssu-medlem")
-
-
-@pytest.fixture
-def decision_maker():
-    return UserFactory(username="direktor", roles=[DECISION_MAKER_GROUP])
 
 
 def application(allocation, state=State.SUBMITTED, **kwargs):
@@ -96,12 +47,15 @@ def prioritisation_url(allocation):
     return reverse("grants:prioritisation", args=[allocation.round_id, allocation.sector_id])
 
 
-def prioritisation_data(applications, ranks=None, forward=(), **extra):
-    """The form as the page posts it: ranks (a list, "" for none) and the ticked ones."""
+def prioritisation_data(applications, ranks=None, forward=(), comments=None, **extra):
+    """The form as the page posts it: ranks (a list, "" for none), the ticked ones and the
+    comments (a list, one per application)."""
     ranks = ranks if ranks is not None else [str(i + 1) for i in range(len(applications))]
-    data = {"shown": ",".join(str(a.pk) for a in applications), "comment": "", "item": ""}
-    for app, rank in zip(applications, ranks, strict=True):
+    comments = comments if comments is not None else [""] * len(applications)
+    data = {"shown": ",".join(str(a.pk) for a in applications), "item": ""}
+    for app, rank, comment in zip(applications, ranks, comments, strict=True):
         data[f"rank_{app.pk}"] = rank
+        data[f"comment_{app.pk}"] = comment
         if app in forward:
             data[f"forward_{app.pk}"] = "on"
     data["handling"] = "prioriter"
@@ -126,7 +80,7 @@ def test_the_lsu_leader_prioritises_five_of_ten_in_one_post(
         prioritisation_data(
             applications,
             forward=chosen,
-            comment="Behandlet i LSU 18.11.24",
+            comments=[f"Kommentar til nr. {rank}" for rank in range(1, 11)],
             item=str(item.pk),
         ),
         follow=True,
@@ -136,7 +90,7 @@ def test_the_lsu_leader_prioritises_five_of_ten_in_one_post(
         app = reload(app)
         assert app.state == (State.FORWARDED if rank <= 5 else State.NOT_PRIORITISED)
         assert app.lsu_rank == rank
-        assert app.lsu_item == item and app.lsu_comment == "Behandlet i LSU 18.11.24"
+        assert app.lsu_item == item and app.lsu_comment == f"Kommentar til nr. {rank}"
     assert reload(chosen[0]).history.first().history_change_reason == (
         "Prioritert av LSU og sendt til SSU"
     )
@@ -276,50 +230,110 @@ def test_ssu_sees_the_forwarded_applications_of_all_sectors_only(client, four_se
     for app in forwarded:
         assert app.title in page
         assert app.sector.name in page
+        assert f"Skriv SSUs anbefaling: {app.title}" in page
     for app in hidden:
         assert app.title not in page
     assert "17 240 000 kr" in page  # the OUS sector's allocation
-    assert "Skriv SSUs anbefaling" not in page  # a member reads; the leader recommends
 
 
-def test_the_ssu_leader_records_a_recommendation_with_history(client, four_sectors, ssu_leader):
-    app = four_sectors[0][0]
-    client.force_login(ssu_leader)
-    page = client.get(reverse("grants:compilation", args=[app.round_id]))
-    assert f"Skriv SSUs anbefaling: {app.title}" in text(page)
-    response = client.post(
+def recommend(client, app, amount="", text=""):
+    return client.post(
         reverse("grants:recommendation", args=[app.pk]),
-        {f"anbefaling-{app.pk}-text": "SSU anbefaler at søknaden innvilges."},
+        {f"anbefaling-{app.pk}-amount": amount, f"anbefaling-{app.pk}-text": text},
         follow=True,
     )
+
+
+@pytest.mark.parametrize(
+    "role", [Membership.Role.MEMBER, Membership.Role.SECRETARY, Membership.Role.LEADER]
+)
+def test_ssus_members_and_secretariat_record_a_recommendation_with_an_amount(
+    client, four_sectors, ssu, role
+):
+    app = four_sectors[0][0]
+    user = member_of(ssu, f"ssu-{role}", role)
+    client.force_login(user)
+    response = recommend(client, app, "750 000", "SSU anbefaler et redusert beløp.")
     assert f"SSUs anbefaling er lagret for «{app.title}»" in text(response)
     app = reload(app)
-    assert app.ssu_recommendation == "SSU anbefaler at søknaden innvilges."
-    assert app.state == State.FORWARDED
+    assert app.state == State.RECOMMENDED
+    assert app.get_state_display() == "Anbefalt av SSU"
+    assert app.ssu_amount == Decimal("750000")
+    assert app.ssu_recommendation == "SSU anbefaler et redusert beløp."
     record = app.history.first()
-    assert record.history_change_reason == "SSUs anbefaling"
-    assert record.history_user == ssu_leader
+    assert record.history_change_reason == "Anbefalt av SSU"
+    assert record.history_user == user
+    page = text(client.get(reverse("grants:compilation", args=[app.round_id])))
+    assert "750 000 kr" in page and f"Endre SSUs anbefaling: {app.title}" in page
 
 
-def test_an_empty_recommendation_is_refused(client, four_sectors, ssu_leader):
-    app = four_sectors[0][0]
-    client.force_login(ssu_leader)
-    response = client.post(
-        reverse("grants:recommendation", args=[app.pk]), {f"anbefaling-{app.pk}-text": " "}
-    )
-    assert response.status_code == 422
-    assert "Skriv SSUs anbefaling." in text(response)
-    assert reload(app).ssu_recommendation == ""
-
-
-def test_an_ssu_member_who_does_not_lead_cannot_recommend(client, four_sectors, ssu_member):
+def test_a_recommendation_may_be_changed_until_the_decision(client, four_sectors, ssu_member):
     app = four_sectors[0][0]
     client.force_login(ssu_member)
-    response = client.post(
-        reverse("grants:recommendation", args=[app.pk]), {f"anbefaling-{app.pk}-text": "Ja"}
-    )
-    assert response.status_code == 403
-    assert reload(app).ssu_recommendation == ""
+    recommend(client, app, "750 000")
+    recommend(client, app, "500 000", "Justert etter møtet.")
+    app = reload(app)
+    assert app.state == State.RECOMMENDED and app.ssu_amount == Decimal("500000")
+    assert [r.ssu_amount for r in app.history.all()[:2]] == [Decimal("500000"), Decimal("750000")]
+
+
+@pytest.mark.parametrize(
+    "amount, message",
+    [
+        ("", "Skriv beløpet SSU anbefaler"),
+        ("mye", "Skriv beløpet som et tall i kroner"),
+        ("-5", "Beløpet kan ikke være negativt"),
+        ("1 000 001", "Anbefalt beløp kan ikke være større enn søkt beløp (1 000 000 kr)"),
+    ],
+)
+def test_a_bad_recommended_amount_is_refused(client, four_sectors, ssu_member, amount, message):
+    app = four_sectors[0][0]
+    client.force_login(ssu_member)
+    response = recommend(client, app, amount, "Ja")
+    assert response.status_code == 422
+    assert message in text(response)
+    assert "Anbefalingen ble ikke lagret" in text(response)
+    app = reload(app)
+    assert app.state == State.FORWARDED and app.ssu_amount is None
+    assert app.ssu_recommendation == ""
+
+
+def test_zero_is_a_recommendation_not_to_grant(client, four_sectors, ssu_member):
+    app = four_sectors[0][0]
+    client.force_login(ssu_member)
+    recommend(client, app, "0", "Anbefales ikke.")
+    app = reload(app)
+    assert app.state == State.RECOMMENDED and app.ssu_amount == Decimal("0")
+
+
+def test_others_cannot_recommend(client, four_sectors, lsu_leader, decision_maker, reader_user):
+    app = four_sectors[0][0]
+    for user in (lsu_leader, decision_maker, reader_user):
+        client.force_login(user)
+        response = recommend(client, app, "100 000", "Ja")
+        assert response.status_code == 403
+    app = reload(app)
+    assert app.state == State.FORWARDED and app.ssu_amount is None
+
+
+def test_a_decided_application_gets_no_recommendation(client, allocation, ssu_member):
+    app = application(allocation, state=State.REJECTED)
+    client.force_login(ssu_member)
+    response = recommend(client, app, "100 000")
+    assert "SSU gir anbefaling bare på søknader" in text(response)
+    app = reload(app)
+    assert app.state == State.REJECTED and app.ssu_amount is None
+
+
+def test_a_recommended_application_is_decided_as_before(client, allocation, decision_maker):
+    app = application(allocation, state=State.RECOMMENDED, ssu_amount=Decimal("400000"))
+    client.force_login(decision_maker)
+    page = text(client.get(reverse("grants:decisions", args=[allocation.round_id])))
+    assert "400 000 kr" in page  # SSU's amount beside the form
+    response = decide(client, app, amount="400 000", seen_state=State.RECOMMENDED)
+    assert response.status_code == 302
+    app = reload(app)
+    assert app.state == State.GRANTED and app.amount_granted == Decimal("400000")
 
 
 # --- The final decision ---
@@ -447,10 +461,10 @@ def test_moving_without_next_years_round_is_refused(client, allocation, decision
 
 
 def test_only_decision_makers_and_the_secretariat_decide(
-    client, allocation, lsu_leader, ssu_leader
+    client, allocation, lsu_leader, ssu_member
 ):
     app = application(allocation, state=State.FORWARDED)
-    for user in (lsu_leader, ssu_leader):
+    for user in (lsu_leader, ssu_member):
         client.force_login(user)
         assert (
             client.get(reverse("grants:decisions", args=[allocation.round_id])).status_code == 403

@@ -179,7 +179,6 @@ def forwarded(application, applicant, allocation, django_capture_on_commit_callb
         allocation.sector,
         [workflow.Priority(application.pk, 1, True)],
         item=None,
-        comment="",
         user=leader,
     )
     return Application.objects.get(pk=application.pk)

@@ -110,17 +110,25 @@ def test_the_lsu_ranks_forwards_and_sets_aside_in_one_action(allocation, applica
         allocation.round,
         allocation.sector,
         [
-            workflow.Priority(applications[0].pk, 2, True),
+            workflow.Priority(applications[0].pk, 2, True, "Behandlet i LSU 18.11.24"),
             workflow.Priority(applications[1].pk, 1, True),
-            workflow.Priority(applications[2].pk, None, False),
+            workflow.Priority(applications[2].pk, None, False, "Utenfor rammen"),
         ],
         item=None,
-        comment="Behandlet i LSU 18.11.24",
         user=lsu_secretary,
     )
-    states = {a.pk: (a.state, a.lsu_rank) for a in Application.objects.all()}
-    assert states[applications[1].pk] == (Application.State.FORWARDED, 1)
-    assert states[applications[2].pk] == (Application.State.NOT_PRIORITISED, None)
+    states = {a.pk: (a.state, a.lsu_rank, a.lsu_comment) for a in Application.objects.all()}
+    assert states[applications[0].pk] == (
+        Application.State.FORWARDED,
+        2,
+        "Behandlet i LSU 18.11.24",
+    )
+    assert states[applications[1].pk] == (Application.State.FORWARDED, 1, "")
+    assert states[applications[2].pk] == (
+        Application.State.NOT_PRIORITISED,
+        None,
+        "Utenfor rammen",
+    )
 
 
 def test_a_member_who_does_not_lead_the_lsu_cannot_prioritise(allocation, applicant):
@@ -132,7 +140,6 @@ def test_a_member_who_does_not_lead_the_lsu_cannot_prioritise(allocation, applic
             allocation.sector,
             [workflow.Priority(application.pk, 1, True)],
             item=None,
-            comment="",
             user=applicant,
         )
 
@@ -145,7 +152,6 @@ def forwarded(allocation, applicant, lsu_secretary, **kwargs):
         allocation.sector,
         [workflow.Priority(application.pk, 1, True)],
         item=None,
-        comment="",
         user=lsu_secretary,
     )
     return Application.objects.get(pk=application.pk)
@@ -217,17 +223,24 @@ def test_a_decision_on_a_stale_copy_keeps_what_ssu_saved_meanwhile(
 ):
     application = forwarded(allocation, applicant, lsu_secretary)
     stale = Application.objects.get(pk=application.pk)
-    workflow.record_recommendation(application, text="SSU anbefaler", user=secretariat_user)
-    workflow.reject_application(stale, note="Avslått", user=decision_maker)
-    stored = Application.objects.get(pk=application.pk)
-    assert (stored.state, stored.ssu_recommendation) == (
-        Application.State.REJECTED,
-        "SSU anbefaler",
+    workflow.record_recommendation(
+        application, amount=Decimal("100000"), text="SSU anbefaler", user=secretariat_user
     )
-    assert stored.history.first().history_change_reason == "Avslått"
+    # The copy from before SSU's recommendation is refused, not saved over it.
+    with pytest.raises(workflow.WorkflowError, match="Noen andre har behandlet"):
+        workflow.reject_application(stale, note="Avslått", user=decision_maker)
+    stored = Application.objects.get(pk=application.pk)
+    assert (stored.state, stored.ssu_recommendation, stored.ssu_amount) == (
+        Application.State.RECOMMENDED,
+        "SSU anbefaler",
+        Decimal("100000"),
+    )
+    workflow.reject_application(stored, note="Avslått", user=decision_maker)
     # A recommendation written on the copy from before the decision is refused, not a 500.
     with pytest.raises(workflow.WorkflowError, match="avgjort"):
-        workflow.record_recommendation(application, text="For sent", user=secretariat_user)
+        workflow.record_recommendation(
+            application, amount=Decimal("0"), text="For sent", user=secretariat_user
+        )
 
 
 # --- The decision as the decisions page takes it (workflow.decide_application) ---

@@ -1,0 +1,191 @@
+"""Forms of the committees' steps: the LSU's prioritisation and its reopening, SSU's
+recommendation. Each only reads the input; workflow.py takes the step."""
+
+from django import forms
+from django.utils import timezone
+
+from helsefellesskap.formatting import nok
+from helsefellesskap.forms import NorwegianForm
+from helsefellesskap.models import Body
+from meetings.models import Item
+
+from . import workflow
+from .forms import AmountField
+from .models import Application
+
+COMMENT_MAX = 4000
+
+
+class LsuItemChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, item):
+        day = timezone.localtime(item.meeting.starts_at)
+        return f"Sak {item.label} {item.title} ({day:%d.%m.%Y})"
+
+
+class PrioritisationForm(NorwegianForm):
+    """The LSU's judgement of all submitted applications of its sector at once: per application
+    a rank, "prioritise and send to SSU" and the LSU's comment; the meeting item."""
+
+    MAX_RANK = 999
+
+    shown = forms.CharField(widget=forms.HiddenInput)
+    item = LsuItemChoiceField(
+        label="Behandlet i sak",
+        queryset=Item.objects.none(),
+        required=False,
+        empty_label="Ikke valgt",
+        help_text="Saken i LSU-møtet der prioriteringen ble vedtatt.",
+    )
+
+    def __init__(self, *args, applications: list[Application], sector, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.applications = applications
+        self.fields["shown"].initial = ",".join(str(a.pk) for a in applications)
+        self.fields["item"].queryset = (
+            Item.objects.filter(
+                meeting__body__kind=Body.Kind.LOCAL_COMMITTEE, meeting__body__sector=sector
+            )
+            .select_related("meeting")
+            .order_by("-meeting__starts_at", "position", "number")
+        )
+        for application in applications:
+            self._add_fields(application)
+
+    def _add_fields(self, application: Application) -> None:
+        pk, title = application.pk, application.title
+        self.fields[f"rank_{pk}"] = forms.IntegerField(
+            label=f"Rangering av «{title}»",
+            min_value=1,
+            max_value=self.MAX_RANK,
+            required=False,
+            initial=application.lsu_rank,
+            error_messages={
+                "invalid": "Rangeringen må være et helt tall, for eksempel 1.",
+                "min_value": "Rangeringen må være et positivt helt tall (1 eller høyere).",
+                "max_value": f"Rangeringen kan være høyst {self.MAX_RANK}.",
+            },
+            widget=forms.NumberInput(attrs={"min": 1, "max": self.MAX_RANK, "step": 1}),
+        )
+        self.fields[f"forward_{pk}"] = forms.BooleanField(
+            label=f"Prioriter og send «{title}» til SSU", required=False
+        )
+        self.fields[f"comment_{pk}"] = forms.CharField(
+            label=f"LSUs kommentar til «{title}»",
+            widget=forms.Textarea(attrs={"rows": 2}),
+            required=False,
+            max_length=COMMENT_MAX,
+            initial=application.lsu_comment,
+            error_messages={
+                "max_length": f"Kommentaren kan være høyst {COMMENT_MAX} tegn lang.",
+            },
+        )
+
+    def rows(self):
+        """(application, rank field, forward field, comment field) for the template's table."""
+        return [
+            (a, self[f"rank_{a.pk}"], self[f"forward_{a.pk}"], self[f"comment_{a.pk}"])
+            for a in self.applications
+        ]
+
+    def ticked(self) -> list[Application]:
+        """The applications ticked for SSU, also in a form that is not (yet) valid: the sum
+        shown on the page follows what the user ticked."""
+        if self.is_bound:
+            return [a for a in self.applications if self._posted_forward(a)]
+        return [a for a in self.applications if self.initial.get(f"forward_{a.pk}")]
+
+    def _posted_forward(self, application) -> bool:
+        name = f"forward_{application.pk}"
+        return bool(self.fields[name].to_python(self.data.get(self.add_prefix(name))))
+
+    def initial_from_data(self) -> dict:
+        """What the user posted, as the initial values of a fresh form (shown again without
+        error messages: after "Beregn sum", or when the list changed under the user)."""
+        initial = {"item": self.data.get(self.add_prefix("item")) or None}
+        for application in self.applications:
+            for name in (f"rank_{application.pk}", f"comment_{application.pk}"):
+                initial[name] = self.data.get(self.add_prefix(name), "")
+            initial[f"forward_{application.pk}"] = self._posted_forward(application)
+        return initial
+
+    def shown_ids(self) -> set[int]:
+        try:
+            return {int(pk) for pk in self.cleaned_data["shown"].split(",") if pk}
+        except ValueError:
+            return set()
+
+    def clean(self):
+        data = super().clean()
+        ranks: dict[int, list[str]] = {}
+        for application in self.applications:
+            name = f"rank_{application.pk}"
+            if data.get(name) is not None:
+                ranks.setdefault(data[name], []).append(name)
+        for rank, names in ranks.items():
+            if len(names) > 1:
+                for name in names:
+                    self.add_error(
+                        name,
+                        f"Rangering {rank} er gitt til flere søknader. Bruk hvert tall én gang.",
+                    )
+        if not any(data.get(f"forward_{a.pk}") for a in self.applications):
+            raise forms.ValidationError(
+                "Velg minst én søknad som prioriteres og sendes til SSU.", code="none_forwarded"
+            )
+        return data
+
+    def priorities(self) -> list[workflow.Priority]:
+        data = self.cleaned_data
+        return [
+            workflow.Priority(
+                a.pk,
+                data[f"rank_{a.pk}"],
+                bool(data[f"forward_{a.pk}"]),
+                data[f"comment_{a.pk}"],
+            )
+            for a in self.applications
+        ]
+
+
+class ReopenPrioritisationForm(NorwegianForm):
+    reason = forms.CharField(
+        label="Hvorfor åpnes prioriteringen igjen?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=COMMENT_MAX,
+        help_text="Begrunnelsen vises på denne siden og i søknadenes historikk.",
+        error_messages={"required": "Skriv hvorfor prioriteringen åpnes igjen."},
+    )
+
+
+class RecommendationForm(NorwegianForm):
+    """SSU's recommendation on one application: the amount SSU recommends and a comment."""
+
+    amount = AmountField(
+        label="Anbefalt beløp (kr)",
+        help_text="Skriv 0 hvis SSU ikke anbefaler tilskudd. Høyst søkt beløp.",
+        error_messages={"required": "Skriv beløpet SSU anbefaler (0 hvis ingen tilskudd)."},
+    )
+    text = forms.CharField(
+        label="SSUs kommentar",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=COMMENT_MAX,
+    )
+
+    def __init__(self, *args, application: Application, **kwargs):
+        kwargs.setdefault("prefix", f"anbefaling-{application.pk}")
+        kwargs.setdefault(
+            "initial", {"text": application.ssu_recommendation, "amount": application.ssu_amount}
+        )
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.fields["amount"].widget.attrs["inputmode"] = "decimal"
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount > self.application.amount_asked:
+            raise forms.ValidationError(
+                "Anbefalt beløp kan ikke være større enn søkt beløp "
+                f"({nok(self.application.amount_asked)})."
+            )
+        return amount
