@@ -545,6 +545,7 @@ BudgetLineFormSet = forms.inlineformset_factory(
     min_num=1,
     validate_min=True,
     max_num=BaseBudgetLineFormSet.MAX_LINES,
+    absolute_max=BaseBudgetLineFormSet.MAX_LINES,  # a tampered count builds no more forms
     validate_max=True,
     extra=0,
     can_delete=True,

@@ -125,7 +125,9 @@ def page_data(response) -> dict:
     """What the browser would send back from the form on the page, unchanged."""
     form, formset = response.context["form"], response.context["formset"]
     data = {}
-    fields = [*form, *formset.management_form, *(field for line in formset for field in line)]
+    # All the lines: those shown, and saved ones removed in place (sent back marked DELETE).
+    lines = formset.forms
+    fields = [*form, *formset.management_form, *(field for line in lines for field in line)]
     for field in fields:
         value = field.value()
         if isinstance(value, bool):
