@@ -64,6 +64,13 @@ class Databases:
         self.template: Path | None = None  # SQLite: a migrated empty database to copy
 
     @property
+    def maintenance(self) -> str:
+        """The server's own database, to create and drop the bench's beside DATABASE_URL's
+        (which need not exist)."""
+        parts = urllib.parse.urlsplit(self.base)
+        return urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+
+    @property
     def engine(self) -> str:
         return "postgresql" if self.postgres else "sqlite"
 
@@ -76,7 +83,7 @@ class Databases:
 
         parts = urllib.parse.urlsplit(self.base)
         name = f"{parts.path.lstrip('/') or 'postgres'}_bench_{label}"
-        with psycopg.connect(self.base, autocommit=True) as conn:
+        with psycopg.connect(self.maintenance, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
         self.created.append(name)
@@ -87,7 +94,7 @@ class Databases:
             return
         import psycopg
 
-        with psycopg.connect(self.base, autocommit=True) as conn:
+        with psycopg.connect(self.maintenance, autocommit=True) as conn:
             for name in self.created:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
