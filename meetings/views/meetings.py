@@ -4,9 +4,11 @@ meeting."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.functional import cached_property
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from helsefellesskap.models import Body
 from helsefellesskap.pages import (
     FormPageMixin,
     ObjectPermissionRequiredMixin,
@@ -24,13 +26,26 @@ from .mixins import MeetingKeeperMixin, YearMixin
 
 
 class MeetingListView(YearMixin, ListView):
+    """The year's meetings; ?organ=<pk> lists one body's meetings of every year instead, the
+    newest first (the body page's "Alle møter")."""
+
     template_name = "meetings/meeting_list.html"
+    paginate_by = 100
+    page_kwarg = "side"
+
+    @cached_property
+    def body(self) -> Body | None:
+        pk = self.request.GET.get("organ", "")
+        return Body.objects.filter(pk=pk).first() if pk.isdigit() else None
 
     def get_queryset(self):
-        return Meeting.objects.in_year(self.year).select_related("body", "minutes")
+        meetings = Meeting.objects.select_related("body", "minutes")
+        if self.body is not None:
+            return meetings.filter(body=self.body).order_by("-starts_at")
+        return meetings.in_year(self.year)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(year=self.year, **kwargs)
+        return super().get_context_data(year=self.year, body=self.body, **kwargs)
 
 
 class MeetingDetailView(ObjectPermissionRequiredMixin, DetailView):
