@@ -33,11 +33,12 @@ class Form:
 
 
 class _FormParser(HTMLParser):
-    """Successful controls of each form (HTML's form submission): checked boxes only, the
-    selected options (else a single select's first), a textarea's text without the newline
-    that follows its start tag. Buttons are left out: the caller names the one it presses."""
+    """Successful controls of each form (HTML's form submission): enabled ones, checked boxes
+    only, the selected options (else a single select's first), a textarea's text without the
+    newline that follows its start tag. Buttons and files are left out: the caller names the
+    button it presses."""
 
-    TEXT_TYPES = {"text", "hidden", "email", "date", "number", "url", "tel", "search", "password"}
+    NOT_SENT = {"submit", "button", "image", "reset", "file"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -53,13 +54,14 @@ class _FormParser(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
             self.forms.append(Form(action=a.get("action", "")))
-        if not self.forms or ("name" not in a and tag != "option"):
+        if not self.forms or "disabled" in a or ("name" not in a and tag != "option"):
             return
         current = self.forms[-1].fields
         if tag == "input":
             kind = a.get("type", "text").lower()
-            if kind in self.TEXT_TYPES or (kind in {"checkbox", "radio"} and "checked" in a):
-                current.append((a["name"], a.get("value", "on" if kind == "checkbox" else "")))
+            checkable = kind in {"checkbox", "radio"}
+            if kind not in self.NOT_SENT and (not checkable or "checked" in a):
+                current.append((a["name"], a.get("value", "on" if checkable else "")))
         elif tag == "textarea":
             self.textarea, self.text = a["name"], ""
         elif tag == "select":

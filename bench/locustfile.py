@@ -40,6 +40,12 @@ def one_line_per_request(name, response_time, response=None, exception=None, **k
     log({"request": name, "status": status, "ms": response_time, "failed": exception is not None})
 
 
+@events.user_error.add_listener
+def one_line_per_error(user_instance, exception, tb, **kwargs):
+    """A step that broke off (a page without its form, say): the run fails on it."""
+    log({"error": f"{type(exception).__name__}: {exception}"})
+
+
 class PortalUser(HttpUser):
     wait_time = between(*WAIT)
 

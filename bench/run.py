@@ -270,6 +270,7 @@ def load(url: str, args) -> dict:
         "cells": args.load_cells,
         **summarise([e for e in entries if "request" in e]),
         "cell_edits_refused": sum(1 for e in entries if e.get("refused") == "cell"),
+        "user_errors": [e["error"] for e in entries if "error" in e],
         **checked,
         "load_average_at_end": os.getloadavg(),
     }
@@ -277,13 +278,16 @@ def load(url: str, args) -> dict:
 
 def load_failures(figures: dict) -> list[str]:
     """Why the load run failed (empty when it did not): a server error, a request without an
-    answer or with an answer the user did not expect, an acknowledged write not found, or no
-    acknowledged write at all (a run that wrote nothing proves nothing)."""
+    answer or with an answer the user did not expect, a user's step that broke off, an
+    acknowledged write not found, or no acknowledged write at all (a run that wrote nothing
+    proves nothing)."""
     failures = [f"{figures['server_errors']} svar med 5xx"] if figures["server_errors"] else []
     if figures["no_answer"]:
         failures.append(f"{figures['no_answer']} forespørsler uten svar")
     if figures["unexpected"]:
         failures.append(f"{figures['unexpected']} uventede svar")
+    if errors := figures["user_errors"]:
+        failures.append(f"{len(errors)} steg brøt av med en feil, først: {errors[0]}")
     failures += figures["problems"]
     if not figures["cell_edits_acknowledged"]:
         failures.append("ingen lagring av en celle ble bekreftet")

@@ -91,6 +91,7 @@ def test_post_form_picks_the_form_with_the_field_and_sends_what_a_browser_sends(
       <input name="title" value="Å &amp; Ø">
       <input type="checkbox" name="partners" value="1" checked>
       <input type="checkbox" name="partners" value="2">
+      <input name="locked" value="x" disabled><input type="file" name="vedlegg">
       <input type="radio" name="sector" value="7" checked>
       <select name="status"><option value="">Ingen</option><option value="x" selected>X</option>
       </select>
@@ -191,14 +192,19 @@ def test_check_writes_names_a_lost_cell_edit_a_lost_save_and_a_version_written_t
     ]
 
 
-def test_the_load_run_fails_on_a_server_error_and_on_a_run_that_wrote_nothing():
+def test_the_load_run_fails_on_a_server_error_a_broken_step_and_a_run_that_wrote_nothing():
     clean = {
         "server_errors": 0,
         "no_answer": 0,
         "unexpected": 0,
+        "user_errors": [],
         **check_writes(WRITES, STORED),
     }
     assert load_failures(clean) == []
     assert load_failures({**clean, "server_errors": 2}) == ["2 svar med 5xx"]
+    broke_off = {**clean, "user_errors": ["ValueError: Fant ikke noe skjema"]}
+    assert load_failures(broke_off) == [
+        "1 steg brøt av med en feil, først: ValueError: Fant ikke noe skjema"
+    ]
     nothing = {**clean, "cell_edits_acknowledged": 0, "cell_edits_found": 0}
     assert load_failures(nothing) == ["ingen lagring av en celle ble bekreftet"]
