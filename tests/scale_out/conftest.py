@@ -91,6 +91,7 @@ def start_server(name: str, folder: Path, attachments: Path) -> Server:
     env = {
         **os.environ,
         "PORTAL_ENV": "development",
+        "PORTAL_FILE_STORAGE": "local",
         "DJANGO_SETTINGS_MODULE": "helsefellesskap.settings",
         "DATABASE_URL": database_url(),
         # One folder for both, as production shares one file storage between its servers.
@@ -136,3 +137,6 @@ def servers(transactional_db, tmp_path):
     finally:
         for server in started:
             server.stop()
+            if "Traceback" in server.log.read_text(errors="replace"):
+                # Shown with the failure: what went wrong on that server.
+                print(f"\n--- gunicorn {server.name} ({server.log}) ---\n{server.log_tail(80)}")

@@ -13,16 +13,15 @@ import pytest
 from django.db import connection
 
 from grants.models import Application
-from grants.workflow import GRANT, REJECT
 from helsefellesskap.permissions import DECISION_MAKER_GROUP, SECRETARIAT_GROUP
-from meetings.models import Item, ItemCounter, Minutes
+from meetings.models import Attachment, Item, ItemCounter, Minutes
 from portfolio.models import Cell
 from tests.factories import BodyFactory, UserFactory
 from tests.grants.factories import AllocationFactory, ApplicationFactory
-from tests.meetings.factories import OSLO, MeetingFactory, MinutesFactory
+from tests.meetings.factories import OSLO, PDF_BYTES, ItemFactory, MeetingFactory, MinutesFactory
 from tests.portfolio.factories import CellFactory, MeasureFactory, PlanFactory
 
-from .visitors import at_once, visitors_for
+from .visitors import at_once, together, visitors_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -34,6 +33,8 @@ pytestmark = [
 ]
 
 PEOPLE = 8
+# The decision form's outcomes, as the browser posts them.
+GRANT, REJECT = "innvilget", "avslatt"
 ROUNDS = 4
 YEARS = (2025, 2026)
 
@@ -66,6 +67,7 @@ def test_two_servers_against_one_database(servers):
     items_added_at_once_get_unique_numbers_without_gaps(secretaries)
     one_application_decided_at_once_has_one_decision(directors)
     the_same_minutes_approved_at_once_are_approved_once(secretaries)
+    a_file_uploaded_through_one_server_is_read_through_the_other(secretaries)
 
     assert_no_server_errors(people)
     assert max(statuses) < 500
@@ -240,3 +242,33 @@ def the_same_minutes_approved_at_once_are_approved_once(visitors):
         assert minutes.approved_on == meeting.date
         approvals = minutes.history.filter(history_change_reason="Referat godkjent")
         assert approvals.count() == 1
+
+
+def a_file_uploaded_through_one_server_is_read_through_the_other(visitors):
+    item = ItemFactory()
+
+    def upload(visitor, round, fields):
+        content = PDF_BYTES + f"% {visitor.username}\n".encode()
+        response = visitor.request(
+            "POST",
+            f"/moter/sak/{item.pk}/vedlegg/nytt/",
+            data={"csrfmiddlewaretoken": fields["csrfmiddlewaretoken"], "name": ""},
+            files={"file": (f"{visitor.username}.pdf", content, "application/pdf")},
+        )
+        return response.status_code, content
+
+    def open_upload(visitor, round):
+        return visitor.open_form(f"/moter/sak/{item.pk}/vedlegg/nytt/")
+
+    uploads = at_once(visitors, [1], open_upload, upload)
+    assert [status for *_, (status, _) in uploads] == [302] * PEOPLE
+    stored = {a.name: a.pk for a in Attachment.objects.filter(item=item)}
+
+    def download(visitor, content):
+        # The visitor's next request goes to the other server than the upload did.
+        response = visitor.get(f"/moter/vedlegg/{stored[visitor.username + '.pdf']}/")
+        return response.status_code, response.content == content
+
+    downloads = together(download, [(visitor, content) for _, visitor, (_, content) in uploads])
+    assert downloads == [(200, True)] * PEOPLE
+    assert_no_server_errors(visitors)
