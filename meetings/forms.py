@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from helsefellesskap.forms import ChangeReasonForm, DateInput, NorwegianForm, PersonChoiceField
 from helsefellesskap.models import Membership, Person, today
@@ -113,8 +114,19 @@ class ItemForm(ReasonOnEditForm):
         measures.queryset = Measure.objects.select_related("group__area__plan").order_by(
             "group__area__plan", "group__area__position", "group__position", "position"
         )
-        measures.label_from_instance = lambda m: f"{m.group.area}: {m}"
-        measures.help_text = "Tiltak i porteføljeplanen saken gjelder (valgfritt)."
+        measures.label_from_instance = lambda m: f"{m.group}: {m}"
+        measures.help_text = (
+            "Tiltak i porteføljeplanen saken gjelder (valgfritt), ordnet etter fokusområde."
+        )
+
+    @cached_property
+    def measure_groups(self) -> list[tuple]:
+        """(focus area, its measures' checkboxes) for the measure picker
+        (templates/meetings/_measure_picker.html), in the plan's order."""
+        groups: dict = {}
+        for option in self["measures"]:
+            groups.setdefault(option.data["value"].instance.group.area, []).append(option)
+        return list(groups.items())
 
 
 class ItemMinutesForm(NorwegianForm):

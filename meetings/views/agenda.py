@@ -23,6 +23,11 @@ class ItemFormMixin(FormPageMixin):
     minutes.py, refused once the minutes are approved."""
 
     form_class = ItemForm
+    template_name = "meetings/item_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        return context | {"meeting": self.meeting, "cancel_url": self.meeting.get_absolute_url()}
 
     def get_success_url(self):
         return self.object.get_absolute_url()
@@ -39,9 +44,6 @@ class ItemFormMixin(FormPageMixin):
 class ItemCreateView(MeetingKeeperMixin, ItemFormMixin, CreateView):
     model = Item
     create_title = "Ny sak"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"cancel_url": self.meeting.get_absolute_url()}
 
     def save_item(self, item: Item, data: dict) -> Item:
         item.meeting = self.meeting

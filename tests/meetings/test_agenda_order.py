@@ -12,6 +12,7 @@ from meetings.notice import send_notice
 from meetings.numbering import allocate_item_number
 from tests.factories import MembershipFactory, PersonFactory
 from tests.meetings.factories import ItemFactory, MeetingFactory, MinutesFactory
+from tests.portfolio.factories import MeasureFactory
 
 
 @pytest.fixture
@@ -130,3 +131,24 @@ def test_a_member_cannot_move_items(client, meeting, member_user):
     item = meeting.items.last()
     response = client.post(reverse("meetings:item_move", args=[item.pk]), {"retning": "opp"})
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_item_form_names_its_meeting_and_groups_measures_by_focus_area(
+    client, meeting, leader_user
+):
+    first, second = MeasureFactory(name="Felles journal"), MeasureFactory(name="Rehab i bydel")
+    client.force_login(leader_user)
+    url = reverse("meetings:item_create", args=[meeting.pk])
+    html = client.get(url).content.decode()
+    assert 'aria-label="Brødsmulesti"' in html and meeting.get_absolute_url() in html
+    assert f'Ny sak <span class="muted">i {meeting.display_title}' in html
+    assert "Begrunnelse for endringen" not in html
+    assert f"<legend>{first.group.area}</legend>" in html and "data-filter-area" in html
+    response = client.post(
+        url, {"kind": "vedtak", "title": "Felles journal", "measures": [first.pk]}
+    )
+    item = meeting.items.get(title="Felles journal")
+    assert response.status_code == 302 and list(item.measures.all()) == [first]
+    edit = client.get(reverse("meetings:item_edit", args=[item.pk])).content.decode()
+    assert "Begrunnelse for endringen" in edit and second.name in edit
