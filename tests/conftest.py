@@ -84,6 +84,7 @@ def attachment_storage(settings, tmp_path, monkeypatch):
     from grants.models import ApplicationAttachment
     from helsefellesskap.jobs import DocumentJob
     from meetings.models import Attachment
+    from portfolio.models import PlanImport
 
     settings.STORAGES = {
         **settings.STORAGES,
@@ -98,4 +99,5 @@ def attachment_storage(settings, tmp_path, monkeypatch):
     monkeypatch.setattr(ApplicationAttachment._meta.get_field("file"), "storage", storage)
     monkeypatch.setattr(ReportVersion._meta.get_field("pdf"), "storage", storage)
     monkeypatch.setattr(DocumentJob._meta.get_field("file"), "storage", storage)
+    monkeypatch.setattr(PlanImport._meta.get_field("file"), "storage", storage)
     return storage

@@ -497,17 +497,41 @@ def test_the_import_pages_are_valid_html(client, secretariat_user, sheet_plan):
     def upload(workbook):
         return client.post(url, {"file": as_upload(workbook)}, follow=True)
 
+    # A download older than a colleague's edit of the same cell: a conflict.
+    conflicting = exported(sheet_plan)
+    video = stored(sheet_plan, "Videokonsultasjon", 2026)
+    editing.save_cell(
+        measure=video.measure,
+        column=video.column,
+        change=editing.CellChange(text="Lagret i portalen", status=video.status),
+        based_on_version=video.version,
+        user=secretariat_user,
+    )
+    cell_of(
+        conflicting["Porteføljeplan"], "Videokonsultasjon", "Fokus for 2026 – tekst"
+    ).value = "Fra Excel"
+
     pages = {
         "upload": client.get(url),
         "invalid upload": client.post(url, {}),
         "no changes": upload(exported(sheet_plan)),
         "changes": upload(changed),
         "row errors": upload(broken),
+        "conflicts": upload(conflicting),
         "file error": client.post(
             url, {"file": SimpleUploadedFile("a.xlsx", b"not a zip")}, follow=True
         ),
     }
-    assert [response.status_code for response in pages.values()] == [200, 422, 200, 200, 422, 422]
+    assert "Endret i portalen etter nedlastingen (1)" in pages["conflicts"].text
+    assert [response.status_code for response in pages.values()] == [
+        200,
+        422,
+        200,
+        200,
+        422,
+        200,
+        422,
+    ]
     for name, response in pages.items():
         errors = html_errors(response.content.decode())
         assert not errors, f"{name}:\n" + "\n".join(errors)
