@@ -103,6 +103,9 @@ def start_server(name: str, folder: Path, attachments: Path) -> Server:
         "helsefellesskap.wsgi:application",
         f"--workers={WORKERS_PER_SERVER}",
         "--worker-class=sync",
+        # The portal is imported once per server and its workers forked from it: the two
+        # servers answer in about half the time (nothing touches the database at import).
+        "--preload",
         f"--bind=127.0.0.1:{port}",
         "--timeout=60",
         "--graceful-timeout=5",
@@ -128,11 +131,12 @@ def servers(transactional_db, tmp_path):
     attachments.mkdir(parents=True)
     started = []
     try:
+        begun = time.monotonic()
         for name in ("A", "B"):
             started.append(start_server(name, folder, attachments))
-        deadline = time.monotonic() + STARTUP_SECONDS
         for server in started:
-            server.wait_until_answering(deadline)
+            server.wait_until_answering(begun + STARTUP_SECONDS)
+        print(f"\nBegge serverne svarte etter {time.monotonic() - begun:.1f} s")
         yield started
     finally:
         for server in started:
