@@ -261,8 +261,7 @@ def load(url: str, args) -> dict:
     entries = [json.loads(line) for line in (folder / "load.jsonl").read_text().splitlines()]
     log("last: de bekreftede skrivingene slås opp i databasen")
     checked = measure(url, "load-verify", folder / "load.jsonl")
-    shutil.rmtree(folder)
-    return {
+    figures = {
         "users": args.load_users,
         "seconds": args.load_seconds,
         "workers": args.workers,
@@ -274,6 +273,11 @@ def load(url: str, args) -> dict:
         **checked,
         "load_average_at_end": os.getloadavg(),
     }
+    if load_failures(figures):
+        figures["log"] = str(folder / "load.jsonl")  # kept for a closer look
+    else:
+        shutil.rmtree(folder)
+    return figures
 
 
 def load_failures(figures: dict) -> list[str]:
@@ -365,6 +369,8 @@ def load_lines(f: dict, engine: str) -> list[str]:
         f"søknadsutkast {f['application_saves_acknowledged']}/{f['application_saves_found']}"
     )
     lines += [f"  FEIL: {problem}" for problem in load_failures(f)]
+    if "log" in f:
+        lines.append(f"  Hver forespørsel og hver bekreftet lagring står i {f['log']}")
     return lines
 
 
