@@ -103,6 +103,59 @@ def save_cell(
         return cell
 
 
+# The most cells one bulk status change may name: a whole 400-measure plan's focus year.
+MAX_BULK_CELLS = 500
+
+
+@dataclass(frozen=True)
+class CellVersion:
+    """A cell named by its measure and year column, and the version the user saw."""
+
+    measure: Measure
+    column: Column
+    version: int
+
+
+class StaleBulkEdit(Exception):
+    """One of the cells of a bulk change was saved by someone else meanwhile; nothing is
+    saved. `measure` and `column` name the cell, `current` is what it holds now."""
+
+    def __init__(self, cell: CellVersion, current: Cell | None):
+        super().__init__(
+            f"Ingenting er lagret: «{cell.measure}» ({cell.column}) er endret av noen andre "
+            "siden du åpnet planen. Last siden på nytt, se over cellen og prøv igjen."
+        )
+        self.measure, self.column, self.current = cell.measure, cell.column, current
+
+
+def set_status(*, cells: Sequence[CellVersion], status: str, user, comment: str = "") -> int:
+    """Give several cells one status in one transaction: each through `save_cell`, so each is
+    checked against the version the user saw (in the UPDATE's WHERE) and gets its own history
+    record. One stale cell and nothing is saved (StaleBulkEdit names it). Returns how many
+    cells changed (cells that already had the status are left alone)."""
+    if len(cells) > MAX_BULK_CELLS:
+        raise ValueError(f"Høyst {MAX_BULK_CELLS} celler kan endres samtidig.")
+    changed = 0
+    with transaction.atomic():
+        for cell in cells:
+            stored = Cell.objects.stored(cell.measure, cell.column)
+            before = (stored.version, stored.status) if stored else (0, "")
+            if before == (cell.version, status):
+                continue
+            try:
+                save_cell(
+                    measure=cell.measure,
+                    column=cell.column,
+                    change=CellChange(stored.text if stored else "", status, comment),
+                    based_on_version=cell.version,
+                    user=user,
+                )
+            except StaleCellEdit as stale:
+                raise StaleBulkEdit(cell, stale.current) from None
+            changed += 1
+    return changed
+
+
 def move(obj: FocusArea | MeasureGroup | Measure, *, up: bool, user) -> bool:
     """Swap a row with its neighbour above or below among its siblings; False when it is
     already first (or last) and nothing moved."""

@@ -9,7 +9,7 @@ from django.utils import timezone
 from helsefellesskap.forms import ChangeReasonForm, DateInput, NorwegianForm
 from helsefellesskap.models import Body
 
-from .editing import CellChange
+from .editing import MAX_BULK_CELLS, CellChange
 from .grid import GridFilter
 from .models import CELL_TEXT_MAX_LENGTH, FocusArea, Measure, MeasureGroup, Plan, Status
 from .spreadsheet import MAX_FILE_SIZE, MAX_FILE_SIZE_LABEL
@@ -49,6 +49,41 @@ class CellForm(NorwegianForm):
     def change(self) -> CellChange:
         data = self.cleaned_data
         return CellChange(text=data["text"].strip(), status=data["status"], comment=data["comment"])
+
+
+class CellsField(forms.Field):
+    """The cells the grid marked, each as "measure:year:version" (hidden inputs the grid's
+    script adds); cleaned into (measure id, year, version) triples."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": "Merk minst én celle før du setter status.",
+        "invalid": "Listen over merkede celler kunne ikke leses. Last siden på nytt.",
+        "too_many": f"Du kan sette status for høyst {MAX_BULK_CELLS} celler om gangen.",
+    }
+
+    def to_python(self, value) -> list[tuple[int, int, int]]:
+        cells = []
+        for token in value or []:
+            parts = str(token).split(":")
+            if len(parts) != 3 or not all(part.isdecimal() and len(part) < 10 for part in parts):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            cells.append(tuple(int(part) for part in parts))
+        if len(cells) > MAX_BULK_CELLS:
+            raise forms.ValidationError(self.error_messages["too_many"], code="too_many")
+        return list(dict.fromkeys(cells))
+
+
+class BulkStatusForm(NorwegianForm):
+    """One status for several marked cells of the grid."""
+
+    status = forms.ChoiceField(
+        label="Ny status for de merkede cellene",
+        choices=[("", "Ingen status")] + Status.choices,
+        required=False,
+        error_messages={"invalid_choice": "Ukjent status «%(value)s». Velg en av statusene."},
+    )
+    celle = CellsField()
 
 
 class FocusAreaForm(ChangeReasonForm):

@@ -19,6 +19,8 @@ class GridCell:
     text: str = ""
     status: str = ""
     version: int = 0
+    # The cell as the page shows it (cell_fragments.render_grid_cells fills it in).
+    html: str = field(default="", compare=False, repr=False)
 
     @property
     def status_label(self) -> str:

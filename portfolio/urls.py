@@ -29,6 +29,7 @@ urlpatterns = [
     path(CELL, cells.CellView.as_view(), name="cell"),
     path(f"{CELL}endre/", cells.CellEditView.as_view(), name="cell_edit"),
     path(f"{CELL}historikk/", cells.CellHistoryView.as_view(), name="cell_history"),
+    path("<int:plan_pk>/celler/status/", cells.CellBulkStatusView.as_view(), name="cell_status"),
     # The plan's rows: focus areas, groups of measures, measures
     path("<int:plan_pk>/omrade/nytt/", rows.FocusAreaCreateView.as_view(), name="area_create"),
     path(

@@ -89,6 +89,11 @@ MATRIX = {
     "portfolio:cell": (lambda d: d["cell"], EVERYONE),
     "portfolio:cell_edit": (lambda d: d["cell"], SECRETARIAT_ONLY),
     "portfolio:cell_history": (lambda d: d["cell"], EVERYONE),
+    # Setting the status of several marked cells is a POST: a GET is refused.
+    "portfolio:cell_status": (
+        lambda d: [d["plan"].pk],
+        SECRETARIAT_ONLY | {"secretariat": NOT_ALLOWED},
+    ),
     "portfolio:area_create": (lambda d: [d["plan"].pk], SECRETARIAT_ONLY),
     "portfolio:area_edit": (lambda d: [d["plan"].pk, d["area"].pk], SECRETARIAT_ONLY),
     "portfolio:group_create": (lambda d: [d["plan"].pk, d["area"].pk], SECRETARIAT_ONLY),

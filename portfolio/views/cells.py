@@ -1,19 +1,21 @@
-"""One cell of the grid, named by its measure and year: shown, edited in place (htmx) or on a
-page of its own (without JavaScript), and its history."""
+"""One cell of the grid, named by its measure and year: shown, edited in the grid's editor
+dialog (htmx) or on a page of its own (without JavaScript), and its history; several cells'
+status set at once."""
 
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views import View
-from django_htmx.http import trigger_client_event
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from helsefellesskap.history import change_log
 
 from .. import editing
+from ..cell_fragments import CellMode, render_cell
 from ..documents import EMPTY_CELL_NOTE, legend
-from ..forms import CellForm
+from ..forms import BulkStatusForm, CellForm
 from ..grid import GridCell
-from ..models import Cell, Column, Measure
+from ..models import Cell, Column, Measure, Status
 from .plans import PlanMixin
 
 
@@ -42,6 +44,15 @@ class CellMixin(PlanMixin):
     def grid_cell(self, cell: Cell | None) -> GridCell:
         return GridCell.of(cell, measure_id=self.measure.pk, column=self.column)
 
+    def render_cell(self, mode: CellMode, cell: Cell | None = None):
+        """The cell's fragment as the grid shows it (reused from the cache when it can be)."""
+        return render_cell(
+            self.grid_cell(cell or self.stored_cell()),
+            plan_pk=self.plan.pk,
+            measure_name=self.measure.name,
+            mode=mode,
+        )
+
     def cell_context(self, **extra):
         return {
             "plan": self.plan,
@@ -53,23 +64,18 @@ class CellMixin(PlanMixin):
 
 
 class CellView(CellMixin, View):
-    """The cell as the grid shows it; htmx asks for it when an edit is cancelled."""
+    """The cell as the grid shows it to this user (the fragment the plan page reuses)."""
 
     permission_required = "portfolio.view_plan"
 
     def get(self, request, *args, **kwargs):
-        cell = self.grid_cell(self.stored_cell())
-        return render(
-            request,
-            "portfolio/_cell.html",
-            self.cell_context(
-                cell=cell, can_edit=request.user.has_perm("portfolio.change_plan", self.plan)
-            ),
-        )
+        can_edit = request.user.has_perm("portfolio.change_plan", self.plan)
+        return HttpResponse(self.render_cell(CellMode.EDIT if can_edit else CellMode.READ))
 
 
 class CellEditView(CellMixin, View):
-    """Edit one cell: a form inside the cell (htmx) or on its own page (without JavaScript).
+    """Edit one cell: a form in the grid's editor dialog (htmx) or on its own page (without
+    JavaScript). A save in the dialog answers with the new cell, swapped into the grid.
 
     A save based on an older version than the stored one is refused with 409 and shows what
     the other person saved, keeping what this user typed.
@@ -101,14 +107,13 @@ class CellEditView(CellMixin, View):
         if not request.htmx:
             messages.success(request, f"Lagret: {self.measure} ({self.column}).")
             return HttpResponseRedirect(f"{self.plan.get_absolute_url()}#{cell.dom_id}")
-        response = render(
-            request, "portfolio/_cell.html", self.cell_context(cell=cell, can_edit=True)
+        response = retarget(HttpResponse(self.render_cell(CellMode.EDIT, saved)), f"#{cell.dom_id}")
+        return trigger_client_event(
+            reswap(response, "outerHTML"), "cellSaved", "Cellen er lagret.", after="settle"
         )
-        return trigger_client_event(response, "cellSaved", "Cellen er lagret.")
 
     @property
     def auto_id(self) -> str:
-        # Several cells' forms can be open at once: ids must differ per cell.
         return f"celle-{self.measure.pk}-{self.column.year}-%s"
 
     def render_conflict(self, form, current: Cell | None):
@@ -150,4 +155,52 @@ class CellHistoryView(CellMixin, View):
             request,
             "portfolio/cell_history.html",
             self.cell_context(cell=self.grid_cell(cell), entries=entries),
+        )
+
+
+class CellBulkStatusView(PlanMixin, View):
+    """One status for the cells marked in the grid (`editing.set_status`): all saved, or none
+    when one of them changed meanwhile; back to the plan with a message either way."""
+
+    def post(self, request, *args, **kwargs):
+        form = BulkStatusForm(request.POST)
+        cells = self.cell_versions(form.cleaned_data["celle"]) if form.is_valid() else None
+        if form.errors or cells is None:
+            messages.error(request, self.refusal(form))
+            return HttpResponseRedirect(self.plan.get_absolute_url())
+        status = form.cleaned_data["status"]
+        label = Status(status).label if status else "ingen status"
+        try:
+            changed = editing.set_status(
+                cells=cells,
+                status=status,
+                user=request.user,
+                comment=f"Status satt samlet: {label}",
+            )
+        except editing.StaleBulkEdit as stale:
+            messages.error(request, str(stale))
+            return HttpResponseRedirect(self.plan.get_absolute_url())
+        count = f"{len(cells)} celle" + ("r" if len(cells) > 1 else "")
+        messages.success(request, f"Status «{label}» er satt for {count} ({changed} endret).")
+        first = cells[0]
+        return HttpResponseRedirect(
+            f"{self.plan.get_absolute_url()}#celle-{first.measure.pk}-{first.column.year}"
+        )
+
+    def cell_versions(self, marked) -> list[editing.CellVersion] | None:
+        """The marked cells of this plan; None when one of them is not in it (any more)."""
+        measures = Measure.objects.of_plan(self.plan).in_bulk({pk for pk, _, _ in marked})
+        columns = {column.year: column for column in self.plan.columns.all()}
+        if any(pk not in measures or year not in columns for pk, year, _ in marked):
+            return None
+        return [
+            editing.CellVersion(measures[pk], columns[year], version)
+            for pk, year, version in marked
+        ]
+
+    @staticmethod
+    def refusal(form) -> str:
+        errors = [error for field_errors in form.errors.values() for error in field_errors]
+        return " ".join(errors) or (
+            "En av de merkede cellene finnes ikke lenger i planen. Last siden på nytt."
         )

@@ -15,9 +15,11 @@ from helsefellesskap.pages import (
 )
 
 from .. import editing
+from ..cell_fragments import CellMode, render_grid_cells
 from ..documents import EMPTY_CELL_NOTE, legend
 from ..forms import (
     AsOfForm,
+    BulkStatusForm,
     ChangesForm,
     GridFilterForm,
     LocalPlanForm,
@@ -75,18 +77,28 @@ class PlanDetailView(ObjectPermissionRequiredMixin, DetailView):
             self.request.GET, plan_grid=grid, bodies=plan.responsible_bodies()
         )
         grid_filter = filter_form.grid_filter()
+        grid = grid.filtered(grid_filter)
+        can_edit = not moment and self.request.user.has_perm("portfolio.change_plan", plan)
+        render_grid_cells(grid, mode=_cell_mode(can_edit=can_edit, moment=moment))
         return super().get_context_data(
-            grid=grid.filtered(grid_filter),
+            grid=grid,
             filter_form=filter_form,
             filter_active=grid_filter.is_active,
             as_of_form=as_of_form,
             moment=moment,
-            can_edit=not moment and self.request.user.has_perm("portfolio.change_plan", plan),
+            can_edit=can_edit,
+            bulk_form=BulkStatusForm(auto_id="samlet-%s") if can_edit else None,
             legend=legend(),
             empty_cell_note=EMPTY_CELL_NOTE,
             export_links=EXPORT_LINKS,
             **kwargs,
         )
+
+
+def _cell_mode(*, can_edit: bool, moment) -> CellMode:
+    if moment:
+        return CellMode.AS_OF
+    return CellMode.EDIT if can_edit else CellMode.READ
 
 
 class PlanReportMixin(PlanMixin):

@@ -62,7 +62,7 @@ def test_secretariat_edits_a_cell_by_keyboard_and_reads_its_history(page, log_in
     cell_link.focus()
     page.keyboard.press("Enter")
     text = page.get_by_label("Tekst")
-    expect(text).to_be_focused()  # the form opened in the cell, ready to type
+    expect(text).to_be_focused()  # the form opened in the editor dialog, ready to type
     check_page(page)
 
     # Escape closes the form without saving and puts the focus back on the cell.
@@ -73,7 +73,7 @@ def test_secretariat_edits_a_cell_by_keyboard_and_reads_its_history(page, log_in
     page.keyboard.press("Enter")
     page.get_by_label("Tekst").fill("Innført i alle sektorer")
     page.keyboard.press("Tab")
-    page.locator("td.cell-editing").get_by_label("Status", exact=True).select_option(
+    page.locator("#cell-editor").get_by_label("Status", exact=True).select_option(
         label="Ferdigstilt"
     )
     page.get_by_label("Kommentar til endringen").fill("Rapportert til SSU")
@@ -85,7 +85,9 @@ def test_secretariat_edits_a_cell_by_keyboard_and_reads_its_history(page, log_in
     expect(page.locator("#grid-announcer")).to_have_text("Cellen er lagret.")
     expect(page.get_by_role("link", name=f"Endre 2025 for «{PLL}»")).to_be_focused()
 
-    cell.get_by_role("link", name="Historikk").click()
+    # The history is one step away, in the cell's editor.
+    page.keyboard.press("Enter")
+    page.locator("#cell-editor").get_by_role("link", name="Historikk").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Historikk: 2025")
     history = page.get_by_role("table")
     expect(history).to_contain_text("Starte innføring")
@@ -127,7 +129,7 @@ def test_a_stale_edit_is_refused_and_shows_the_colleagues_value(
 
     # Saving again is a deliberate overwrite of the colleague's value.
     page.get_by_role("button", name="Lagre").click()
-    expect(page.locator("td.cell:not(.cell-editing)", has_text="Min versjon")).to_be_visible()
+    expect(page.locator("td.cell", has_text="Min versjon")).to_be_visible()
     assert Cell.objects.filter(text="Min versjon").exists()
 
 
@@ -149,7 +151,7 @@ def test_the_plan_as_of_the_partnership_meeting_and_the_changes_since(page, log_
     page.get_by_label("Vis planen per dato").fill("2025-10-14")
     page.get_by_role("button", name="Vis", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("per 14.10.2025")
-    grid = page.get_by_role("table", name="Tiltak og status per år: Digital samhandling")
+    grid = page.get_by_role("grid", name="Tiltak og status per år: Digital samhandling")
     expect(grid).to_contain_text("Starte innføring")
     expect(grid).not_to_contain_text("Innført")
     expect(page.get_by_role("link", name=f"Endre 2025 for «{PLL}»")).to_have_count(0)

@@ -79,7 +79,10 @@ def test_saving_a_cell_in_place_returns_the_new_cell_and_announces_it(
     html = response.content.decode()
     assert html.strip().startswith("<td")
     assert "Innføring i alle bydeler" in html and "Ferdigstilt" in html
-    assert "cellSaved" in response["HX-Trigger"]
+    # The new cell replaces the old one in the grid; the editor dialog closes on the event.
+    assert response["HX-Retarget"] == f"#celle-{pll.pk}-2025"
+    assert response["HX-Reswap"] == "outerHTML"
+    assert "cellSaved" in response["HX-Trigger-After-Settle"]
     cell = Cell.objects.get(measure=pll, column__year=2025)
     assert (cell.text, cell.status, cell.version) == ("Innføring i alle bydeler", "ferdigstilt", 2)
     record = cell.history.first()
