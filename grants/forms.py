@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django import forms
 from django.forms.formsets import TOTAL_FORM_COUNT
@@ -207,6 +208,14 @@ def _ids(values) -> set[int]:
     return ids
 
 
+class PartnerMatches(NamedTuple):
+    """A partner search: the matches shown, how many there are, how many are chosen already."""
+
+    shown: list[Organisation]
+    count: int
+    chosen: int
+
+
 class ApplicationForm(ShownAsPosted, forms.ModelForm):
     """An applicant's application. The amount asked is not typed: it is the sum of the budget
     lines (ApplicationForms sets it). The measures offered are the chosen focus area's, the
@@ -331,24 +340,24 @@ class ApplicationForm(ShownAsPosted, forms.ModelForm):
         """What the applicant searched the register for (not a field: nothing is saved)."""
         return " ".join(str(self.data.get("partner_search", ""))[:100].split())
 
-    def partner_matches(self) -> tuple[list[Organisation], int]:
-        """The organisations not chosen yet whose name or kind holds every word searched for:
-        at most PARTNER_MATCHES_SHOWN, and how many match in all. Compared casefolded in
-        Python (the register is small), so "østensjø" finds "Bydel Østensjø" on SQLite too."""
+    def partner_matches(self) -> "PartnerMatches":
+        """The organisations whose name or kind holds every word searched for, those chosen
+        left out: at most PARTNER_MATCHES_SHOWN. Compared casefolded in Python (the register
+        is small), so that "østensjø" finds "Bydel Østensjø" on SQLite too."""
         words = self.partner_query().casefold().split()
         if not words:
-            return [], 0
+            return PartnerMatches([], 0, 0)
         chosen = {organisation.pk for organisation in self.chosen_partners()}
         found = [
             organisation
             for organisation in self.organisations
-            if organisation.pk not in chosen
-            and all(
+            if all(
                 word in f"{organisation.name} {organisation.get_kind_display()}".casefold()
                 for word in words
             )
         ]
-        return found[:PARTNER_MATCHES_SHOWN], len(found)
+        new = [organisation for organisation in found if organisation.pk not in chosen]
+        return PartnerMatches(new[:PARTNER_MATCHES_SHOWN], len(new), len(found) - len(new))
 
     def clean(self):
         data = super().clean()

@@ -248,21 +248,23 @@ def test_the_partner_search_finds_matching_organisations_only(
     OrganisationFactory(name="Sykehjemsetaten", kind=Organisation.Kind.AGENCY)
 
     response = search(as_applicant, round, data, "universitetssykehus", partners=[district.pk])
-    found, count = response.context["form"].partner_matches()
+    found = response.context["form"].partner_matches().shown
     assert [o.name for o in found] == ["Akershus universitetssykehus HF", hospital.name]
     assert "2 treff for «universitetssykehus»." in text(response)
     # A partner already chosen is not among the matches.
     response = search(as_applicant, round, data, "oslo", partners=[hospital.pk])
-    assert [o.name for o in response.context["form"].partner_matches()[0]] == [district.name]
+    assert [o.name for o in response.context["form"].partner_matches().shown] == [district.name]
+    response = search(as_applicant, round, data, "oslo universitetssykehus", partners=[hospital.pk])
+    assert "Det som passer til «oslo universitetssykehus», er valgt allerede." in text(response)
     # Letters compared casefolded (Ø), words in any order, the kind counts.
     response = search(as_applicant, round, data, "østensjø")
-    assert [o.name for o in response.context["form"].partner_matches()[0]] == ["Bydel Østensjø"]
+    assert [o.name for o in response.context["form"].partner_matches().shown] == ["Bydel Østensjø"]
     response = search(as_applicant, round, data, "akershus sykehus")
-    assert [o.name for o in response.context["form"].partner_matches()[0]] == [
+    assert [o.name for o in response.context["form"].partner_matches().shown] == [
         "Akershus universitetssykehus HF"
     ]
     response = search(as_applicant, round, data, "tannlege")
-    assert response.context["form"].partner_matches() == ([], 0)
+    assert response.context["form"].partner_matches() == ([], 0, 0)
     assert "Ingen virksomheter passer til «tannlege»." in text(response)
 
 
@@ -270,7 +272,7 @@ def test_the_partner_search_shows_ten_at_most(as_applicant, round, data):
     for number in range(12):
         OrganisationFactory(name=f"Bydel Nummer {number:02}")
     response = search(as_applicant, round, data, "nummer")
-    found, count = response.context["form"].partner_matches()
+    found, count, _ = response.context["form"].partner_matches()
     assert (len(found), count) == (10, 12)
     page = text(response)
     assert "Viser 10 av 12 treff for «nummer». Skriv mer for å snevre inn." in page
