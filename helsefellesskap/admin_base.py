@@ -13,26 +13,29 @@
 
 import decimal
 import re
+import time
 
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied
 from django.db import DataError
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.widgets import DateWidget, ForeignKeyWidget
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import admin_imports
+from .admin_imports import ImportRefused, ImportTimeLimit
+from .jobs import DocumentError
 from .spreadsheets import FORMULA_TRIGGERS, Limits, UnsafeSpreadsheet, check_xlsx
 
 IMPORT_LIMITS = Limits(max_rows=10_000, max_cells=10_000 * 30)
 NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
-
-
-class ImportRefused(ValueError):
-    """A file or value that cannot be imported; the message is for the user."""
 
 
 # What a filter value beyond any column's range raises, when the filter is built or run.
@@ -117,7 +120,18 @@ class XlsxFormat(BoundedFormat, base_formats.XLSX):
 
 
 class PortalResource(resources.ModelResource):
-    """A value the widget cannot read becomes a Norwegian message on its row and column."""
+    """A value the widget cannot read becomes a Norwegian message on its row and column. The
+    import stops at the background job's deadline (admin_imports.py), and each saved row's
+    history names the user who imported it."""
+
+    deadline: float | None = None
+
+    def before_import_row(self, row, **kwargs):
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise ImportTimeLimit
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance._history_user = kwargs.get("user")
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         try:
@@ -149,15 +163,61 @@ class PortalImportExportAdmin(ImportExportModelAdmin, PortalAdmin):
     import_formats = [CsvFormat, XlsxFormat]
     export_formats = [CsvFormat, XlsxFormat]
 
-    def add_data_read_fail_error_to_form(self, form, error):
-        if isinstance(error, ImportRefused):
-            form.add_error("import_file", str(error))
-        else:
-            form.add_error(
-                "import_file",
-                "Filen kunne ikke leses. Kontroller at formatet du valgte (CSV eller Excel) er "
-                "filens eget, og at den første raden har kolonnenavnene.",
-            )
+    import_check_template = "admin/portal_import_check.html"
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        check = path(
+            "import/kontroll/",
+            self.admin_site.admin_view(self.import_check_view),
+            name="{}_{}_import_check".format(*info),
+        )
+        return [check, *super().get_urls()]
+
+    def import_action(self, request, **kwargs):
+        """A valid upload is stored and checked by the worker (admin_imports.py), never read
+        in the request; the form itself (and its errors) is import-export's."""
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid():
+                try:
+                    job = admin_imports.request_import(
+                        model_admin=self, form=form, user=request.user
+                    )
+                except DocumentError as refusal:
+                    messages.error(request, str(refusal))
+                    return HttpResponseRedirect(request.path)
+                return HttpResponseRedirect(job.get_absolute_url())
+        return super().import_action(request, **kwargs)
+
+    def import_check_view(self, request):
+        """The trial run's result, with "Importer" when the file has no errors."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        trial = admin_imports.latest_trial(model_admin=self, user=request.user)
+        import_url = reverse(
+            f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_import"
+        )
+        if trial is None:
+            messages.info(request, "Det er ingen kontrollert fil å importere. Last opp en fil.")
+            return HttpResponseRedirect(import_url)
+        if request.method == "POST":
+            try:
+                job = admin_imports.request_import(
+                    model_admin=self, checked=trial, user=request.user
+                )
+            except DocumentError as refusal:
+                messages.error(request, str(refusal))
+                return HttpResponseRedirect(request.path)
+            return HttpResponseRedirect(job.get_absolute_url())
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Kontroll av {trial.params['file_name']}",
+            "opts": self.model._meta,
+            "summary": admin_imports.checked_summary(trial),
+            "import_url": import_url,
+        }
+        return TemplateResponse(request, self.import_check_template, context)
 
     def export_action(self, request):
         try:

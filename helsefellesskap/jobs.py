@@ -45,8 +45,8 @@ class DocumentError(Exception):
 class BuiltDocument:
     filename: str = ""  # its extension gives the download's content type
     content: bytes | None = None
-    # Where the result lives in the portal when it is more than a file (a report version:
-    # then there is no content, and the job's page leads there).
+    # Where the result lives in the portal when it is more than a file (a report version):
+    # the job's page leads there, and content, if any, is data kept for that page.
     result_url: str = ""
     # Told to the user when the result is shown ("Utkast versjon 3 er generert.").
     message: str = ""
@@ -122,7 +122,7 @@ class DocumentJob(models.Model):
     @property
     def leads_elsewhere(self) -> bool:
         """Ready, and its result is a page of the portal rather than a file."""
-        return self.status == self.Status.READY and bool(self.result_url) and not self.file
+        return self.status == self.Status.READY and bool(self.result_url)
 
 
 def request_document(*, kind: str, key: str, title: str, params: dict, user) -> DocumentJob:

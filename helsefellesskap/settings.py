@@ -124,8 +124,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Background work (documents, imports): Django's Tasks API through the django-tasks backport.
 # The database backend needs no other service: `manage.py db_worker` (started by `make run`).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# Seconds the worker may spend reading an uploaded Excel file before it stops with a message.
-PLAN_IMPORT_TIME_LIMIT = int(os.environ.get("PORTAL_IMPORT_TIME_LIMIT", "60"))
+# Seconds the worker may spend on an import (the plan's Excel file, the admin's imports) before
+# it stops with a message and writes nothing.
+IMPORT_TIME_LIMIT = int(os.environ.get("PORTAL_IMPORT_TIME_LIMIT", "60"))
+
+# --- Cache: rendered fragments (the plan grid's cells, portfolio/cell_fragments.py) ---
+# Per process, in memory; a key names one exact rendering, so nothing is ever invalidated, only
+# aged out. Room for the cells of several 400-measure plans (Django's default keeps only 300).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}
 
 # --- Authentication, roles and login throttling ---
 AUTHENTICATION_BACKENDS = [

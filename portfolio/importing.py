@@ -128,9 +128,9 @@ def _plan_import(params: dict) -> PlanImport:
 
 def build_preview(params: dict, user) -> BuiltDocument:
     """The worker's part of an upload: read the file against today's plan, within the time
-    limit (settings.PLAN_IMPORT_TIME_LIMIT seconds)."""
+    limit (settings.IMPORT_TIME_LIMIT seconds)."""
     plan_import = _plan_import(params)
-    deadline = spreadsheet.Deadline(settings.PLAN_IMPORT_TIME_LIMIT)
+    deadline = spreadsheet.Deadline(settings.IMPORT_TIME_LIMIT)
     with plan_import.file.open("rb") as stored:
         data = stored.read()
     try:

@@ -84,6 +84,7 @@ def test_an_unreadable_value_gets_a_norwegian_message_on_its_row(admin_client):
             "format": "0",
             "import_file": membership_file([["Kari Nordmann", "SSU", "member", "i går"]]),
         },
+        follow=True,  # to the worker's check of the file
     )
     assert response.status_code == 200
     assert "«i går» i kolonnen «start» kan ikke leses som dato" in response.text
@@ -97,6 +98,7 @@ def test_too_many_rows_are_refused_before_they_are_read(admin_client, monkeypatc
     response = admin_client.post(
         reverse("admin:helsefellesskap_membership_import"),
         {"format": "0", "import_file": membership_file(rows)},
+        follow=True,  # to the worker's job, which refused the file
     )
     assert response.status_code == 200
     assert f"Filen har for mange rader: høyst {IMPORT_LIMITS.max_rows}." in response.text

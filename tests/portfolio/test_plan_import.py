@@ -277,7 +277,7 @@ def test_one_unfinished_import_per_plan_and_user(client, settings, secretariat_u
 def test_reading_past_the_time_limit_fails_the_job_with_the_reason_and_changes_nothing(
     client, settings, secretariat_user, sheet_plan
 ):
-    settings.PLAN_IMPORT_TIME_LIMIT = 0
+    settings.IMPORT_TIME_LIMIT = 0
     workbook = exported(sheet_plan)
     cell_of(workbook["Porteføljeplan"], PLL, "2025 – tekst").value = "Innført i tre bydeler"
     history_before = Cell.history.count()
@@ -293,7 +293,7 @@ def test_reading_past_the_time_limit_fails_the_job_with_the_reason_and_changes_n
     assert PlanImport.objects.get().preview is None
     assert Cell.history.count() == history_before
     # It can be tried again (here with time enough), or a new file uploaded.
-    settings.PLAN_IMPORT_TIME_LIMIT = 60
+    settings.IMPORT_TIME_LIMIT = 60
     again = retry_document(job=job, user=secretariat_user)
     assert DocumentJob.objects.get(pk=again.pk).status == DocumentJob.Status.READY
     assert upload(client, sheet_plan, workbook).context["preview"].changes
