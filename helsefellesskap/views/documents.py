@@ -66,5 +66,5 @@ class DocumentJobRetryView(JobMixin, View):
         except DocumentError as error:
             messages.error(request, str(error))
             return HttpResponseRedirect(self.job.get_absolute_url())
-        messages.success(request, "Dokumentet lages på nytt.")
+        messages.success(request, "Jobben er startet på nytt.")
         return HttpResponseRedirect(job.get_absolute_url())
