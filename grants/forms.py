@@ -13,14 +13,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import ngettext
 
 from helsefellesskap.formatting import nok
-from helsefellesskap.forms import DateInput, NorwegianForm
+from helsefellesskap.forms import DateInput
 from helsefellesskap.models import Organisation, Sector, today
 from portfolio.models import FocusArea, Measure
 
-from . import workflow
 from .models import HOSPITAL_KINDS, MUNICIPAL_KINDS, Application, BudgetLine
 
-# --- The final decision (the committees' other steps: forms_committees.py) ---
+# --- Amounts as people type them (also the committees' forms: forms_committees.py) ---
 
 
 class AmountField(forms.CharField):
@@ -52,57 +51,6 @@ class AmountField(forms.CharField):
         if amount < 0:
             raise forms.ValidationError(self.error_messages["negative"], code="negative")
         return amount
-
-
-class DecisionForm(NorwegianForm):
-    """The final decision on one application. `seen_state` is the state the decision maker saw:
-    if the application has changed since, someone else decided it in the meantime."""
-
-    GRANT, REJECT, MOVE = workflow.GRANT, workflow.REJECT, workflow.MOVE
-    OUTCOMES = [
-        (GRANT, "Innvilget"),
-        (REJECT, "Avslått"),
-        (MOVE, "Flyttet til neste år"),
-    ]
-
-    outcome = forms.ChoiceField(
-        label="Vedtak",
-        choices=OUTCOMES,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Velg vedtaket: innvilget, avslått eller flyttet til neste år."
-        },
-    )
-    amount = AmountField(
-        label="Innvilget beløp (kr)",
-        required=False,
-        help_text="Bare når søknaden innvilges. Kan være mindre enn søkt beløp.",
-    )
-    note = forms.CharField(
-        label="Begrunnelse",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=4000,
-        help_text="Vises for søkeren.",
-    )
-    seen_state = forms.CharField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, application: Application, **kwargs):
-        kwargs.setdefault("prefix", f"vedtak-{application.pk}")
-        super().__init__(*args, **kwargs)
-        self.application = application
-        self.fields["seen_state"].initial = application.state
-        self.fields["amount"].widget.attrs["inputmode"] = "decimal"
-
-    def clean(self):
-        data = super().clean()
-        if data.get("outcome") == self.GRANT and "amount" not in self.errors:
-            amount = data.get("amount")
-            if amount is None:
-                self.add_error("amount", "Skriv beløpet som innvilges.")
-            elif amount <= 0:
-                self.add_error("amount", "Innvilget beløp må være større enn null.")
-        return data
 
 
 # --- The applicant's form: the application and its budget lines ---

@@ -1,17 +1,18 @@
 """Forms of the committees' steps: the LSU's prioritisation and its reopening, SSU's
-recommendation. Each only reads the input; workflow.py takes the step."""
+recommendation, the drafted decisions, their joint adoption and a correction. Each only reads
+the input; workflow.py takes the step."""
 
 from django import forms
 from django.utils import timezone
 
 from helsefellesskap.formatting import nok
-from helsefellesskap.forms import NorwegianForm
+from helsefellesskap.forms import DateInput, NorwegianForm
 from helsefellesskap.models import Body
 from meetings.models import Item
 
 from . import workflow
 from .forms import AmountField
-from .models import Application
+from .models import Application, Outcome
 
 COMMENT_MAX = 4000
 
@@ -189,3 +190,110 @@ class RecommendationForm(NorwegianForm):
                 f"({nok(self.application.amount_asked)})."
             )
         return amount
+
+
+class DraftDecisionForm(NorwegianForm):
+    """The draft of one application's decision, prepared for the joint decision meeting."""
+
+    outcome = forms.ChoiceField(
+        label="Vedtak",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Velg vedtaket: innvilget, avslått eller flyttet til neste år.",
+            "invalid_choice": "Velg vedtaket: innvilget, avslått eller flyttet til neste år.",
+        },
+    )
+    amount = AmountField(
+        label="Innvilget beløp (kr)",
+        required=False,
+        help_text="Bare når søknaden innvilges. Kan være mindre enn søkt beløp.",
+    )
+    note = forms.CharField(
+        label="Begrunnelse",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=COMMENT_MAX,
+        help_text="Vises for søkeren når vedtaket er fattet.",
+    )
+
+    def __init__(self, *args, application: Application, **kwargs):
+        kwargs.setdefault("prefix", f"utkast-{application.pk}")
+        draft = getattr(application, "draft_decision", None)
+        if draft is not None:
+            kwargs.setdefault(
+                "initial", {"outcome": draft.outcome, "amount": draft.amount, "note": draft.note}
+            )
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.fields["amount"].widget.attrs["inputmode"] = "decimal"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Outcome.GRANT and "amount" not in self.errors:
+            _require_positive(self, data.get("amount"))
+        return data
+
+
+class AdoptionForm(NorwegianForm):
+    """The joint decision meeting: its date and who took part."""
+
+    held_on = forms.DateField(
+        label="Møtedato",
+        widget=DateInput(),
+        error_messages={
+            "required": "Skriv datoen for vedtaksmøtet.",
+            "invalid": "Skriv datoen som dd.mm.åååå.",
+        },
+    )
+    participants = forms.CharField(
+        label="Deltakere i vedtaksmøtet",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=COMMENT_MAX,
+        help_text="Én per linje: de fire sykehusdirektørene og byrådsavdelingen for helse.",
+        error_messages={"required": "Skriv hvem som deltok i vedtaksmøtet."},
+    )
+
+
+class CorrectionForm(NorwegianForm):
+    """A correction of an adopted decision: the amount (a grant), the note, and why."""
+
+    amount = AmountField(label="Innvilget beløp (kr)", required=False)
+    note = forms.CharField(
+        label="Begrunnelse for vedtaket",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=COMMENT_MAX,
+    )
+    reason = forms.CharField(
+        label="Hvorfor rettes vedtaket?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=COMMENT_MAX,
+        help_text="Søkeren får rettingen og begrunnelsen på e-post.",
+        error_messages={"required": "Skriv hvorfor vedtaket rettes."},
+    )
+
+    def __init__(self, *args, application: Application, **kwargs):
+        kwargs.setdefault("prefix", f"retting-{application.pk}")
+        kwargs.setdefault(
+            "initial", {"amount": application.amount_granted, "note": application.decision_note}
+        )
+        super().__init__(*args, **kwargs)
+        self.application = application
+        if application.state == Application.State.GRANTED:
+            self.fields["amount"].widget.attrs["inputmode"] = "decimal"
+        else:
+            del self.fields["amount"]
+
+    def clean(self):
+        data = super().clean()
+        if "amount" in self.fields and "amount" not in self.errors:
+            _require_positive(self, data.get("amount"))
+        return data
+
+
+def _require_positive(form, amount) -> None:
+    if amount is None:
+        form.add_error("amount", "Skriv beløpet som innvilges.")
+    elif amount <= 0:
+        form.add_error("amount", "Innvilget beløp må være større enn null.")

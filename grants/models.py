@@ -298,6 +298,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     decision_note = models.TextField("begrunnelse for vedtaket", blank=True)
     decided_at = models.DateTimeField("vedtatt", null=True, blank=True, editable=False)
+    decision_meeting = models.ForeignKey(
+        "DecisionMeeting",
+        verbose_name="vedtatt i møte",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        editable=False,
+    )
     moved_to = models.OneToOneField(
         "self",
         verbose_name="flyttet til",
@@ -448,6 +457,65 @@ class ApplicationAttachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Outcome(models.TextChoices):
+    """A decision's outcome, as drafted and as adopted (the application's decided states)."""
+
+    GRANT = "innvilget", "Innvilget"
+    REJECT = "avslatt", "Avslått"
+    MOVE = "flyttet", "Flyttet til neste år"
+
+
+class DecisionMeeting(models.Model):
+    """The joint decision meeting of the four hospital directors and the city's health
+    department, where the round's drafted decisions were adopted together
+    (workflow.adopt_decisions); the participants as the secretariat records them."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="decision_meetings")
+    held_on = models.DateField("møtedato")
+    participants = models.TextField("deltakere", help_text="Én deltaker per linje.")
+    adopted_by = models.ForeignKey(
+        "auth.User", verbose_name="registrert av", on_delete=models.PROTECT, related_name="+"
+    )
+    adopted_at = models.DateTimeField("registrert", default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "vedtaksmøte"
+        verbose_name_plural = "vedtaksmøter"
+        ordering = ["round", "-held_on", "-pk"]
+
+    def __str__(self):
+        return f"Vedtaksmøte {self.held_on:%d.%m.%Y} ({self.round})"
+
+    def participant_list(self) -> list[str]:
+        return [line.strip() for line in self.participants.splitlines() if line.strip()]
+
+
+class DraftDecision(models.Model):
+    """The decision makers' draft of one application's decision, prepared before the joint
+    decision meeting; adopted together with the round's other drafts, then deleted (the
+    decision is on the application from then on)."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="draft_decision"
+    )
+    outcome = models.CharField("vedtak", max_length=20, choices=Outcome.choices)
+    amount = Amount(
+        "beløp", max_digits=12, decimal_places=2, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    note = models.TextField("begrunnelse", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "vedtaksutkast"
+        verbose_name_plural = "vedtaksutkast"
+
+    def __str__(self):
+        return f"{self.application}: {self.get_outcome_display()}"
 
 
 class PrioritisationReopening(models.Model):

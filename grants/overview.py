@@ -22,7 +22,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
 
-from .models import Allocation, Application, Round
+from .models import Allocation, Application, Outcome, Round
 
 ZERO = Decimal("0")
 
@@ -241,3 +241,68 @@ def sector_prioritisation(round: Round, sector, ticked: list[Application]) -> Se
         ticked_count=len(ticked),
         ticked_total=sum((a.amount_asked for a in ticked), ZERO),
     )
+
+
+@dataclass
+class DraftedSector:
+    """A sector on the decisions page: its allocation, what is granted, and the grants drafted
+    for the decision meeting (not adopted yet), against the allocation."""
+
+    row: SectorRow
+    drafted: Decimal = ZERO
+    drafted_count: int = 0
+    undecided_count: int = 0
+
+    @property
+    def left_after(self) -> Decimal | None:
+        if self.row.allocation is None:
+            return None
+        return self.row.allocation - self.row.figures.granted - self.drafted
+
+    @property
+    def over_by(self) -> Decimal | None:
+        left = self.left_after
+        return -left if left is not None and left < 0 else None
+
+
+@dataclass
+class DecisionTotals:
+    sectors: list[DraftedSector]
+    draft_count: int
+
+    def sector(self, sector_id: int) -> DraftedSector | None:
+        return next((s for s in self.sectors if s.row.pk == sector_id), None)
+
+    @property
+    def any_over(self) -> bool:
+        return any(s.over_by for s in self.sectors)
+
+
+def decision_totals(overview: RoundOverview) -> DecisionTotals:
+    """The round's drafted decisions summed per sector against the allocations, computed on the
+    server each time a draft is saved: one query beside the overview's."""
+    rows = (
+        Application.objects.filter(round=overview.round, state__in=Application.TO_DECIDE_STATES)
+        .order_by()
+        .values("sector_id")
+        .annotate(
+            undecided=Count("pk"),
+            drafts=Count("draft_decision"),
+            drafted=Sum("draft_decision__amount", filter=Q(draft_decision__outcome=Outcome.GRANT)),
+            drafted_count=Count("pk", filter=Q(draft_decision__outcome=Outcome.GRANT)),
+        )
+    )
+    by_sector = {row["sector_id"]: row for row in rows}
+    sectors, draft_count = [], 0
+    for sector in overview.sectors:
+        row = by_sector.get(sector.pk, {})
+        draft_count += row.get("drafts", 0)
+        sectors.append(
+            DraftedSector(
+                sector,
+                drafted=row.get("drafted") or ZERO,
+                drafted_count=row.get("drafted_count", 0),
+                undecided_count=row.get("undecided", 0),
+            )
+        )
+    return DecisionTotals(sectors=sectors, draft_count=draft_count)

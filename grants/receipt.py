@@ -2,9 +2,10 @@
 copy of what was sent, and the outcome once it has been decided (granted, rejected, moved to
 next year's round).
 
-workflow.py calls `send_receipt` and `send_outcome` through `transaction.on_commit`, so only a
-step that was committed is told, and a mail server that fails does not undo the step: the
-failure is logged (the application's page shows the same facts).
+workflow.py calls `send_receipt` and `send_outcome` (also for a corrected decision) through
+`transaction.on_commit`, so only a step that was committed is told, and a mail server that
+fails does not undo the step: the failure is logged (the application's page shows the same
+facts).
 
 One message goes to the application's contact person and the user who wrote it (the same
 address only once). Django's e-mail backend sends it: the console in development, SMTP in
@@ -100,8 +101,9 @@ def receipt_subject(application: Application) -> str:
     return _one_line(f"Kvittering: søknad «{application.title}» er mottatt")
 
 
-def outcome_subject(application: Application) -> str:
-    return _one_line(f"Vedtak: søknad «{application.title}» {OUTCOME_WORDS[application.state]}")
+def outcome_subject(application: Application, *, corrected: bool = False) -> str:
+    prefix = "Rettet vedtak" if corrected else "Vedtak"
+    return _one_line(f"{prefix}: søknad «{application.title}» {OUTCOME_WORDS[application.state]}")
 
 
 def send_receipt(application: Application) -> int:
@@ -121,9 +123,10 @@ def send_receipt(application: Application) -> int:
     )
 
 
-def send_outcome(application: Application) -> int:
+def send_outcome(application: Application, *, correction: str = "") -> int:
     """The decision on the application: granted (with the amount), rejected, or moved to next
-    year's round (with a link to it there). Nothing for an application not decided."""
+    year's round (with a link to it there); with `correction`, the reason it was corrected.
+    Nothing for an application not decided."""
     application = load_application(application)
     if application.state not in OUTCOME_WORDS:
         return 0
@@ -133,10 +136,12 @@ def send_outcome(application: Application) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         context = application_context(application)
         context["outcome"] = OUTCOME_WORDS[application.state]
+        context["correction"] = correction
         if application.moved_to:
             context["moved_to_url"] = absolute_url(application.moved_to.get_absolute_url())
         text, html = render_bodies("grants/email/outcome", context)
-    return send_logged(html_message(outcome_subject(application), text, html, to=to))
+    subject = outcome_subject(application, corrected=bool(correction))
+    return send_logged(html_message(subject, text, html, to=to))
 
 
 def _recipients(application: Application, what: str) -> list[str]:

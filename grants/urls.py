@@ -68,5 +68,19 @@ urlpatterns = [
         committees.RecommendationView.as_view(),
         name="recommendation",
     ),
-    path("soknad/<int:pk>/vedtak/", decisions.DecideView.as_view(), name="decide"),
+    path(
+        "runde/<int:pk>/vedtak/vedta/",
+        decisions.AdoptDecisionsView.as_view(),
+        name="decisions_adopt",
+    ),
+    path(
+        "soknad/<int:pk>/vedtaksutkast/",
+        decisions.DraftDecisionView.as_view(),
+        name="decision_draft",
+    ),
+    path(
+        "soknad/<int:pk>/rett-vedtak/",
+        decisions.CorrectDecisionView.as_view(),
+        name="decision_correct",
+    ),
 ]

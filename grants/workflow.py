@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
@@ -25,11 +26,16 @@ from meetings.models import Item
 
 from . import receipt
 from .models import (
+    Allocation,
     Application,
     ApplicationAttachment,
     DecidedApplicationLocked,
+    DecisionMeeting,
+    DraftDecision,
+    Outcome,
     PrioritisationReopening,
     Round,
+    recorded_step,
 )
 
 if TYPE_CHECKING:
@@ -295,22 +301,15 @@ def record_recommendation(
     return locked
 
 
-def grant_application(application: Application, *, amount: Decimal, note: str, user) -> Application:
+def grant_application(
+    application: Application, *, amount: Decimal, note: str, user, reason: str = "Innvilget"
+) -> Application:
     """Grant an amount, at most what was asked and what is left of the sector's allocation."""
     _require(user, "grants.decide", application)
-    if amount <= 0:
-        raise WorkflowError("Innvilget beløp må være større enn null.")
-    if amount > application.amount_asked:
-        raise WorkflowError(
-            f"Innvilget beløp ({nok(amount)}) er større enn søkt beløp "
-            f"({nok(application.amount_asked)})."
-        )
-    allocation = application.round.allocations.filter(sector=application.sector).first()
-    if allocation is None:
-        raise WorkflowError(f"{application.sector} har ingen ramme i {application.round}.")
+    _check_grant(application, amount)
     with transaction.atomic():
         # Lock the sector's allocation so that two grants at once cannot together overspend it.
-        allocation = type(allocation).objects.select_for_update().get(pk=allocation.pk)
+        allocation = _locked_allocation(application.round, application.sector)
         remaining = allocation.remaining()
         if amount > remaining:
             raise WorkflowError(
@@ -322,31 +321,28 @@ def grant_application(application: Application, *, amount: Decimal, note: str, u
             application.grant,
             note=note,
             user=user,
-            reason="Innvilget",
+            reason=reason,
             fields=["amount_granted"],
         )
     return application
 
 
-def reject_application(application: Application, *, note: str, user) -> Application:
+def reject_application(
+    application: Application, *, note: str, user, reason: str = "Avslått"
+) -> Application:
     _require(user, "grants.decide", application)
     with transaction.atomic():
-        _decide(application, application.reject, note=note, user=user, reason="Avslått")
+        _decide(application, application.reject, note=note, user=user, reason=reason)
     return application
 
 
-def move_to_next_round(application: Application, *, note: str, user) -> Application:
+def move_to_next_round(
+    application: Application, *, note: str, user, reason: str = "Flyttet til neste år"
+) -> Application:
     """Move the application to next year's round: it appears there, submitted, without
     retyping (the round must exist)."""
     _require(user, "grants.decide", application)
-    next_round = Round.objects.filter(
-        scheme=application.round.scheme, year=application.round.year + 1
-    ).first()
-    if next_round is None:
-        raise WorkflowError(
-            f"Runden for {application.round.year + 1} er ikke opprettet ennå. "
-            "Sekretariatet må opprette den først."
-        )
+    next_round = _next_round(application)
     with transaction.atomic():
         # The copy first, so that the move's history record names where it went.
         application.moved_to = _copy_to(application, next_round, user=user)
@@ -355,40 +351,178 @@ def move_to_next_round(application: Application, *, note: str, user) -> Applicat
             application.move_to_next_round,
             note=note,
             user=user,
-            reason="Flyttet til neste år",
+            reason=reason,
             fields=["moved_to"],
         )
     return application
 
 
-GRANT, REJECT, MOVE = "innvilget", "avslatt", "flyttet"
+# --- Decisions prepared as a draft set, adopted together, corrected with a reason ---
 
 
-def decide_application(
-    application: Application,
-    *,
-    outcome: str,
-    amount: Decimal | None,
-    note: str,
-    seen_state: str,
-    user,
-) -> Application:
-    """The final decision (GRANT, REJECT or MOVE) on the application as the decision maker saw
-    it (`seen_state`). DecidedElsewhere when someone else decided it first, found before the
-    step or after it was refused; another WorkflowError when the step itself is refused."""
-    if seen_state != application.state:
+def save_draft_decision(
+    application: Application, *, outcome: str, amount: Decimal | None, note: str, user
+) -> DraftDecision:
+    """The decision makers' draft of one undecided application's decision (Outcome): nothing
+    is decided or told yet. A grant is above zero, at most what was asked, and the sector's
+    grants and drafted grants together stay within its allocation."""
+    _require(user, "grants.decide", application)
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.state not in Application.TO_DECIDE_STATES:
+            raise DecidedElsewhere(application)
+        if outcome == Outcome.GRANT:
+            _check_grant(application, amount)
+            allocation = _locked_allocation(application.round, application.sector)
+            other_drafts = _drafted_grants(allocation).exclude(application=application)
+            left = allocation.remaining() - _sum(other_drafts, "amount")
+            if amount > left:
+                raise WorkflowError(
+                    f"Det er bare {nok(left)} igjen av rammen til {application.sector} når de "
+                    "andre utkastene regnes med."
+                )
+        elif outcome == Outcome.MOVE:
+            _next_round(application)
+        else:
+            amount = None
+        draft = DraftDecision.objects.filter(application=application).first()
+        draft = draft or DraftDecision(application=application)
+        draft.outcome, draft.amount, draft.note = outcome, amount, note
+        _stamp(draft, user, "Vedtaksutkast")
+        draft.save()
+        return draft
+
+
+def adopt_decisions(*, round: Round, held_on, participants: str, user) -> DecisionMeeting:
+    """The joint decision meeting adopts every drafted decision of the round in one step: each
+    application is granted, rejected or moved as drafted, with the meeting recorded on it, and
+    each applicant is told once all is committed. Nothing is adopted when one draft cannot be
+    (an allocation overspent, an application decided meanwhile)."""
+    if not user.has_perm("grants.decide"):
+        raise PermissionDenied
+    participants = "\n".join(line.strip() for line in participants.splitlines() if line.strip())
+    if not participants:
+        raise WorkflowError("Skriv hvem som deltok i vedtaksmøtet.")
+    with transaction.atomic():
+        allocations = list(round.allocations.select_for_update().order_by("pk"))
+        drafts = list(
+            DraftDecision.objects.select_for_update()
+            .filter(application__round=round)
+            .select_related("application__round__scheme", "application__sector")
+            .order_by("application__sector__name", "application__lsu_rank", "application_id")
+        )
+        if not drafts:
+            raise WorkflowError("Det er ingen vedtaksutkast å vedta.")
+        for allocation in allocations:
+            drafted = _sum(_drafted_grants(allocation), "amount")
+            if drafted > allocation.remaining():
+                raise WorkflowError(
+                    f"Utkastene til {allocation.sector} er {nok(drafted)}, men det er bare "
+                    f"{nok(allocation.remaining())} igjen av rammen."
+                )
+        meeting = DecisionMeeting(
+            round=round, held_on=held_on, participants=participants, adopted_by=user
+        )
+        _stamp(meeting, user, "Vedtakene vedtatt samlet")
+        meeting.save()
+        for draft in drafts:
+            _adopt(draft, meeting, user=user)
+        DraftDecision.objects.filter(pk__in=[d.pk for d in drafts]).delete()
+    return meeting
+
+
+def _adopt(draft: DraftDecision, meeting: DecisionMeeting, *, user) -> None:
+    application = draft.application
+    if application.state not in Application.TO_DECIDE_STATES:
         raise DecidedElsewhere(application)
-    try:
-        if outcome == GRANT:
-            return grant_application(application, amount=amount, note=note, user=user)
-        if outcome == REJECT:
-            return reject_application(application, note=note, user=user)
-        return move_to_next_round(application, note=note, user=user)
-    except WorkflowError as error:
-        current = Application.objects.get(pk=application.pk)
-        if current.state not in Application.TO_DECIDE_STATES:
-            raise DecidedElsewhere(current) from error
-        raise
+    application.decision_meeting = meeting
+    step = {
+        "note": draft.note,
+        "user": user,
+        "reason": f"{draft.get_outcome_display()} i vedtaksmøtet {meeting.held_on:%d.%m.%Y}",
+    }
+    if draft.outcome == Outcome.GRANT:
+        grant_application(application, amount=draft.amount, **step)
+    elif draft.outcome == Outcome.REJECT:
+        reject_application(application, **step)
+    else:
+        move_to_next_round(application, **step)
+
+
+def correct_decision(
+    application: Application, *, amount: Decimal | None, note: str, reason: str, user
+) -> Application:
+    """Corrects an adopted decision: the amount granted (a granted application) and the note,
+    with the reason recorded in the history; the applicant is told of the correction."""
+    _require(user, "grants.decide", application)
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowError("Skriv hvorfor vedtaket rettes.")
+    with transaction.atomic(), recorded_step():
+        application = (
+            Application.objects.select_for_update()
+            .select_related("round", "sector")
+            .get(pk=application.pk)
+        )
+        if application.state not in Application.DECIDED_STATES:
+            raise WorkflowError("Bare vedtatte søknader kan rettes.")
+        if application.state == Application.State.GRANTED:
+            _check_grant(application, amount)
+            allocation = _locked_allocation(application.round, application.sector)
+            left = allocation.remaining() + application.amount_granted
+            if amount > left:
+                raise WorkflowError(
+                    f"Det er bare {nok(left)} igjen av rammen til {application.sector}."
+                )
+            application.amount_granted = amount
+        application.decision_note = note
+        _stamp(application, user, f"Vedtaket rettet: {reason}")
+        application.save(update_fields=["amount_granted", "decision_note"])
+    tell = partial(receipt.send_outcome, application, correction=reason)
+    transaction.on_commit(tell, robust=True)
+    return application
+
+
+def _check_grant(application: Application, amount: Decimal | None) -> None:
+    if amount is None or amount <= 0:
+        raise WorkflowError("Innvilget beløp må være større enn null.")
+    if amount > application.amount_asked:
+        raise WorkflowError(
+            f"Innvilget beløp ({nok(amount)}) er større enn søkt beløp "
+            f"({nok(application.amount_asked)})."
+        )
+
+
+def _locked_allocation(round: Round, sector) -> Allocation:
+    allocation = Allocation.objects.select_for_update().filter(round=round, sector=sector).first()
+    if allocation is None:
+        raise WorkflowError(f"{sector} har ingen ramme i {round}.")
+    return allocation
+
+
+def _drafted_grants(allocation: Allocation):
+    return DraftDecision.objects.filter(
+        outcome=Outcome.GRANT,
+        application__round_id=allocation.round_id,
+        application__sector_id=allocation.sector_id,
+        application__state__in=Application.TO_DECIDE_STATES,
+    )
+
+
+def _sum(queryset, field: str) -> Decimal:
+    return queryset.aggregate(total=Sum(field))["total"] or Decimal("0")
+
+
+def _next_round(application: Application) -> Round:
+    next_round = Round.objects.filter(
+        scheme=application.round.scheme, year=application.round.year + 1
+    ).first()
+    if next_round is None:
+        raise WorkflowError(
+            f"Runden for {application.round.year + 1} er ikke opprettet ennå. "
+            "Sekretariatet må opprette den først."
+        )
+    return next_round
 
 
 def _copy_to(application: Application, round: Round, *, user) -> Application:
@@ -459,7 +593,7 @@ def _decide(application, step, *, note: str, user, reason: str, fields=()) -> No
         step,
         user=user,
         reason=reason,
-        fields=["decided_at", "decision_note", *fields],
+        fields=["decided_at", "decision_note", "decision_meeting", *fields],
         atomic=False,
     )
     _after_commit(receipt.send_outcome, application)

@@ -226,7 +226,16 @@ MATRIX = {
         lambda d: [d["application"].pk],
         SECRETARIAT_ONLY | {"secretariat": NOT_ALLOWED},
     ),
-    "grants:decide": (
+    # Drafting, adopting and correcting decisions are POSTs (tests/grants/test_decision_drafts.py).
+    "grants:decision_draft": (
+        lambda d: [d["application"].pk],
+        SECRETARIAT_ONLY | {"secretariat": NOT_ALLOWED, "decision_maker": NOT_ALLOWED},
+    ),
+    "grants:decisions_adopt": (
+        lambda d: [d["round"].pk],
+        SECRETARIAT_ONLY | {"secretariat": NOT_ALLOWED, "decision_maker": NOT_ALLOWED},
+    ),
+    "grants:decision_correct": (
         lambda d: [d["application"].pk],
         SECRETARIAT_ONLY | {"secretariat": NOT_ALLOWED, "decision_maker": NOT_ALLOWED},
     ),

@@ -14,6 +14,7 @@ from grants.models import (
     ApplicationAttachment,
     BudgetLine,
     DecidedApplicationLocked,
+    DraftDecision,
 )
 from helsefellesskap.permissions import DECISION_MAKER_GROUP
 from tests.factories import HospitalFactory, UserFactory
@@ -159,10 +160,11 @@ def test_a_page_that_meets_the_lock_answers_403(client, granted, decision_maker)
     assert issubclass(DecidedApplicationLocked, workflow.PermissionDenied)
     client.force_login(decision_maker)
     response = client.post(
-        reverse("grants:decide", args=[granted.pk]),
-        {f"vedtak-{granted.pk}-utfall": "avslatt", f"vedtak-{granted.pk}-state": "videresendt"},
+        reverse("grants:decision_draft", args=[granted.pk]),
+        {f"utkast-{granted.pk}-outcome": "avslatt", f"utkast-{granted.pk}-note": ""},
     )
     assert response.status_code < 500
+    assert not DraftDecision.objects.exists()
     assert Application.objects.get(pk=granted.pk).state == State.GRANTED
 
 
