@@ -17,12 +17,15 @@ filtered by `Application.objects.visible_to`).
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
 
-from .models import Allocation, Application, Outcome, Round
+from helsefellesskap.formatting import nok
+
+from .models import Allocation, Application, DecisionMeeting, Outcome, Round
 
 ZERO = Decimal("0")
 
@@ -306,3 +309,98 @@ def decision_totals(overview: RoundOverview) -> DecisionTotals:
             )
         )
     return DecisionTotals(sectors=sectors, draft_count=draft_count)
+
+
+# --- The application's path: each step, who took it and when (from its history) ---
+
+
+@dataclass
+class PathStep:
+    """One step on the application's way: what happened ("Anbefalt av SSU"), who and when,
+    and what the step said (rank, comment, amount, reason)."""
+
+    title: str
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    who: str = ""
+    when: datetime | None = None
+
+
+def application_path(application: Application) -> list[PathStep]:
+    """Received, the LSU's rank and comment (and any reopening), SSU's recommendation and
+    amount, the decision and its corrections: read from the application's history in two
+    queries however many steps it took."""
+    records = list(
+        application.history.select_related("history_user").order_by("history_date", "pk")
+    )
+    meetings = {
+        m.pk: m
+        for m in DecisionMeeting.objects.filter(
+            pk__in={r.decision_meeting_id for r in records if r.decision_meeting_id}
+        )
+    }
+    steps, previous = [], None
+    for record in records:
+        step = _path_step(record, previous, meetings)
+        if step is not None:
+            user = record.history_user
+            step.who = (user.get_full_name() or user.get_username()) if user else "Systemet"
+            step.when = record.history_date
+            steps.append(step)
+        previous = record
+    return steps
+
+
+State = Application.State
+_LSU_STATES = (State.FORWARDED, State.NOT_PRIORITISED)
+_REOPENED = "LSUs prioritering åpnet igjen: "
+_CORRECTED = "Vedtaket rettet: "
+
+
+def _path_step(record, previous, meetings) -> PathStep | None:
+    before = previous.state if previous is not None else None
+    reason = record.history_change_reason or ""
+    if record.state == State.SUBMITTED and before in (None, State.DRAFT):
+        return PathStep("Mottatt")
+    if record.state == State.SUBMITTED and before in _LSU_STATES:
+        return PathStep(
+            "LSUs prioritering åpnet igjen", [("Begrunnelse", _after(reason, _REOPENED))]
+        )
+    if record.state in _LSU_STATES and before != record.state:
+        facts = [("Rangering i LSU", str(record.lsu_rank or "–"))]
+        facts += [("LSUs kommentar", record.lsu_comment)] if record.lsu_comment else []
+        return PathStep(record.get_state_display(), facts)
+    if record.state == State.RECOMMENDED and reason == "Anbefalt av SSU":
+        facts = (
+            [("Anbefalt beløp", nok(record.ssu_amount))] if record.ssu_amount is not None else []
+        )
+        facts += (
+            [("SSUs kommentar", record.ssu_recommendation)] if record.ssu_recommendation else []
+        )
+        return PathStep("Anbefalt av SSU", facts)
+    if record.state in Application.DECIDED_STATES and (
+        before != record.state or reason.startswith(_CORRECTED)
+    ):
+        return _decision_step(record, before, reason, meetings)
+    return None
+
+
+def _decision_step(record, before, reason, meetings) -> PathStep:
+    corrected = before == record.state
+    facts = []
+    if corrected:
+        facts.append(("Begrunnelse for rettingen", _after(reason, _CORRECTED)))
+    meeting = meetings.get(record.decision_meeting_id)
+    if meeting is not None and not corrected:
+        facts.append(
+            ("Vedtaksmøte", f"{meeting.held_on:%d.%m.%Y}: " + ", ".join(meeting.participant_list()))
+        )
+    if record.state == State.GRANTED:
+        facts.append(("Innvilget beløp", nok(record.amount_granted)))
+    if record.decision_note:
+        facts.append(("Begrunnelse", record.decision_note))
+    title = "Vedtaket rettet" if corrected else f"Vedtak: {record.get_state_display()}"
+    return PathStep(title, facts)
+
+
+def _after(reason: str, prefix: str) -> str:
+    return reason.removeprefix(prefix)

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from ..models import Application, Round
-from ..overview import round_overview
+from ..overview import application_path, round_overview
 
 
 class RoundListView(ListView):
@@ -49,6 +49,9 @@ class ApplicationDetailView(DetailView):
             return super().get_object(queryset)
         except Http404:
             raise Http404("Fant ikke søknaden.") from None
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "path": application_path(self.object)}
 
 
 def committee_links(round: Round, user) -> list[tuple[str, str]]:
