@@ -9,6 +9,8 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,6 +279,30 @@ def test_the_partner_search_shows_ten_at_most(as_applicant, round, data):
     page = text(response)
     assert "Viser 10 av 12 treff for «nummer». Skriv mer for å snevre inn." in page
     assert page.count('name="partners" value=') == 10 + 2  # the matches and the two chosen
+
+
+def test_the_partner_search_costs_the_same_queries_for_a_small_and_a_large_register(
+    as_applicant, round, data
+):
+    def queries_for_a_search() -> int:
+        with CaptureQueriesContext(connection) as counted:
+            search(as_applicant, round, data, "bydel")
+        return len(counted)
+
+    OrganisationFactory.create_batch(5)
+    small = queries_for_a_search()
+    OrganisationFactory.create_batch(100)
+    assert queries_for_a_search() == small
+
+
+def test_enter_refreshes_the_form_and_saves_nothing(as_applicant, round, data):
+    # The form's first (hidden) button, which Enter presses in a text field.
+    response = as_applicant.post(create_url(round), data(title="", oppdater="1"))
+    assert response.status_code == 200 and "error-summary" not in text(response)
+    assert response.context["form"]["summary"].value() == "Bydel og sykehus bygger et felles team."
+    assert not Application.objects.exists()
+    page = text(response)
+    assert page.index('name="oppdater"') < page.index('name="title"')
 
 
 def test_the_partner_search_without_javascript_shows_the_page_with_the_matches(
