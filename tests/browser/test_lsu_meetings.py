@@ -1,0 +1,142 @@
+"""An LSU's sekretær runs the LSU's own meeting in a real browser: creates it from the body's
+page, adds three items (one linked to a measure found with the focus area filter), reorders
+them with the keyboard only, and sends the notice, whose numbers follow the new order. Every
+page type is checked with axe-core and the Nu HTML Checker at 1366 and 390 px, with
+screenshots in /tmp/lsu-meetings-*.png."""
+
+import pytest
+from playwright.sync_api import expect
+
+from helsefellesskap.models import Membership
+from meetings.models import Meeting
+from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
+from tests.page_checks import check_page
+from tests.portfolio.factories import FocusAreaFactory, MeasureFactory, PlanFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def lsu_secretary():
+    lsu = BodyFactory(name="LSU OUS-sektoren")
+    BodyFactory(name="Strategisk samarbeidsutvalg")  # not the sekretær's: not offered
+    user = UserFactory(username="lsu-sekretar")
+    MembershipFactory(
+        body=lsu,
+        role=Membership.Role.SECRETARY,
+        person=PersonFactory(name="Sara Sekretær", user=user, email="sara@example.no"),
+    )
+    MembershipFactory(body=lsu, person=PersonFactory(name="Anne Aas", email="anne@example.no"))
+    MembershipFactory(
+        body=lsu, role=Membership.Role.DEPUTY, person=PersonFactory(name="Uten Epost")
+    )
+    plan = PlanFactory(title="Porteføljeplan 2026")
+    acute = FocusAreaFactory(plan=plan, name="Den akuttmedisinske kjede", position=1)
+    digital = FocusAreaFactory(plan=plan, name="Digital samhandling", position=2)
+    MeasureFactory(group__area=acute, name="Felles akutteam i bydelene")
+    MeasureFactory(group__area=digital, name="Pasientens legemiddelliste (PLL)")
+    return lsu
+
+
+def check_both_widths(page, name: str, scope: str = "body") -> None:
+    """axe and the Nu checker at 1366 and 390 px, nothing in `scope` wider than the phone's
+    screen, and a screenshot of each."""
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        check_page(page)
+        too_wide = page.locator(scope).evaluate(
+            "scope => [scope, ...scope.querySelectorAll('*')].filter("
+            "e => e.getBoundingClientRect().right > window.innerWidth + 1).length"
+        )
+        assert too_wide == 0, f"{too_wide} element(s) of {scope} wider than {size['width']} px"
+        page.screenshot(path=f"/tmp/lsu-meetings-{name}-{size['width']}.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
+
+
+def add_item(page, title: str) -> None:
+    page.get_by_role("link", name="Ny sak").click()
+    page.get_by_label("Tittel").fill(title)
+    page.get_by_role("button", name="Lagre").click()
+    expect(page.get_by_role("status").first).to_be_attached()
+
+
+def test_the_lsu_secretary_plans_a_meeting_and_orders_its_agenda_by_keyboard(
+    page, log_in, lsu_secretary, mailoutbox
+):
+    log_in("lsu-sekretar")
+    page.goto(lsu_secretary.get_absolute_url())
+    expect(page.get_by_role("heading", name="Møter", exact=True)).to_be_visible()
+    # The members' table above is wider than a phone (the register's, not this test's); the
+    # meetings part must fit.
+    check_both_widths(page, "body", scope="section[aria-labelledby=meetings-heading]")
+
+    page.get_by_role("link", name="Nytt møte i LSU OUS-sektoren").click()
+    body_choice = page.get_by_label("Organ")
+    expect(body_choice.locator("option:not([value=''])")).to_have_text(["LSU OUS-sektoren"])
+    expect(page.get_by_label("Begrunnelse for endringen")).to_have_count(0)
+    check_both_widths(page, "meeting-form")
+    body_choice.select_option(label="LSU OUS-sektoren")
+    page.get_by_label("Tittel").fill("LSU-møte mars")
+    page.get_by_label("Starter").fill("2027-03-09T09:00")
+    page.get_by_label("Slutter").fill("2027-03-09T11:00")
+    page.get_by_role("button", name="Lagre").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("LSU-møte mars")
+
+    add_item(page, "Godkjenning av innkalling og dagsorden")
+    page.get_by_role("link", name="Ny sak").click()
+    expect(page.get_by_role("navigation", name="Brødsmulesti")).to_contain_text("LSU-møte mars")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ny sak i LSU-møte mars")
+    expect(page.get_by_label("Begrunnelse for endringen")).to_have_count(0)
+    page.get_by_label("Tittel").fill("Legemiddellisten i bydelene")
+    page.get_by_label("Vis fokusområde").select_option(label="Digital samhandling")
+    expect(page.get_by_label("Felles akutteam", exact=False)).to_be_hidden()
+    page.get_by_label("Søk i tiltakene").fill("legemiddel")
+    expect(page.get_by_role("status").filter(has_text="tiltak vises")).to_have_text(
+        "1 av 2 tiltak vises."
+    )
+    check_both_widths(page, "item-form")
+    page.get_by_label("Pasientens legemiddelliste", exact=False).check()
+    page.get_by_role("button", name="Lagre").click()
+    expect(page.get_by_role("link", name="Pasientens legemiddelliste (PLL)")).to_be_visible()
+    add_item(page, "Eventuelt")
+
+    # "Eventuelt" to the top, by keyboard: the focus stays on its button after each move.
+    meeting = Meeting.objects.get(title="LSU-møte mars")
+    last = meeting.items.get(title="Eventuelt")
+    up = page.locator(f"#flytt-opp-{last.pk}")
+    up.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#agenda-status")).to_contain_text("står nå som nr. 2")
+    expect(page.locator(f"#flytt-opp-{last.pk}")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#agenda-status")).to_contain_text("står nå som nr. 1")
+    expect(page.locator(".agenda-item h3").first).to_contain_text("Eventuelt")
+    check_both_widths(page, "meeting")
+
+    page.get_by_role("link", name="Send innkalling").click()
+    expect(page.get_by_role("heading", name="Uten e-postadresse (1)")).to_be_visible()
+    expect(page.get_by_role("link", name="Uten Epost")).to_be_visible()
+    check_both_widths(page, "notice")
+    page.get_by_role("button", name="Send innkallingen").click()
+    headings = page.locator(".agenda-item h3")
+    expect(headings.nth(0)).to_contain_text("1/27 Eventuelt")
+    expect(headings.nth(1)).to_contain_text("2/27 Godkjenning av innkalling")
+    expect(headings.nth(2)).to_contain_text("3/27 Legemiddellisten")
+    expect(page.locator("#flytt-opp-" + str(last.pk))).to_have_count(0)
+    assert sorted(m.to[0] for m in mailoutbox) == ["anne@example.no", "sara@example.no"]
+    assert "Sak 1/27 Eventuelt" in mailoutbox[0].body
+
+    # The meeting is cancelled after all: kept as "Avlyst", and those notified are told.
+    page.get_by_role("link", name="Avlys møtet").click()
+    check_both_widths(page, "cancel")
+    page.get_by_label("Begrunnelse for avlysningen").fill("For få kan møte")
+    page.get_by_role("button", name="Avlys møtet").click()
+    expect(page.get_by_role("heading", name="Møtet er avlyst")).to_be_visible()
+    expect(page.get_by_text("Begrunnelse: For få kan møte")).to_be_visible()
+    assert [m.subject for m in mailoutbox[2:]] == ["Avlyst: LSU OUS-sektoren 09.03.2027"] * 2
+    page.goto(lsu_secretary.get_absolute_url())
+    expect(page.get_by_role("listitem").filter(has_text="LSU-møte mars")).to_contain_text("Avlyst")
+    check_both_widths(page, "body-cancelled", scope="section[aria-labelledby=meetings-heading]")
