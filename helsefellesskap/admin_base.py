@@ -231,12 +231,20 @@ class PortalImportExportAdmin(ImportExportModelAdmin, PortalAdmin):
 
 class NameWidget(ForeignKeyWidget):
     """A related object given by its name in the sheet; an unknown name is a field error
-    on that row, in words the secretariat understands."""
+    on that row, in words the secretariat understands. Each name is looked up once per
+    import (a resource copies its fields, so the memory lasts one import): a sheet of members
+    names the same bodies and people on many rows."""
 
     def __init__(self, model):
         super().__init__(model, field="name")
+        self.found = {}
 
     def clean(self, value, row=None, **kwargs):
+        if value not in self.found:
+            self.found[value] = self.look_up(value, row, **kwargs)
+        return self.found[value]
+
+    def look_up(self, value, row=None, **kwargs):
         try:
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:

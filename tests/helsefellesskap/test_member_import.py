@@ -111,3 +111,21 @@ def test_end_before_start_in_the_sheet_is_refused(register):
     row_errors = result.invalid_rows[0].error_dict
     assert "Sluttdato kan ikke være før startdato." in row_errors["end"]
     assert Membership.objects.count() == 0
+
+
+def test_each_name_is_looked_up_once_per_import(register):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from tablib import Dataset
+
+    dataset = Dataset(headers=HEADER)
+    for year in range(2000, 2030):
+        name = "Anna K. Ryymin" if year % 2 else "Ellen A. Fagerberg"
+        body = "Samarbeidsforum for somatikk"
+        dataset.append([name, body, "medlem", "", "", f"01.01.{year}", f"31.12.{year}"])
+    with CaptureQueriesContext(connection) as queries:
+        result = MembershipResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Membership.objects.count() == 30
+    lookups = [q["sql"] for q in queries if '"name" =' in q["sql"] and "SELECT" in q["sql"]]
+    assert len(lookups) == 3  # the body once, each person once
