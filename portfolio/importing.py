@@ -13,11 +13,14 @@ import per plan and user). The uploaded file lives in the private storage until 
 applied or replaced by a newer upload.
 """
 
+import datetime
 from collections.abc import Collection
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from helsefellesskap.jobs import (
     BuiltDocument,
@@ -32,6 +35,8 @@ from .models import Plan, PlanImport
 
 PREVIEW = "portfolio.plan_import_preview"
 APPLY = "portfolio.plan_import_apply"
+# An upload nobody confirms is deleted with its file after this long.
+KEPT_FOR = datetime.timedelta(days=7)
 
 
 class ImportRefused(Exception):
@@ -49,13 +54,15 @@ def job_key(plan: Plan, user) -> str:
 
 def upload(*, plan: Plan, user, uploaded_file) -> DocumentJob:
     """Store the file and queue its reading. Earlier imports of this plan by this user are
-    dropped (a new upload replaces them); while one is still being read or applied, the new
-    file is refused and the job in the way named."""
+    dropped (a new upload replaces them), as is anyone's left unconfirmed for longer than
+    KEPT_FOR; while one is still being read or applied, the new file is refused and the job
+    in the way named."""
     key = job_key(plan, user)
     busy = unfinished_job(key)
     if busy:
         raise ImportRefused(_BUSY, busy)
-    for earlier in PlanImport.objects.filter(plan=plan, uploaded_by=user):
+    left = Q(plan=plan, uploaded_by=user) | Q(created_at__lt=timezone.now() - KEPT_FOR)
+    for earlier in PlanImport.objects.filter(left):
         _discard(earlier)
     plan_import = PlanImport(plan=plan, uploaded_by=user, file_name=uploaded_file.name[:200])
     plan_import.file.save(uploaded_file.name, uploaded_file, save=True)

@@ -6,6 +6,7 @@ plan keeps its value unless she chooses the file's; where she did not, the colle
 text simply stays. The upload request only stores the file: the worker reads it, within a
 time limit, and applies it."""
 
+import datetime
 import io
 import time
 
@@ -13,6 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from helsefellesskap.jobs import DocumentJob, retry_document
@@ -271,6 +273,31 @@ def test_one_unfinished_import_per_plan_and_user(client, settings, secretariat_u
     # Once it is read, a new upload replaces it.
     client.post(url, {"file": as_upload(exported(sheet_plan))})
     assert PlanImport.objects.count() == 1 and DocumentJob.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_upload_left_unconfirmed_is_deleted_with_its_file_a_week_later(
+    client, secretariat_user, sheet_plan, django_capture_on_commit_callbacks
+):
+    someone = UserFactory(roles=["Sekretariat"])
+    client.force_login(someone)
+    upload(client, sheet_plan, exported(sheet_plan))
+    recent = PlanFactory(years=[2026])
+    upload(client, recent, exported(recent))
+    forgotten = PlanImport.objects.get(plan=sheet_plan)
+    PlanImport.objects.filter(pk=forgotten.pk).update(
+        created_at=timezone.now() - importing.KEPT_FOR - datetime.timedelta(hours=1)
+    )
+
+    client.force_login(secretariat_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, sheet_plan, exported(sheet_plan))
+
+    assert not PlanImport.objects.filter(pk=forgotten.pk).exists()
+    assert not forgotten.file.storage.exists(forgotten.file.name)
+    # Someone's recent upload, and the new one, stay.
+    assert PlanImport.objects.filter(plan=recent, uploaded_by=someone).exists()
+    assert PlanImport.objects.filter(plan=sheet_plan, uploaded_by=secretariat_user).exists()
 
 
 @pytest.mark.django_db
