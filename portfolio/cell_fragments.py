@@ -52,8 +52,8 @@ def render_cell(cell: GridCell, *, plan_pk: int, measure_name: str, mode: CellMo
 
 
 def render_grid_cells(grid: PlanGrid, *, mode: CellMode) -> None:
-    """Fill `html` of every cell of the grid: one cache read for them all, the missing ones
-    rendered and stored in one write."""
+    """Fill `html` of every cell of the grid and `cells_html` of every measure: one cache read
+    for them all, the missing ones rendered and stored in one write."""
     plan_pk = grid.plan.pk
     keyed = {
         cell_key(cell, plan_pk=plan_pk, measure_name=measure.name, mode=mode): (cell, measure)
@@ -70,6 +70,9 @@ def render_grid_cells(grid: PlanGrid, *, mode: CellMode) -> None:
             )
         cell.html = mark_safe(found[key])
     cache.set_many(missing, TIMEOUT)
+    for area in grid.areas:
+        for measure in area.measures:
+            measure.cells_html = mark_safe("".join(cell.html for cell in measure.cells))
 
 
 def _render(cell: GridCell, *, plan_pk: int, measure_name: str, mode: CellMode) -> str:

@@ -48,6 +48,8 @@ class GridMeasure:
     name: str
     responsible_body_id: int | None
     cells: list[GridCell]
+    # The row's cells as the page shows them, one after the other (render_grid_cells).
+    cells_html: str = field(default="", compare=False, repr=False)
 
 
 @dataclass
@@ -198,12 +200,31 @@ class CellDifference:
     column: Column
     before: GridCell | None
     after: GridCell | None
+    measure_pk: int = 0
+
+
+@dataclass
+class MeasureChanges:
+    group_name: str
+    measure_name: str
+    differences: list[CellDifference]
 
 
 @dataclass
 class AreaChanges:
     name: str
     differences: list[CellDifference]
+
+    @property
+    def by_measure(self) -> list[MeasureChanges]:
+        """The differences measure by measure (each measure's cells come together)."""
+        measures: dict[int, MeasureChanges] = {}
+        for difference in self.differences:
+            measures.setdefault(
+                difference.measure_pk,
+                MeasureChanges(difference.group_name, difference.measure_name, []),
+            ).differences.append(difference)
+        return list(measures.values())
 
 
 def changes_between(before: PlanGrid, after: PlanGrid) -> list[AreaChanges]:
@@ -241,7 +262,12 @@ def changes_between(before: PlanGrid, after: PlanGrid) -> list[AreaChanges]:
                             changes = by_area.setdefault(area.pk, AreaChanges(area.name, []))
                             changes.differences.append(
                                 CellDifference(
-                                    group.name, measure.name, cell.column, cell_before, cell_after
+                                    group.name,
+                                    measure.name,
+                                    cell.column,
+                                    cell_before,
+                                    cell_after,
+                                    measure_pk=measure.pk,
                                 )
                             )
     return list(by_area.values())

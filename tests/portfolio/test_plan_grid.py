@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from helsefellesskap.permissions import SECRETARIAT_GROUP
 from portfolio import editing
@@ -226,3 +227,17 @@ def test_a_reader_cannot_set_status(client, reader_user, pll):
     )
     assert response.status_code == 403
     assert Cell.objects.get(measure=pll, column__year=2025).status == "under_arbeid"
+
+
+def test_the_changes_page_names_each_measure_once_above_its_changed_cells(client, reader_user, pll):
+    today = timezone.localdate().isoformat()
+    client.force_login(reader_user)
+    response = client.get(
+        reverse("portfolio:plan_changes", args=[pll.group.area.plan.pk]),
+        {"fra": today, "til": today},
+    )
+    html = response.content.decode()
+    assert html.count(f">{pll.name}<br>") == 1
+    assert 'rowspan="2"' in html
+    assert html.count("(tiltaket fantes ikke)") == 2
+    assert '<span class="state status-under_arbeid">Starte innføring' in html
