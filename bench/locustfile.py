@@ -53,9 +53,9 @@ class PortalUser(HttpUser):
         self.username = TARGETS["users"][next(accounts) % len(TARGETS["users"])]
         self.application = TARGETS["applications"][self.username]
         self.saves = itertools.count(1)
-        form = self.page("/logg-inn/", "login page", having="username")
+        form = self.page(TARGETS["login"], "login page", having="username")
         data = form.data(username=self.username, password=PASSWORD)
-        self.expect(self.client.post, "/logg-inn/", "login", {302}, data=data)
+        self.expect(self.client.post, TARGETS["login"], "login", {302}, data=data)
 
     def expect(self, method, url, name, statuses, **kwargs):
         """One request; any answer outside `statuses` is a failure in locust's figures too."""

@@ -163,6 +163,7 @@ def load_prepare(users: int, cells: int) -> dict:
         accounts = _load_users(users)
         drafts = _load_drafts(accounts, plan)
     return {
+        "login": reverse("login"),
         "users": [user.username for user in accounts],
         "reads": {name: pages[name] for name in LOAD_READS},
         "cells": {
