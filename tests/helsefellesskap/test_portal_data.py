@@ -1,15 +1,23 @@
 """`make data` loads the real Helsefellesskap Oslo register and the demo logins, and can run
 again without duplicating anything."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.utils import timezone
 
 from helsefellesskap.models import Body, Membership, Organisation, Person, SectorAssignment
-from helsefellesskap.permissions import ROLE_GROUPS, is_secretariat, leads_body
+from helsefellesskap.permissions import (
+    ROLE_GROUPS,
+    is_body_secretary,
+    is_decision_maker,
+    is_reader,
+    is_secretariat,
+    leads_body,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -76,18 +84,42 @@ def test_the_2019_ahus_representatives_are_in_the_register(portal_data):
     assert "Direktørmøtet" in lsu_ahus.former_names
 
 
-def test_demo_logins_have_their_roles_and_are_marked_as_demo(portal_data, rf):
+def test_one_demo_login_per_real_role_named_alike_everywhere(portal_data, rf):
     def log_in(username):
         return authenticate(rf.post("/logg-inn/"), username=username, password="demo")
 
-    secretariat, leader = log_in("sekretariat"), log_in("leder")
-    assert secretariat is not None and is_secretariat(secretariat)
+    logins = {
+        name: log_in(name)
+        for name in ("sekretariat", "medlem", "leder", "sekretaer", "ssu", "beslutning", "leser")
+    }
     lsu_ous = Body.objects.get(name="Lokalt samarbeidsutvalg OUS-sektoren")
-    assert leads_body(leader, lsu_ous)
-    for username in ("medlem", "beslutning", "leser"):
-        user = log_in(username)
-        assert user is not None and not is_secretariat(user)
-        assert user.person.name.endswith("(demo)")
+    ssu = Body.objects.get(short_name="SSU")
+    today = date.today()
+
+    def roles(user):
+        return set(user.person.memberships.active_on(today).values_list("body", "role"))
+
+    assert is_secretariat(logins["sekretariat"])
+    assert roles(logins["medlem"]) >= {(lsu_ous.pk, "medlem")}
+    assert roles(logins["leder"]) == {(lsu_ous.pk, "nestleder")}
+    assert leads_body(logins["leder"], lsu_ous)
+    assert roles(logins["sekretaer"]) == {(lsu_ous.pk, "sekretar")}
+    assert is_body_secretary(logins["sekretaer"], lsu_ous)
+    assert roles(logins["ssu"]) == {(ssu.pk, "medlem")}
+    assert is_decision_maker(logins["beslutning"]) and is_reader(logins["leser"])
+    for user in logins.values():
+        # The menu's name, the front page's greeting and the register's person agree.
+        assert user.person.name == f"{user.get_full_name()} (demo)"
+        assert user is logins["sekretariat"] or not is_secretariat(user)
+
+
+def test_the_demo_round_is_open_for_three_weeks_from_loading(portal_data):
+    from grants.models import Round
+
+    deadline = timezone.localdate(Round.objects.get(pk=9001).deadline)
+    assert deadline == timezone.localdate() + timedelta(weeks=3)
+    call_command("load_portal_data", verbosity=0)  # loading again keeps it
+    assert timezone.localdate(Round.objects.get(pk=9001).deadline) == deadline
 
 
 def test_loading_again_keeps_what_the_secretariat_changed(portal_data):

@@ -10,14 +10,22 @@ rows are moved past them (as `loaddata` does); otherwise the first meeting or hi
 the portal adds on PostgreSQL would get key 1 again.
 """
 
+import datetime
+
+from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.utils import timezone
 
 REAL_DATA_FIXTURES = ["register", "portfolio", "meetings", "grants", "annual_report"]
 DEMO_FIXTURES = ["demo", "demo_grants"]
+# The demo grant round (fixture demo_grants) is open for three weeks from the day it is loaded:
+# the fixture's deadline is only a placeholder.
+DEMO_ROUND = ("grants", "Round", 9001)
+DEMO_ROUND_OPEN_FOR = datetime.timedelta(weeks=3)
 
 
 class Command(BaseCommand):
@@ -39,11 +47,33 @@ class Command(BaseCommand):
         fixtures = REAL_DATA_FIXTURES + ([] if no_demo else DEMO_FIXTURES)
         added_to = set()
         with transaction.atomic():
+            demo_round = demo_round_rows()
+            new_demo_round = not demo_round.exists()
             for name in fixtures:
                 added = add_missing_rows(name, added_to)
                 if options["verbosity"]:
                     self.stdout.write(f"{name}: {added} nye rader.")
             reset_sequences(added_to)
+            if new_demo_round:
+                open_demo_round(demo_round.first())
+
+
+def open_demo_round(demo_round) -> None:
+    if demo_round is None:  # loaded without the demo
+        return
+    open_until = timezone.localdate() + DEMO_ROUND_OPEN_FOR
+    demo_round.deadline = timezone.make_aware(
+        datetime.datetime.combine(open_until, datetime.time(12))
+    )
+    demo_round._change_reason = "Demorunden er åpen i tre uker fra den ble lastet inn."
+    demo_round.save()
+
+
+def demo_round_rows():
+    """The demo round as a queryset (by the app registry: the register's loader imports no
+    feature app)."""
+    app_label, model_name, pk = DEMO_ROUND
+    return apps.get_model(app_label, model_name)._default_manager.filter(pk=pk)
 
 
 def add_missing_rows(fixture_name: str, added_to: set | None = None) -> int:
