@@ -1,7 +1,7 @@
 // The plan grid as a WAI-ARIA grid (APG "data grid"): one tab stop for all the plan's tables
 // (roving tabindex), arrow keys, Home/End (Ctrl: first/last cell), Page Up/Down (ten rows).
-// Enter or F2 opens an editor's cell in the editor dialog (htmx fetches its form), Escape
-// closes it and the focus returns to the cell; Enter in the text saves and moves down.
+// Enter or F2 (or typing) opens an editor's cell in the editor dialog (htmx fetches its form),
+// Escape closes it and the focus returns to the cell; Enter in the text saves and moves down.
 // Space, Shift+arrows and Ctrl/Shift+click mark cells for "Sett status" (one form, one save).
 (function () {
   "use strict";
@@ -118,14 +118,17 @@
     return true;
   }
 
-  function openEditor(link) {
+  // Typing a letter in a cell opens it with that letter in place of the text, as in a sheet.
+  function openEditor(link, typed) {
     openCell = cellOf(link).id;
     focusItem(link);
     window.htmx.ajax("GET", link.getAttribute("href"), { target: editorBody, swap: "innerHTML" })
       .then(function () {
         if (!editor.open) editor.showModal();
         var text = editorBody.querySelector("textarea");
-        if (text) text.focus();
+        if (!text) return;
+        if (typed) text.value = typed;
+        text.focus();
       });
   }
 
@@ -137,6 +140,10 @@
     } else if ((event.key === "Enter" || event.key === "F2") && item.matches("a.cell-edit")) {
       event.preventDefault();
       openEditor(item);
+    } else if (event.key.length === 1 && event.key !== " " && !event.ctrlKey && !event.metaKey
+               && !event.altKey && item.matches("a.cell-edit")) {
+      event.preventDefault();
+      openEditor(item, event.key);
     } else if (event.key === "F2" && item.matches("a")) {
       event.preventDefault();
       item.click();

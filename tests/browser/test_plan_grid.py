@@ -79,18 +79,22 @@ def test_the_grid_is_driven_by_keys_and_sets_four_statuses_at_once(page, log_in,
     expect(editor).to_be_hidden()
     expect(first).to_be_focused()
 
-    # F2 opens the cell below's editor; Enter in the text saves and moves down.
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("F2")
+    # Typing in a cell opens it with what is typed in place of its text; Enter saves and
+    # moves to the cell below.
+    page.keyboard.press("K")
     expect(editor.get_by_label("Tekst")).to_be_focused()
-    page.keyboard.type("Kartlegge behov")
+    page.keyboard.type("artlegge behov")
     page.keyboard.press("Enter")
     expect(page.locator("#grid-announcer")).to_have_text("Cellen er lagret.")
     expect(editor).to_be_hidden()
-    expect(
-        page.get_by_role("link", name=f"Endre 2024 for «{API}»: Kartlegge behov")
-    ).to_be_visible()
-    assert Cell.objects.get(measure__name=API, column__year=2024).text == "Kartlegge behov"
+    expect(page.get_by_role("link", name=f"Endre 2024 for «{API}»: tom")).to_be_focused()
+    assert Cell.objects.get(measure__name=PLL, column__year=2024).text == "Kartlegge behov"
+    # F2 opens a cell too, with its text as it is.
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("F2")
+    expect(editor.get_by_label("Tekst")).to_have_value("Kartlegge behov")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("link", name=f"Endre 2024 for «{PLL}»: Kartlegge")).to_be_focused()
 
     # Mark four cells: Space on one, Shift+arrows to a 2 × 2 block, then one status.
     page.get_by_role("link", name=f"Endre 2025 for «{PLL}»").focus()
