@@ -1,9 +1,9 @@
 """An LSU member applies in a real browser (issue 14): finds the open round in the round list,
 chooses the focus area and ticks one of its measures (htmx brings them), finds two partners by
-searching the register, adds four budget lines in place and removes one while the sum follows,
-gets every error at once, and sends in through the confirmation page; the receipt is in the
-outbox. Every page type is checked with axe-core and the Nu HTML Checker at 1366 and 390 px,
-with screenshots in /tmp/grants-apply-*.png."""
+searching the register (Enter searches in place), adds four budget lines in place and removes
+one while the sum follows, gets every error at once, and sends in through the confirmation
+page; the receipt is in the outbox. Every page type is checked with axe-core and the Nu HTML
+Checker at 1366 and 390 px, with screenshots in /tmp/grants-apply-*.png."""
 
 from decimal import Decimal
 
@@ -100,6 +100,14 @@ def test_an_lsu_member_applies_and_sends_it_in(page, log_in, round, applicant, m
         "2 treff for «universitetssykehus»."
     )
     pick_partner(page, "universitetssykehus", "Oslo universitetssykehus HF")
+    search_box = page.get_by_label("Søk etter virksomhet")
+    search_box.fill("etaten")
+    search_box.press("Enter")  # searches in place: the form is neither saved nor left
+    expect(page.get_by_role("status").filter(has_text="treff")).to_have_text(
+        "1 treff for «etaten»."
+    )
+    expect(page.get_by_role("alert")).to_have_count(0)
+    assert not Application.objects.exists()
     pick_partner(page, "etaten", "Sykehjemsetaten")
     check_both_widths(page, "form-partners")
 
