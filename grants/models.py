@@ -98,6 +98,23 @@ class Round(models.Model):
         return timezone.now() <= self.deadline
 
 
+REFERENCE_PREFIX = "RST"  # rekrutterings- og samhandlingstilskudd
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given to an application in a year; see numbering.py."""
+
+    year = models.PositiveSmallIntegerField("år", unique=True)
+    last_number = models.PositiveIntegerField("sist brukte nummer", default=0)
+
+    class Meta:
+        verbose_name = "teller for referansenumre"
+        verbose_name_plural = "tellere for referansenumre"
+
+    def __str__(self):
+        return f"Sist brukte referansenummer i {self.year} er {self.last_number}"
+
+
 class Allocation(models.Model):
     """What a sector has to distribute in a round: OUS sector 2024, 17 240 000 kr."""
 
@@ -266,6 +283,13 @@ class Application(ConcurrentTransitionMixin, models.Model):
         "auth.User", on_delete=models.PROTECT, related_name="grant_applications", editable=False
     )
     submitted_at = models.DateTimeField("sendt inn", null=True, blank=True, editable=False)
+    # The reference number given on submission: "RST-2026-0042" (numbering.py)
+    reference_year = models.PositiveSmallIntegerField(
+        "referanseår", null=True, blank=True, editable=False
+    )
+    reference_number = models.PositiveIntegerField(
+        "referansenummer", null=True, blank=True, editable=False
+    )
     # The LSU's prioritisation
     lsu_rank = models.PositiveSmallIntegerField("rangering i LSU", null=True, blank=True)
     lsu_comment = models.TextField("LSUs kommentar", blank=True)
@@ -324,12 +348,24 @@ class Application(ConcurrentTransitionMixin, models.Model):
         verbose_name = "søknad"
         verbose_name_plural = "søknader"
         ordering = ["round", "sector", models.F("lsu_rank").asc(nulls_last=True), "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference_year", "reference_number"], name="one_application_per_reference"
+            )
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("grants:application_detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        """The reference, "RST-2026-0042": the round's year and the number; "" before submission."""
+        if self.reference_number is None:
+            return ""
+        return f"{REFERENCE_PREFIX}-{self.reference_year}-{self.reference_number:04d}"
 
     @property
     def budget_total(self) -> Decimal:

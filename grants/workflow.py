@@ -24,7 +24,7 @@ from helsefellesskap import uploads
 from helsefellesskap.formatting import nok
 from meetings.models import Item
 
-from . import receipt
+from . import numbering, receipt
 from .models import (
     Allocation,
     Application,
@@ -141,12 +141,13 @@ def submit_application(application: Application, *, user) -> Application:
         problems = application.completeness_problems()
         if problems:
             raise WorkflowError(" ".join(problems))
+        numbering.give_reference(application)
         _transition(
             application,
             application.submit,
             user=user,
             reason="Sendt inn",
-            fields=["submitted_at"],
+            fields=["submitted_at", "reference_year", "reference_number"],
             atomic=False,
         )
     _after_commit(receipt.send_receipt, application)
@@ -547,6 +548,7 @@ def _copy_to(application: Application, round: Round, *, user) -> Application:
         created_by=application.created_by,
         submitted_at=timezone.now(),
     )
+    numbering.give_reference(copy)
     _stamp(copy, user, f"Flyttet fra {application.round}")
     copy.save()
     copy.partners.set(partners)
