@@ -1,9 +1,9 @@
 """What the grant round has waiting for a person on the front page
 (helsefellesskap/waiting.py): applications to prioritise (an LSU's leader or sekretær), to
-decide (the decision makers), their own drafts, and open rounds with their deadline (LSU
-members)."""
+recommend (SSU's members), to decide (the decision makers), their own drafts, and open rounds
+with their deadline (LSU members)."""
 
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,6 +19,7 @@ from .models import Application, Round
 def grant_tasks(viewer: Viewer) -> list[Task]:
     return [
         *_to_prioritise(viewer),
+        *_to_recommend(viewer),
         *_to_decide(viewer),
         *_own_drafts(viewer),
         *_open_rounds(viewer),
@@ -51,6 +52,28 @@ def _to_prioritise(viewer: Viewer) -> list[Task]:
         )
         for row in rows
     ]
+
+
+def _to_recommend(viewer: Viewer) -> list[Task]:
+    """For SSU's members (its secretariat included): what the LSUs forwarded and SSU has not
+    recommended yet, with a link to the compilation. One query, none for non-members."""
+    if not viewer.body_ids:
+        return []
+    in_ssu = Body.objects.filter(pk__in=viewer.body_ids, kind=Body.Kind.STRATEGIC_COMMITTEE)
+    waiting = (
+        Application.objects.filter(state=Application.State.FORWARDED)
+        .filter(Exists(in_ssu))
+        .aggregate(count=Count("pk"), round_id=Max("round_id"))
+    )
+    if not waiting["count"]:
+        return []
+    text = ngettext(
+        "%(count)d søknad venter på SSUs anbefaling",
+        "%(count)d søknader venter på SSUs anbefaling",
+        waiting["count"],
+    ) % {"count": waiting["count"]}
+    url = reverse("grants:compilation", args=[waiting["round_id"]])
+    return [Task(text=text, url=url, count=waiting["count"])]
 
 
 def _to_decide(viewer: Viewer) -> list[Task]:
