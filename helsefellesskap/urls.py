@@ -9,6 +9,7 @@ from .views import bodies, deleted, documents, home, memberships, organisations,
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
+    path("venter/antall/", home.WaitingCountsView.as_view(), name="waiting_counts"),
     path("helse/", health.health, name="health"),
     path("logg-inn/", home.LoginView.as_view(), name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),

@@ -78,12 +78,27 @@ def viewer_of(user) -> Viewer:
 
 def tasks_for(user) -> tuple[list[Task], list[Task]]:
     """(steps waiting for the user, notices), in the order the apps registered."""
-    viewer = viewer_of(user)
     steps, notices = [], []
-    for provider in _PROVIDERS:
-        for task in provider(viewer):
-            if task.count is None:
-                notices.append(task)
-            elif task.count:
-                steps.append(task)
+    for _section, task in _tasks(viewer_of(user)):
+        (notices if task.count is None else steps).append(task)
     return steps, notices
+
+
+def counts_by_section(user) -> dict[str, int]:
+    """How many steps wait for the user in each part of the menu, and in all ("home"). A
+    provider's section is its app, whose pages are under the URL namespace of the same name
+    (grants, meetings, portfolio, annual_report)."""
+    counts = {"home": 0}
+    for section, task in _tasks(viewer_of(user)):
+        if task.count:
+            counts[section] = counts.get(section, 0) + task.count
+            counts["home"] += task.count
+    return counts
+
+
+def _tasks(viewer: Viewer) -> Iterable[tuple[str, Task]]:
+    for provider in _PROVIDERS:
+        section = provider.__module__.split(".")[0]
+        for task in provider(viewer):
+            if task.count is None or task.count:
+                yield section, task

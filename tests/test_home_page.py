@@ -153,3 +153,33 @@ def test_the_front_page_costs_the_same_with_more_data(client, sector_lsu):
     for year in range(2031, 2040):
         add_a_year(year)
     assert queries() == one_year
+
+
+def test_the_menu_counts_what_waits_in_each_part(client, sector_lsu):
+    leader = UserFactory(username="nordleder")
+    person = PersonFactory(name="Lise Leder", user=leader)
+    MembershipFactory(person=person, body=sector_lsu, role=Membership.Role.LEADER)
+    first = ApplicationFactory(sector=sector_lsu.sector, state=Application.State.SUBMITTED)
+    ApplicationFactory(
+        sector=sector_lsu.sector, round=first.round, state=Application.State.SUBMITTED
+    )
+    MeetingFactory(body=sector_lsu, starts_at=timezone.now() - datetime.timedelta(days=7))
+    client.force_login(leader)
+
+    page = client.get(reverse("home")).text
+    assert f'data-hx-get="{reverse("waiting_counts")}"' in page  # fetched after the page
+    counts = client.get(reverse("waiting_counts"), headers={"HX-Request": "true"})
+    assert counts.context["badges"] == [
+        ("home", 3),
+        ("meetings", 1),
+        ("portfolio", 0),
+        ("grants", 2),
+        ("annual_report", 0),
+    ]
+    assert (
+        '<span id="nav-count-grants" class="nav-count" data-hx-swap-oob="true"> '
+        '<span class="count-badge">2</span><span class="visually-hidden"> venter på deg</span>'
+    ) in counts.text
+    assert '<span id="nav-count-portfolio" class="nav-count" data-hx-swap-oob="true"></span>' in (
+        counts.text
+    )

@@ -48,6 +48,7 @@ MATRIX = {
     # Logging out is a POST; a GET is refused (anonymous users are sent to log in first).
     "logout": (lambda d: [], dict.fromkeys(ROLES, NOT_ALLOWED) | {"anonymous": LOGIN}),
     "home": (lambda d: [], EVERYONE),
+    "waiting_counts": (lambda d: [], EVERYONE),
     "body_tree": (lambda d: [], EVERYONE),
     "body_create": (lambda d: [], SECRETARIAT_ONLY),
     "body_detail": (lambda d: [d["lsu"].pk], EVERYONE),

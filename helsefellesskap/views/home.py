@@ -7,7 +7,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from ..models import Membership
-from ..waiting import tasks_for
+from ..waiting import counts_by_section, tasks_for
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -29,3 +29,16 @@ class HomeView(TemplateView):
         return super().get_context_data(
             person=person, memberships=memberships, steps=steps, notices=notices, **kwargs
         )
+
+
+class WaitingCountsView(TemplateView):
+    """The menu's counts of waiting steps, fetched by htmx after the page has loaded (so that
+    no page pays for them) and swapped into the menu's badges out of band."""
+
+    template_name = "includes/_nav_counts.html"
+
+    def get_context_data(self, **kwargs):
+        counts = counts_by_section(self.request.user)
+        sections = ("home", "meetings", "portfolio", "grants", "annual_report")
+        badges = [(section, counts.get(section, 0)) for section in sections]
+        return super().get_context_data(badges=badges, **kwargs)

@@ -31,6 +31,12 @@ def test_an_lsu_leader_finds_the_waiting_steps_on_the_front_page(page, log_in):
     MeetingFactory(body=lsu, starts_at=timezone.now() + datetime.timedelta(days=7))
 
     log_in("nordleder")
+    menu = page.get_by_role("navigation", name="Hovedmeny")
+    # The counts arrive after the page, one per part of the menu where something waits.
+    expect(menu.get_by_role("link", name="Forside 3 venter på deg")).to_be_visible()
+    expect(menu.get_by_role("link", name="Møter 1 venter på deg")).to_be_visible()
+    expect(menu.get_by_role("link", name="Tilskudd 2 venter på deg")).to_be_visible()
+    expect(menu.get_by_role("link", name="Porteføljeplan", exact=True)).to_be_visible()
     waiting = page.get_by_role("region", name="Venter på deg")
     expect(waiting.get_by_role("link")).to_have_text(
         ["1 referat venter på godkjenning", "2 søknader venter på prioritering"]
@@ -45,3 +51,11 @@ def test_an_lsu_leader_finds_the_waiting_steps_on_the_front_page(page, log_in):
 
     waiting.get_by_role("link", name="2 søknader venter på prioritering").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("LSUs prioritering: Nordsektoren")
+
+
+def test_the_secretariats_whole_menu_is_one_line_on_a_desk(page, log_in, secretariat_user):
+    log_in(secretariat_user.username)
+    entries = page.locator(".main-nav > li")
+    expect(entries).to_have_count(10)
+    tops = {round(box["y"]) for box in (entries.nth(i).bounding_box() for i in range(10))}
+    assert len(tops) == 1
