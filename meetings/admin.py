@@ -16,8 +16,10 @@ from .models import (
     Attendance,
     FollowUp,
     Item,
+    ItemPart,
     Meeting,
     Minutes,
+    ParticipantGroup,
     locked_meeting_ids,
 )
 
@@ -36,25 +38,41 @@ class LockedRecordAdmin(PortalAdmin):
         return super().has_delete_permission(request, obj) and not self.is_locked(obj)
 
 
-class ItemInline(admin.TabularInline):
-    model = Item
-    fields = ("position", "kind", "title")
-    extra = 0
-    show_change_link = True
+class LockedInline(admin.TabularInline):
+    """An inline of a record's part (a meeting's items, an item's parts), fixed with its
+    parent's record."""
 
-    # `meeting` is the inline's parent: its items are fixed with its record.
+    extra = 0
+
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not _locked_meeting(obj)
+        return super().has_add_permission(request, obj) and not _locked_record(obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not _locked_meeting(obj)
+        return super().has_change_permission(request, obj) and not _locked_record(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not _locked_meeting(obj)
+        return super().has_delete_permission(request, obj) and not _locked_record(obj)
 
 
-def _locked_meeting(meeting) -> bool:
-    return meeting is not None and meeting.pk is not None and meeting.record_locked
+def _locked_record(obj) -> bool:
+    return obj is not None and obj.pk is not None and obj.record_locked
+
+
+class ItemInline(LockedInline):
+    # `meeting` is the inline's parent: its items are fixed with its record.
+    model = Item
+    fields = ("position", "kind", "title")
+    show_change_link = True
+
+
+class ItemPartInline(LockedInline):
+    model = ItemPart
+    fields = ("position", "title", "purpose", "presenter", "text")
+
+
+class ParticipantGroupInline(LockedInline):
+    model = ParticipantGroup
+    fields = ("position", "heading")
 
 
 @admin.register(Meeting)
@@ -62,7 +80,18 @@ class MeetingAdmin(LockedRecordAdmin):
     list_display = ("__str__", "body", "starts_at", "location")
     list_filter = ("body",)
     date_hierarchy = "starts_at"
-    inlines = [ItemInline]
+    inlines = [ItemInline, ParticipantGroupInline]
+
+
+@admin.register(ItemPart)
+class ItemPartAdmin(LockedRecordAdmin):
+    list_display = ("title", "item", "position")
+    search_fields = ("title", "purpose", "text")
+
+
+@admin.register(ParticipantGroup)
+class ParticipantGroupAdmin(LockedRecordAdmin):
+    list_display = ("heading", "meeting", "position")
 
 
 @admin.register(Item)
@@ -71,6 +100,7 @@ class ItemAdmin(LockedRecordAdmin):
     list_filter = ("kind", "body")
     search_fields = ("title", "decision", "minutes_text")
     readonly_fields = ("body", "year", "number")
+    inlines = [ItemPartInline]
 
 
 @admin.register(Activity)
@@ -81,7 +111,7 @@ class ActivityAdmin(PortalAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(LockedRecordAdmin):
-    list_display = ("person", "meeting", "status")
+    list_display = ("person", "meeting", "status", "group")
     list_filter = ("status",)
 
 

@@ -25,10 +25,13 @@ DRAFT_TEXT = "Utkast – ikke godkjent"
 
 @dataclass
 class ParticipantGroup:
-    """One paragraph of the participant list: «Til stede: ...», «Forfall: ...»."""
+    """One paragraph of the participant list: the secretariat's heading as given
+    («Tilstedeværende deltakere fra Strategisk samarbeidsutvalg:»), or for attendance in no
+    group a lead-in by status («Til stede», «Forfall»)."""
 
     label: str
     people: list[str] = field(default_factory=list)
+    as_given: bool = False
 
     @property
     def text(self) -> str:
@@ -60,7 +63,8 @@ def load_meeting(pk: int) -> Meeting:
 def person_text(attendance: Attendance) -> str:
     """«Tone Ikdahl, administrerende direktør, Lovisenberg Diakonale Sykehus (for Kari N.)»"""
     person = attendance.person
-    text = ", ".join(part for part in (person.name, person.title_and_organisation) if part)
+    described = attendance.listed_as or person.title_and_organisation
+    text = ", ".join(part for part in (person.name, described) if part)
     if attendance.deputy_for_id:
         text += f" (for {attendance.deputy_for.name})"
     if attendance.note:
@@ -69,31 +73,49 @@ def person_text(attendance: Attendance) -> str:
 
 
 def participant_groups(attendances) -> list[ParticipantGroup]:
-    """The attendance in the minutes' order; groups with nobody in them are left out."""
-    groups = {status: ParticipantGroup(label) for status, label in PARTICIPANT_GROUPS}
+    """The attendance in the minutes' order (`AttendanceQuerySet.in_list_order`): first the
+    secretariat's groups with their headings as given, then those in no group by status;
+    groups with nobody in them are left out."""
+    chosen: dict[int, ParticipantGroup] = {}
+    by_status = {status: ParticipantGroup(label) for status, label in PARTICIPANT_GROUPS}
     for attendance in attendances:
-        groups[attendance.status].people.append(person_text(attendance))
-    return [group for group in groups.values() if group.people]
+        if attendance.group_id:
+            group = chosen.setdefault(
+                attendance.group_id, ParticipantGroup(attendance.group.heading, as_given=True)
+            )
+        else:
+            group = by_status[attendance.status]
+        group.people.append(person_text(attendance))
+    return list(chosen.values()) + [group for group in by_status.values() if group.people]
 
 
 def approval_text(minutes: Minutes | None) -> str:
-    """«Godkjent i Møte i SSU 11.11.2025 sak 5/25 11.11.2025; publisert 13.11.2025.», or that
-    the minutes are a draft."""
+    """«Godkjent i Møte i SSU 11.11.2025 sak 5/25 11.11.2025; publisert 13.11.2025.», that the
+    minutes are a draft, or, when the record holds no approval (minutes read from a published
+    document that does not say when they were approved), only what is known:
+    «Publisert; godkjenningen er ikke registrert.»"""
     if minutes is None or minutes.status == Minutes.Status.DRAFT:
         return DRAFT_TEXT
-    parts = ["Godkjent"]
+    parts = []
     if minutes.approved_at_meeting_id:
         parts.append(f"i {minutes.approved_at_meeting}")
     if minutes.approved_in_item_id:
         parts.append(f"sak {minutes.approved_in_item.label}")
     if minutes.approved_on:
         parts.append(date_format(minutes.approved_on, "SHORT_DATE_FORMAT"))
-    text = " ".join(parts)
+    published = ""
     if minutes.status == Minutes.Status.PUBLISHED:
-        text += " og publisert" if len(parts) == 1 else "; publisert"
+        published = "publisert"
         if minutes.published_at:
-            text += " " + date_format(timezone.localtime(minutes.published_at), "SHORT_DATE_FORMAT")
-    return text + "."
+            published += " " + date_format(
+                timezone.localtime(minutes.published_at), "SHORT_DATE_FORMAT"
+            )
+    if not parts:
+        if published:
+            return f"{published.capitalize()}; godkjenningen er ikke registrert."
+        return "Godkjent; når og hvor er ikke registrert."
+    text = " ".join(["Godkjent", *parts])
+    return f"{text}; {published}." if published else f"{text}."
 
 
 def minutes_context(meeting: Meeting) -> dict:

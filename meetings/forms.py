@@ -14,6 +14,7 @@ from .models import (
     Attendance,
     FollowUp,
     Item,
+    ItemPart,
     Meeting,
 )
 
@@ -127,6 +128,22 @@ class ItemForm(ReasonOnEditForm):
         for option in self["measures"]:
             groups.setdefault(option.data["value"].instance.group.area, []).append(option)
         return list(groups.items())
+
+
+class ItemPartForm(forms.ModelForm):
+    """A part of an item with its own Hensikt and presenter (a heading under the item)."""
+
+    class Meta:
+        model = ItemPart
+        fields = ["title", "purpose", "presenter", "text"]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "text": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class ItemMinutesForm(NorwegianForm):

@@ -16,7 +16,15 @@ from django.utils import timezone
 from helsefellesskap.models import Membership, today
 from portfolio.models import Measure
 
-from .models import Item, Meeting, MembershipAnnouncement, Minutes, RecordLocked, correcting
+from .models import (
+    Item,
+    ItemPart,
+    Meeting,
+    MembershipAnnouncement,
+    Minutes,
+    RecordLocked,
+    correcting,
+)
 from .numbering import allocate_item_number
 
 
@@ -102,6 +110,39 @@ def record_item_minutes(item: Item, *, minutes_text: str, decision: str, reason:
             item, minutes_text=minutes_text, decision=decision, reason=reason, user=user
         )
     return write_item_minutes(item, minutes_text=minutes_text, decision=decision, user=user)
+
+
+def save_part(part: ItemPart, *, user) -> ItemPart:
+    """Add a part to an item (last in its order) or save a changed one, while the minutes
+    are a draft."""
+    with transaction.atomic():
+        refuse_if_locked(part.item.meeting)
+        if part.pk is None:
+            last = part.item.parts.order_by("-position").values_list("position", flat=True)
+            part.position = (last.first() or 0) + 1
+            _stamp(part, user, "Del lagt til i saken")
+        else:
+            _stamp(part, user, "Del endret")
+        part.save()
+    return part
+
+
+def move_part(part: ItemPart, *, up: bool, user) -> ItemPart:
+    """Swap a part with its neighbour above or below (nothing happens at either end), and
+    number the item's parts 1, 2, 3... in their new order."""
+    with transaction.atomic():
+        refuse_if_locked(part.item.meeting)
+        parts = list(part.item.parts.all())
+        index = next(i for i, other in enumerate(parts) if other.pk == part.pk)
+        other = index - 1 if up else index + 1
+        if 0 <= other < len(parts):
+            parts[index], parts[other] = parts[other], parts[index]
+        for position, each in enumerate(parts, start=1):
+            if each.position != position:
+                each.position = position
+                _stamp(each, user, "Del flyttet")
+                each.save(update_fields=["position"])
+    return part
 
 
 def write_introduction(minutes: Minutes, *, text: str, user) -> Minutes:

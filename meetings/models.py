@@ -159,6 +159,7 @@ class MeetingQuerySet(RecordQuerySet):
                 "items",
                 queryset=Item.objects.select_related("body").prefetch_related(
                     "attachments",
+                    "parts",
                     Prefetch(
                         "announcements",
                         queryset=MembershipAnnouncement.objects.select_related("membership__body"),
@@ -174,7 +175,9 @@ class MeetingQuerySet(RecordQuerySet):
             ),
             Prefetch(
                 "attendances",
-                queryset=Attendance.objects.select_related("person__organisation", "deputy_for"),
+                queryset=Attendance.objects.select_related(
+                    "person__organisation", "deputy_for", "group"
+                ).in_list_order(),
             ),
         )
 
@@ -399,6 +402,36 @@ class Item(GuardedRecord):
         return {self.meeting_id, self._stored("meeting_id")}
 
 
+class ItemPart(GuardedRecord):
+    """A part of an item ("1. Presentasjon av ...", "2. Helsefellesskap Oslo 2026"), with its
+    own Hensikt and presenter, printed as a heading under the item."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="parts")
+    position = models.PositiveSmallIntegerField("rekkefølge", default=0)
+    title = models.CharField("tittel", max_length=300)
+    purpose = models.TextField("hensikt", blank=True)
+    presenter = models.CharField("innleder", max_length=200, blank=True)
+    text = models.TextField("referat", blank=True)
+
+    objects = ItemRecordQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "del av sak"
+        verbose_name_plural = "deler av sak"
+        ordering = ["item", "position", "pk"]
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"
+
+    def record_meeting_ids(self) -> set[int]:
+        return set(
+            Item.objects.filter(pk__in={self.item_id, self._stored("item_id")}).values_list(
+                "meeting_id", flat=True
+            )
+        )
+
+
 def attachment_path(instance, filename):
     return generated_name(f"vedlegg/{instance.item.meeting_id}", filename)
 
@@ -433,9 +466,41 @@ class Attachment(GuardedRecord):
         )
 
 
+class ParticipantGroup(GuardedRecord):
+    """A heading of the participant list as the secretariat words it ("Tilstedeværende
+    deltakere fra Strategisk samarbeidsutvalg"), printed as given and in its order."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="participant_groups"
+    )
+    position = models.PositiveSmallIntegerField("rekkefølge", default=0)
+    heading = models.CharField("overskrift", max_length=200, blank=True)
+
+    objects = RecordQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "deltakergruppe"
+        verbose_name_plural = "deltakergrupper"
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self):
+        return self.heading or f"Gruppe {self.position} uten overskrift"
+
+    def record_meeting_ids(self) -> set[int]:
+        return {self.meeting_id, self._stored("meeting_id")}
+
+
 class AttendanceQuerySet(RecordQuerySet):
     def present(self):
         return self.filter(status__in=Attendance.PRESENT_STATUSES)
+
+    def in_list_order(self):
+        """The minutes' order: the participant groups in their order, each group's people
+        as listed; those in no group after them, by name."""
+        return self.order_by(
+            models.F("group__position").asc(nulls_last=True), "group_id", "position", "person__name"
+        )
 
 
 class Attendance(GuardedRecord):
@@ -474,6 +539,24 @@ class Attendance(GuardedRecord):
         help_text="For en vara: medlemmet vedkommende møtte for.",
     )
     note = models.CharField("merknad", max_length=200, blank=True)
+    group = models.ForeignKey(
+        ParticipantGroup,
+        verbose_name="deltakergruppe",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attendances",
+    )
+    position = models.PositiveSmallIntegerField(
+        "rekkefølge i gruppen", default=0, help_text="Rekkefølgen personene står i i referatet."
+    )
+    listed_as = models.CharField(
+        "omtalt som",
+        max_length=300,
+        blank=True,
+        help_text="Det referatet skriver etter navnet (stilling, virksomhet), når det skal "
+        "stå med referatets ord i stedet for registerets.",
+    )
 
     objects = AttendanceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -503,6 +586,8 @@ class Attendance(GuardedRecord):
                     "Registrer vedkommende som gjest eller observatør."
                 }
             )
+        if self.group_id and self.group.meeting_id != self.meeting_id:
+            raise ValidationError({"group": "Velg en deltakergruppe fra dette møtet."})
         if self.status == self.Status.DEPUTY:
             if self.deputy_for_id == self.person_id:
                 raise ValidationError({"deputy_for": "En vara kan ikke møte for seg selv."})

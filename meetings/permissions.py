@@ -74,7 +74,16 @@ rules.add_perm("meetings.approve_minutes", is_secretariat | leads_meeting_body)
 # The minutes page: those who write them, and those who record the body's approval.
 rules.add_perm("meetings.manage_minutes", can_keep_meeting)
 rules.add_perm("meetings.publish_minutes", can_keep_meeting)
-for model in ("activity", "item", "attachment", "attendance", "followup", "membershipannouncement"):
+for model in (
+    "activity",
+    "item",
+    "itempart",
+    "attachment",
+    "attendance",
+    "participantgroup",
+    "followup",
+    "membershipannouncement",
+):
     rules.add_perm(f"meetings.view_{model}", rules.is_authenticated)
     for action in ("add", "change", "delete"):
         rules.add_perm(f"meetings.{action}_{model}", is_secretariat)

@@ -29,6 +29,9 @@ urlpatterns = [
     path("sak/<int:item_pk>/endre/", agenda.ItemUpdateView.as_view(), name="item_edit"),
     path("sak/<int:item_pk>/flytt/", agenda.ItemMoveView.as_view(), name="item_move"),
     path("sak/<int:item_pk>/referat/", minutes.ItemMinutesView.as_view(), name="item_minutes"),
+    path("sak/<int:item_pk>/ny-del/", minutes.ItemPartCreateView.as_view(), name="part_create"),
+    path("del/<int:part_pk>/endre/", minutes.ItemPartUpdateView.as_view(), name="part_edit"),
+    path("del/<int:part_pk>/flytt/", minutes.ItemPartMoveView.as_view(), name="part_move"),
     path(
         "sak/<int:item_pk>/medlemsendring/",
         agenda.AnnouncementCreateView.as_view(),
@@ -76,4 +79,5 @@ urlpatterns = [
     ),
     path("oppfolginger/", follow_ups.FollowUpListView.as_view(), name="followup_list"),
     path("<int:pk>/send-innkalling/", notice.NoticeSendView.as_view(), name="notice_send"),
+    path("<int:pk>/innkalling.pdf", notice.NoticePdfView.as_view(), name="notice_pdf"),
 ]

@@ -15,6 +15,7 @@ from annual_report.versions import approve_version, generate_version
 from helsefellesskap.jobs import DocumentJob
 from helsefellesskap.models import Person
 from meetings.calendar_feeds import feed_token
+from meetings.models import ItemPart
 from portfolio.models import PlanImport
 from portfolio.spreadsheet import ImportPreview
 from tests.conftest import ROLES
@@ -126,6 +127,13 @@ MATRIX = {
         MEETING_KEEPERS | {"secretariat": NOT_ALLOWED, "leader": NOT_ALLOWED},
     ),
     "meetings:item_minutes": (lambda d: [d["item"].pk], MEETING_KEEPERS),
+    "meetings:part_create": (lambda d: [d["item"].pk], MEETING_KEEPERS),
+    "meetings:part_edit": (lambda d: [d["item_part"].pk], MEETING_KEEPERS),
+    # Moving a part is a POST, like moving an item.
+    "meetings:part_move": (
+        lambda d: [d["item_part"].pk],
+        MEETING_KEEPERS | {"secretariat": NOT_ALLOWED, "leader": NOT_ALLOWED},
+    ),
     "meetings:announcement_create": (lambda d: [d["item"].pk], MEETING_KEEPERS),
     "meetings:attendance": (lambda d: [d["meeting"].pk], MEETING_KEEPERS),
     "meetings:minutes": (lambda d: [d["meeting"].pk], MEETING_KEEPERS),
@@ -146,6 +154,8 @@ MATRIX = {
     "meetings:followup_edit": (lambda d: [d["follow_up"].pk], MEETING_KEEPERS),
     "meetings:followup_list": (lambda d: [], EVERYONE),
     "meetings:notice_send": (lambda d: [d["meeting"].pk], MEETING_KEEPERS),
+    # The notice with its agenda as a PDF: everyone logged in sees notices and agendas.
+    "meetings:notice_pdf": (lambda d: [d["meeting"].pk], EVERYONE),
     # The annual wheel: everyone reads it; the secretariat keeps activities and drafts next
     # year. A calendar feed needs no login: its signed token is the key (a forged one is a
     # 404: tests/meetings/test_calendar_feeds.py).
@@ -353,6 +363,7 @@ def register_data(lsu, annual_report_data, document_job, secretariat_user):
         "sector": application.sector,
         "meeting": item.meeting,
         "item": item,
+        "item_part": ItemPart.objects.create(item=item, position=1, title="Del 1"),
         "attachment": AttachmentFactory(item=item),
         "follow_up": FollowUpFactory(item=item),
         "activity": ActivityFactory(),

@@ -4,8 +4,9 @@ approve and publish, and the minutes as a PDF."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.functional import cached_property
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView, View
 
 from helsefellesskap.models import today
 from helsefellesskap.pages import ObjectPermissionRequiredMixin, UnprocessableFormMixin
@@ -13,9 +14,9 @@ from helsefellesskap.pdf import pdf_response
 
 from .. import minutes
 from ..documents import minutes_filename, minutes_pdf
-from ..forms import ApproveMinutesForm, IntroductionForm, ItemMinutesForm
-from ..models import Meeting, Minutes
-from .mixins import ItemMixin, MeetingKeeperMixin
+from ..forms import ApproveMinutesForm, IntroductionForm, ItemMinutesForm, ItemPartForm
+from ..models import ItemPart, Meeting, Minutes
+from .mixins import ItemMixin, MeetingKeeperMixin, MeetingPartMixin
 
 
 class ItemMinutesView(ItemMixin, UnprocessableFormMixin, FormView):
@@ -37,7 +38,12 @@ class ItemMinutesView(ItemMixin, UnprocessableFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            item=self.item, meeting=self.meeting, correction=self.correction, **kwargs
+            item=self.item,
+            meeting=self.meeting,
+            correction=self.correction,
+            parts=list(self.item.parts.all()),
+            parts_editable=not self.correction,
+            **kwargs,
         )
 
     def form_valid(self, form):
@@ -54,6 +60,67 @@ class ItemMinutesView(ItemMixin, UnprocessableFormMixin, FormView):
             return self.locked_response(error)
         messages.success(self.request, f"Lagret referatet for sak {self.item.label}.")
         return HttpResponseRedirect(self.item.get_absolute_url())
+
+
+class PartMixin(MeetingPartMixin):
+    """Pages of one part of an item, /moter/del/<part_pk>/..."""
+
+    part_queryset = ItemPart.objects.select_related("item__meeting__body")
+    part_kwarg = "part_pk"
+
+    @property
+    def item(self):
+        return self.part.item
+
+    def meeting_of(self, part: ItemPart) -> Meeting:
+        return part.item.meeting
+
+
+class ItemPartFormMixin(UnprocessableFormMixin):
+    """Adding and changing a part of an item: one step of minutes.py, refused once the
+    minutes are approved."""
+
+    form_class = ItemPartForm
+    template_name = "meetings/item_part_form.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(item=self.item, meeting=self.meeting, **kwargs)
+
+    def form_valid(self, form):
+        part = form.save(commit=False)
+        part.item = self.item
+        try:
+            minutes.save_part(part, user=self.request.user)
+        except minutes.MinutesLocked as error:
+            return self.locked_response(error)
+        messages.success(self.request, f"Lagret delen «{part.title}» i sak {self.item.label}.")
+        return HttpResponseRedirect(reverse("meetings:item_minutes", args=[self.item.pk]))
+
+
+class ItemPartCreateView(ItemMixin, ItemPartFormMixin, CreateView):
+    model = ItemPart
+
+
+class ItemPartUpdateView(PartMixin, ItemPartFormMixin, UpdateView):
+    def get_object(self, queryset=None):
+        return self.part
+
+
+class ItemPartMoveView(PartMixin, View):
+    """ "Flytt opp" / "Flytt ned" a part (POST retning=opp|ned), back to the item's page."""
+
+    def post(self, request, *args, **kwargs):
+        direction = request.POST.get("retning", "")
+        url = reverse("meetings:item_minutes", args=[self.item.pk]) + f"#del-{self.part.pk}"
+        if direction not in ("opp", "ned"):
+            messages.error(request, "Velg om delen skal flyttes opp eller ned.")
+            return HttpResponseRedirect(url)
+        try:
+            minutes.move_part(self.part, up=direction == "opp", user=request.user)
+        except minutes.MinutesLocked as error:
+            return self.locked_response(error)
+        messages.success(request, f"Flyttet delen «{self.part.title}».")
+        return HttpResponseRedirect(url)
 
 
 class MinutesView(MeetingKeeperMixin, TemplateView):

@@ -372,7 +372,8 @@ def test_meeting_page_links_to_the_pdf_for_those_who_may_read_it(
 def test_approval_text_of_published_minutes():
     published_at = datetime.datetime(2026, 3, 12, 10, 0, tzinfo=OSLO)
     minutes = Minutes(status=Minutes.Status.PUBLISHED, published_at=published_at)
-    assert approval_text(minutes) == "Godkjent og publisert 12.03.2026."
+    # Published without an approval on record: it does not claim one.
+    assert approval_text(minutes) == "Publisert 12.03.2026; godkjenningen er ikke registrert."
     minutes.approved_on = datetime.date(2026, 3, 10)
     assert approval_text(minutes) == "Godkjent 10.03.2026; publisert 12.03.2026."
     assert approval_text(Minutes(status=Minutes.Status.DRAFT)) == DRAFT_TEXT
