@@ -186,14 +186,14 @@ def _add_status_choices(sheet, column_count: int, row_count: int) -> None:
 
 
 def _add_version_sheet(workbook, plan: Plan, grid: PlanGrid) -> None:
-    """What the file was exported from: the plan, the time, and each cell's version (a row per
-    measure, a column per year column, by their ids). Very hidden: Excel shows it only to
-    macros; LibreOffice keeps it hidden."""
+    """What the file was exported from. The first row: a note, the plan's id, the time, and the
+    year columns' ids; then a row per measure: its id and its cells' versions. No more rows
+    than the plan's own sheet, so it stays within the import's limits. Very hidden: Excel
+    shows it only to macros; LibreOffice keeps it hidden."""
     sheet = workbook.create_sheet(VERSION_SHEET)
     sheet.sheet_state = "veryHidden"
-    sheet.append([VERSION_NOTE])
-    sheet.append(["plan", plan.pk, "lastet ned", timezone.now().isoformat()])
-    sheet.append(["tiltak", *[column.pk for column in grid.columns]])
+    columns = [column.pk for column in grid.columns]
+    sheet.append([VERSION_NOTE, plan.pk, timezone.now().isoformat(), *columns])
     for area in grid.areas:
         for group in area.groups:
             for measure in group.measures:
@@ -455,11 +455,11 @@ def _read_marker(workbook, deadline: Deadline) -> ExportMarker | None:
         return None
     sheet = workbook[VERSION_SHEET]
     sheet.reset_dimensions()
-    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=MAX_ROWS + 3)
+    rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS, max_row=MAX_ROWS)
     try:
-        next(rows)  # the note
-        _, plan_id, _, exported_at = next(rows)[:4]
-        column_ids = [_whole(value) for value in next(rows)[1:] if value is not None]
+        first = next(rows)
+        plan_id, exported_at = first[1:3]
+        column_ids = [_whole(value) for value in first[3:] if value is not None]
         versions = {}
         for row in rows:
             deadline.check()

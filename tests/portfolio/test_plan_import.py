@@ -6,6 +6,7 @@ plan keeps its value unless she chooses the file's; where she did not, the colle
 text simply stays. The upload request only stores the file: the worker reads it, within a
 time limit, and applies it."""
 
+import dataclasses
 import datetime
 import io
 import time
@@ -166,7 +167,7 @@ def test_a_fresh_download_has_no_conflicts(secretariat_user, colleague, sheet_pl
 def test_the_versions_survive_a_resave_with_numbers_as_decimals(colleague, sheet_plan):
     """A spreadsheet program may store the ids and versions as 3.0; it is still understood."""
     workbook = exported(sheet_plan)
-    for row in workbook["Versjoner"].iter_rows(min_row=2):
+    for row in workbook["Versjoner"].iter_rows():
         for cell in row:
             if isinstance(cell.value, int):
                 cell.value = float(cell.value)
@@ -176,6 +177,16 @@ def test_the_versions_survive_a_resave_with_numbers_as_decimals(colleague, sheet
     preview = spreadsheet.preview_import(sheet_plan, as_upload(workbook))
 
     assert [c.measure for c in preview.conflicts] == [PLL]
+
+
+@pytest.mark.django_db
+def test_a_plan_with_as_many_measures_as_the_import_takes_exports_an_importable_file(
+    monkeypatch, sheet_plan
+):
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 4)  # the header and the plan's three measures
+    monkeypatch.setattr(spreadsheet, "LIMITS", dataclasses.replace(spreadsheet.LIMITS, max_rows=4))
+    preview = spreadsheet.preview_import(sheet_plan, spreadsheet.export_plan(sheet_plan))
+    assert preview.problems == [] and preview.marker == spreadsheet.Marker.FOUND
 
 
 @pytest.mark.django_db
@@ -200,7 +211,7 @@ def test_a_file_without_the_version_sheet_still_imports_with_a_notice(
 def test_a_file_from_another_plan_is_not_trusted_for_versions(sheet_plan):
     other = PlanFactory(years=[2024, 2025, 2026])
     workbook = exported(sheet_plan)
-    workbook["Versjoner"]["B2"] = other.pk
+    workbook["Versjoner"]["B1"] = other.pk
 
     preview = spreadsheet.preview_import(sheet_plan, as_upload(workbook))
 
