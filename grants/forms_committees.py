@@ -11,7 +11,7 @@ from helsefellesskap.models import Body
 from meetings.models import Item
 
 from . import workflow
-from .forms import AmountField
+from .forms import KronerField
 from .models import Application, Outcome
 
 COMMENT_MAX = 4000
@@ -161,7 +161,7 @@ class ReopenPrioritisationForm(NorwegianForm):
 class RecommendationForm(NorwegianForm):
     """SSU's recommendation on one application: the amount SSU recommends and a comment."""
 
-    amount = AmountField(
+    amount = KronerField(
         label="Anbefalt beløp (kr)",
         help_text="Skriv 0 hvis SSU ikke anbefaler tilskudd. Høyst søkt beløp.",
         error_messages={"required": "Skriv beløpet SSU anbefaler (0 hvis ingen tilskudd)."},
@@ -204,7 +204,7 @@ class DraftDecisionForm(NorwegianForm):
             "invalid_choice": "Velg vedtaket: innvilget, avslått eller flyttet til neste år.",
         },
     )
-    amount = AmountField(
+    amount = KronerField(
         label="Innvilget beløp (kr)",
         required=False,
         help_text="Bare når søknaden innvilges. Kan være mindre enn søkt beløp.",
@@ -258,7 +258,7 @@ class AdoptionForm(NorwegianForm):
 class CorrectionForm(NorwegianForm):
     """A correction of an adopted decision: the amount (a grant), the note, and why."""
 
-    amount = AmountField(label="Innvilget beløp (kr)", required=False)
+    amount = KronerField(label="Innvilget beløp (kr)", required=False)
     note = forms.CharField(
         label="Begrunnelse for vedtaket",
         widget=forms.Textarea(attrs={"rows": 2}),
