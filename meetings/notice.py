@@ -3,7 +3,10 @@
 Each invited member with an e-mail address (the body's members on the meeting day, see
 Meeting.invited_memberships) gets their own message, so that nobody sees the others'
 addresses: a plain-text body and an HTML body with the header fields, the notice text, the
-agenda and a link to the meeting's page. Members without an address are skipped and named
+agenda and a link to the meeting's page, and the same notice as a PDF attached
+(notice_document.py makes all three from one content). The PDF is attached rather than
+linked: many members and deputies have no login to the portal, and the attached copy is the
+notice as it was sent, dated, for their files. Members without an address are skipped and named
 on the confirmation page, so that the secretariat can reach them another way.
 
 Django's e-mail backend sends it: the console in development, SMTP in production, an
@@ -15,13 +18,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from helsefellesskap.mail import DELIVERY_ERRORS, absolute_url, html_message, render_bodies
+from helsefellesskap.mail import DELIVERY_ERRORS, html_message, render_bodies
 from helsefellesskap.models import Person
 
+from . import notice_document
 from .models import Meeting
 from .numbering import number_by_position
 
@@ -83,28 +86,37 @@ def notice_subject(meeting: Meeting) -> str:
     return " ".join(f"Møteinnkalling: {meeting.body} {day}".split())  # one line, always
 
 
-def notice_context(meeting: Meeting) -> dict:
-    items = list(meeting.items.prefetch_related("attachments"))
-    for item in items:
-        for attachment in item.attachments.all():
-            # Only through the portal, after logging in: the files have no public address.
-            attachment.download_url = (
-                absolute_url(reverse("meetings:attachment_download", args=[attachment.pk]))
-                if attachment.file
-                else ""
-            )
-    return {
-        "meeting": meeting,
-        "items": items,
-        "meeting_url": absolute_url(meeting.get_absolute_url()),
-    }
+@dataclass(frozen=True)
+class RenderedNotice:
+    """The notice as it is sent: the e-mail's bodies and the PDF attached to it, all from
+    the same content (notice_document.notice_context)."""
+
+    subject: str
+    text: str
+    html: str
+    pdf: bytes
+    filename: str
+
+    def message(self, *, to: list[str], reply_to: list[str]):
+        attachment = (self.filename, self.pdf, "application/pdf")
+        return html_message(
+            self.subject, self.text, self.html, to=to, reply_to=reply_to, attachments=[attachment]
+        )
 
 
-def render_notice(meeting: Meeting) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) of the meeting's notice."""
+def render_notice(meeting: Meeting, *, sent_at) -> RenderedNotice:
+    """The meeting's notice as sent at `sent_at`: rendered once for every recipient."""
     with translation.override(settings.LANGUAGE_CODE):
-        context = notice_context(meeting)
-        return (notice_subject(meeting), *render_bodies("meetings/email/notice", context))
+        loaded = notice_document.load_meeting(meeting.pk)
+        context = notice_document.notice_context(loaded, sent_at=sent_at)
+        text, html = render_bodies("meetings/email/notice", context)
+        return RenderedNotice(
+            subject=notice_subject(loaded),
+            text=text,
+            html=html,
+            pdf=notice_document.render_notice_pdf(context),
+            filename=notice_document.notice_filename(loaded),
+        )
 
 
 def send_notice(meeting: Meeting, *, user) -> int:
@@ -127,14 +139,15 @@ def send_notice(meeting: Meeting, *, user) -> int:
         )
     if meeting.notice_sent_at is None:
         number_by_position(meeting, user=user)  # the numbers follow the agenda's order
-    subject, text, html = render_notice(meeting)
+    sent_at = timezone.now()
+    rendered = render_notice(meeting, sent_at=sent_at)
     reply_to = [user.email] if getattr(user, "email", "") else []
     sent_to, failed = [], []
     # One message at a time, outside any transaction: if the mail server fails halfway, those
     # already sent are recorded as sent and the others named, so a retry can be judged.
     with get_connection() as connection:
         for person in recipients.with_email:
-            message = html_message(subject, text, html, to=[person.email], reply_to=reply_to)
+            message = rendered.message(to=[person.email], reply_to=reply_to)
             try:
                 connection.send_messages([message])
             except DELIVERY_ERRORS:
@@ -142,7 +155,7 @@ def send_notice(meeting: Meeting, *, user) -> int:
             else:
                 sent_to.append(person)
     if sent_to:
-        meeting.notice_sent_at = timezone.now()
+        meeting.notice_sent_at = sent_at  # the date the attached PDF shows
         meeting._history_user = user
         meeting._change_reason = HISTORY_REASON
         meeting.save(update_fields=["notice_sent_at"])

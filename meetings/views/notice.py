@@ -1,13 +1,30 @@
-"""Sending a meeting's notice by e-mail, after a page that lists the recipients."""
+"""Sending a meeting's notice by e-mail, after a page that lists the recipients, and the
+notice with its agenda as a PDF."""
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.views.generic import TemplateView
+from django.views.generic import DetailView, TemplateView
 
 from helsefellesskap.mail import DELIVERY_ERRORS
+from helsefellesskap.pages import ObjectPermissionRequiredMixin
+from helsefellesskap.pdf import pdf_response
 
 from .. import notice
+from ..models import Meeting
+from ..notice_document import notice_filename, notice_pdf
 from .mixins import MeetingKeeperMixin
+
+
+class NoticePdfView(ObjectPermissionRequiredMixin, DetailView):
+    """The notice with its agenda as a tagged A4 PDF, shown in the browser; for everyone who
+    may see the meeting. A draft ("Utkast – ikke sendt") until the notice is sent."""
+
+    queryset = Meeting.objects.select_related("body")
+    permission_required = "meetings.view_meeting"
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        return pdf_response(notice_pdf(meeting, request=request), notice_filename(meeting))
 
 
 class NoticeSendView(MeetingKeeperMixin, TemplateView):
