@@ -1,9 +1,10 @@
 """The life of a report's versions: generate a numbered draft, approve it on behalf of a body,
 which freezes and publishes it.
 
-Laying a year out takes seconds to tens of seconds, so the portal's page does not call
-`generate_version` itself: `request_draft` queues it for the background worker
-(helsefellesskap/jobs.py), whose job page leads to the report when the draft is there.
+Laying a year out takes seconds to tens of seconds, so the portal's pages call neither
+`generate_version` nor `approve_version` themselves: `request_draft` and `request_approval`
+queue them for the background worker (helsefellesskap/jobs.py), whose job page leads to the
+report when the draft is there or the version is published.
 
     version = generate_version(report, user)
     approve_version(version, body=forum, approved_on=date(2020, 6, 2), remark="Godkjent",
@@ -14,19 +15,29 @@ the next number. Approval lays the frozen snapshot out once more with the approv
 published PDF says who approved it and when.
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from helsefellesskap.jobs import BuiltDocument, DocumentError, DocumentJob, request_document
+from helsefellesskap.jobs import (
+    BuiltDocument,
+    DocumentError,
+    DocumentJob,
+    request_document,
+    unfinished_job,
+)
+from helsefellesskap.models import Body
 
 from .assembly import assemble, long_date
 from .document import render_report_pdf
 from .models import AnnualReport, ReportVersion
 
 DRAFT_DOCUMENT = "annual_report.draft"
+APPROVAL_DOCUMENT = "annual_report.approval"
 
 
 class ApprovalRefused(ValidationError):
@@ -89,31 +100,111 @@ def preview_pdf(report: AnnualReport) -> tuple[int, bytes]:
     )
 
 
-def approve_version(
-    version: ReportVersion, *, body, approved_on, remark: str, user
-) -> ReportVersion:
+def request_approval(
+    version: ReportVersion, *, body, approved_on: datetime.date, remark: str, user
+) -> DocumentJob:
+    """Records the approval decision (the body, the date, the remark) in a job for the worker,
+    which lays the published PDF out and publishes the version (`build_approval`). Refused at
+    once when the approval makes no sense, or when the version's approval is already under
+    way: of two approvals at once, one wins."""
     if not user.has_perm("annual_report.approve_version", version):
         raise PermissionDenied
     with transaction.atomic():
-        version = (
-            ReportVersion.objects.select_for_update().select_related("report").get(pk=version.pk)
-        )
+        version = _locked(version)
         check_approval(version, approved_on)
-        version.approved_by = body
-        version.approved_on = approved_on
-        version.approval_remark = remark
-        version.status = ReportVersion.Status.PUBLISHED
-        version.published_at = timezone.now()
-        approvals = approval_log(version.report, including=version)
-        pdf = render_report_pdf(
-            version.snapshot, number=version.number, approvals=approvals, draft=False
+        if approval_job(version):
+            raise ApprovalRefused(
+                "Versjonen er allerede sendt til godkjenning og publiseres nå. "
+                "Følg arbeidet på dokumentsiden."
+            )
+        return request_document(
+            kind=APPROVAL_DOCUMENT,
+            key=_approval_key(version),
+            title=f"Godkjenning: {version}",
+            params={
+                "version": version.pk,
+                "body": body.pk,
+                "approved_on": approved_on.isoformat(),
+                "remark": remark,
+            },
+            user=user,
         )
-        draft_file = version.pdf.name
-        version.pdf_size = len(pdf)
-        version._change_reason = f"Godkjent av {body} {long_date(approved_on)}"
-        _save_file(version, pdf)
-        transaction.on_commit(lambda: version.pdf.storage.delete(draft_file))
-    return version
+
+
+def approval_job(version: ReportVersion) -> DocumentJob | None:
+    """The version's approval while the worker is publishing it, if it is."""
+    return unfinished_job(_approval_key(version))
+
+
+def _approval_key(version: ReportVersion) -> str:
+    return f"annual_report:version:{version.pk}:approval"
+
+
+def build_approval(params: dict, user) -> BuiltDocument:
+    """The worker's part of `request_approval`: a refusal fails the job with its reason and
+    leaves the version a draft."""
+    version = ReportVersion.objects.filter(pk=params["version"]).first()
+    body = Body.objects.filter(pk=params["body"]).first()
+    if version is None or body is None:
+        raise DocumentError("Versjonen eller organet som godkjente den, finnes ikke lenger.")
+    try:
+        version = approve_version(
+            version,
+            body=body,
+            approved_on=datetime.date.fromisoformat(params["approved_on"]),
+            remark=params["remark"],
+            user=user,
+        )
+    except ApprovalRefused as refusal:
+        raise DocumentError(" ".join(refusal.messages)) from refusal
+    except PermissionDenied as denied:
+        raise DocumentError("Du har ikke lenger lov til å godkjenne årsrapporter.") from denied
+    return BuiltDocument(
+        result_url=version.report.get_absolute_url(),
+        message=f"Versjon {version.number} er godkjent av {version.approved_by} og publisert.",
+    )
+
+
+def approve_version(
+    version: ReportVersion, *, body, approved_on: datetime.date, remark: str, user
+) -> ReportVersion:
+    """Lays the published PDF out with the approval, then publishes the version with it in one
+    transaction (checked again under the lock): published only once its file is stored. The
+    layout takes seconds, so it runs before the transaction and holds no lock."""
+    if not user.has_perm("annual_report.approve_version", version):
+        raise PermissionDenied
+    version = ReportVersion.objects.select_related("report").get(pk=version.pk)
+    check_approval(version, approved_on)
+    _record_approval(version, body=body, approved_on=approved_on, remark=remark)
+    approvals = approval_log(version.report, including=version)
+    pdf = render_report_pdf(
+        version.snapshot, number=version.number, approvals=approvals, draft=False
+    )
+    with transaction.atomic():
+        locked = _locked(version)
+        check_approval(locked, approved_on)
+        _record_approval(locked, body=body, approved_on=approved_on, remark=remark)
+        locked.status = ReportVersion.Status.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.pdf_size = len(pdf)
+        locked._change_reason = f"Godkjent av {body} {long_date(approved_on)}"
+        draft_file = locked.pdf.name
+        _save_file(locked, pdf)
+        transaction.on_commit(lambda: locked.pdf.storage.delete(draft_file))
+    return locked
+
+
+def _locked(version: ReportVersion) -> ReportVersion:
+    """The version under its row lock, and its report's, which a new generation takes too: no
+    newer version can appear until the transaction ends."""
+    AnnualReport.objects.select_for_update().get(pk=version.report_id)
+    return ReportVersion.objects.select_for_update().select_related("report").get(pk=version.pk)
+
+
+def _record_approval(version: ReportVersion, *, body, approved_on, remark: str) -> None:
+    version.approved_by = body
+    version.approved_on = approved_on
+    version.approval_remark = remark
 
 
 def check_approval(version: ReportVersion, approved_on) -> None:

@@ -13,7 +13,7 @@ from helsefellesskap.pdf import pdf_response
 
 from .forms import AnnualReportForm, ApprovalForm
 from .models import AnnualReport, ReportVersion
-from .versions import ApprovalRefused, approve_version, request_draft
+from .versions import ApprovalRefused, approval_job, request_approval, request_draft
 
 
 class ReportListView(ListView):
@@ -85,6 +85,8 @@ class ApproveVersionView(ObjectPermissionRequiredMixin, FormView):
         if version.is_published:
             messages.info(request, f"Versjon {version.number} er allerede godkjent og publisert.")
             return redirect(version.report)
+        if job := approval_job(version):
+            return redirect(job)  # under way: its page shows the progress
         return super().get(request, *args, **kwargs)
 
     def get_initial(self):
@@ -95,7 +97,7 @@ class ApproveVersionView(ObjectPermissionRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            version = approve_version(
+            job = request_approval(
                 self.get_object(),
                 body=form.cleaned_data["body"],
                 approved_on=form.cleaned_data["approved_on"],
@@ -106,11 +108,7 @@ class ApproveVersionView(ObjectPermissionRequiredMixin, FormView):
             # A refusal about the date is shown on the date field, the others on the form.
             form.add_error(None, refusal)
             return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Versjon {version.number} er godkjent av {version.approved_by} og publisert.",
-        )
-        return redirect(version.report)
+        return redirect(job)
 
 
 class VersionPdfView(View):
