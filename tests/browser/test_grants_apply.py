@@ -1,9 +1,10 @@
 """An LSU member applies in a real browser (issue 14): finds the open round in the round list,
 chooses the focus area and ticks one of its measures (htmx brings them), finds two partners by
-searching the register (Enter searches in place), adds four budget lines in place and removes
-one while the sum follows, gets every error at once, and sends in through the confirmation
-page; the receipt is in the outbox. Every page type is checked with axe-core and the Nu HTML
-Checker at 1366 and 390 px, with screenshots in /tmp/grants-apply-*.png."""
+searching the register (Enter searches in place), adds budget lines in place and removes one
+while the sum follows, gets every error at once, and sends in four lines through the
+confirmation page; the receipt with the reference number is in the outbox. Every page type is
+checked with axe-core and the Nu HTML Checker at 1366 and 390 px, with screenshots in
+/tmp/grants-apply-*.png."""
 
 from decimal import Decimal
 
@@ -138,7 +139,9 @@ def test_an_lsu_member_applies_and_sends_it_in(page, log_in, round, applicant, m
 
     page.get_by_label("E-post til kontaktperson").fill("kari.kontakt@example.no")
     page.get_by_label("Beløp, linje 3").fill("150 000")
-    expect(sum_).to_contain_text("650 000 kr")
+    page.get_by_role("button", name="Legg til linje").click()
+    fill_line(page, 4, "2026", "Reise", "20 000")
+    expect(sum_).to_contain_text("670 000 kr")
     page.get_by_role("button", name="Lagre og send inn").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Sende inn «Felles akutteam (oppdiktet)»?"
@@ -149,7 +152,8 @@ def test_an_lsu_member_applies_and_sends_it_in(page, log_in, round, applicant, m
     expect(page.get_by_role("table", name="Budsjett")).to_contain_text("Opplæring")
     application = Application.objects.get()
     assert application.state == Application.State.DRAFT
-    assert application.amount_asked == Decimal("650000") == application.budget_total
+    assert application.amount_asked == Decimal("670000") == application.budget_total
+    assert application.budget_lines.count() == 4
     assert {p.name for p in application.partners.all()} == {
         "Oslo universitetssykehus HF",
         "Sykehjemsetaten",
@@ -158,8 +162,10 @@ def test_an_lsu_member_applies_and_sends_it_in(page, log_in, round, applicant, m
 
     page.get_by_role("button", name="Send inn").click()
     expect(page.get_by_text("Søknaden er sendt inn og kan ikke endres lenger.")).to_be_visible()
-    expect(page.locator(".lead strong")).to_have_text("Sendt inn")
+    expect(page.locator(".lead")).to_contain_text("Referansenummer RST-2025-0001")
+    expect(page.locator(".lead")).to_contain_text("Status: Sendt inn")
     check_page(page)
     assert Application.objects.get().state == Application.State.SUBMITTED
     [receipt] = mailoutbox
     assert receipt.to == ["kari.kontakt@example.no", "soker@example.no"]
+    assert "Referansenummer: RST-2025-0001" in receipt.body
