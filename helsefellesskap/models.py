@@ -446,6 +446,13 @@ class MembershipQuerySet(models.QuerySet):
             Q(end__isnull=True) | Q(end__gte=first),
         )
 
+    def not_ended_before(self, day: date):
+        """Memberships running on `day`, starting later, or ended on it or after."""
+        return self.filter(Q(end__isnull=True) | Q(end__gte=day))
+
+    def ended_before(self, day: date):
+        return self.filter(end__lt=day)
+
     def with_related(self):
         return self.select_related(
             "person", "person__organisation", "organisation", "body", "deputy_for__person"

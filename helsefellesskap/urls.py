@@ -20,6 +20,11 @@ urlpatterns = [
     path("organer/<int:pk>/endre/", bodies.BodyUpdateView.as_view(), name="body_edit"),
     path("organer/<int:pk>/historikk/", bodies.BodyHistoryView.as_view(), name="body_history"),
     path(
+        "organer/<int:pk>/tidligere-medlemmer/",
+        bodies.BodyPastMembersView.as_view(),
+        name="body_past_members",
+    ),
+    path(
         "organer/<int:body_pk>/medlemskap/nytt/",
         memberships.MembershipCreateView.as_view(),
         name="membership_create",

@@ -53,6 +53,7 @@ MATRIX = {
     "body_tree": (lambda d: [], EVERYONE),
     "body_create": (lambda d: [], SECRETARIAT_ONLY),
     "body_detail": (lambda d: [d["lsu"].pk], EVERYONE),
+    "body_past_members": (lambda d: [d["lsu"].pk], EVERYONE),
     "body_edit": (lambda d: [d["lsu"].pk], SECRETARIAT_ONLY),
     # A body's leader and secretary follow changes to their own body.
     "body_history": (lambda d: [d["lsu"].pk], SECRETARIAT_ONLY | {"leader": OK}),

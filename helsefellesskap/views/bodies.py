@@ -1,11 +1,17 @@
 """The bodies: the tree of them, a body's page with its members, and keeping a body."""
 
-from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
+import datetime
+
+from django.shortcuts import get_object_or_404
+from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from ..forms import BodyForm
 from ..models import Body, Membership, today
 from ..pages import FormPageMixin, HistoryView, ObjectPermissionRequiredMixin
+
+# How far back a body's page lists ended memberships (the rest is on the history page).
+RECENT_HISTORY = datetime.timedelta(days=2 * 365)
 
 
 class BodyTreeView(TemplateView):
@@ -16,18 +22,27 @@ class BodyTreeView(TemplateView):
 
 
 class BodyDetailView(DetailView):
+    """The body today, with the memberships ended in the last two years; the whole history of
+    ended memberships is paged on its own page, so this one stays the same size over the years."""
+
     model = Body
     queryset = Body.objects.select_related("parent", "sector")
 
     def get_context_data(self, **kwargs):
         day = today()
-        memberships = list(self.object.memberships.with_related())
+        since = day - RECENT_HISTORY
+        memberships = list(self.object.memberships.with_related().not_ended_before(since))
         current = [m for m in memberships if m.is_active_on(day)]
+        recent_past = [m for m in memberships if m.end and m.end < day]
+        recent_past.sort(key=lambda m: m.end, reverse=True)
+        older_past_count = self.object.memberships.ended_before(since).count()
         return super().get_context_data(
             current_members=current,
             leaders=[m for m in current if m.role == Membership.Role.LEADER],
             secretaries=[m for m in current if m.role == Membership.Role.SECRETARY],
-            past_members=[m for m in memberships if m.end and m.end < day],
+            past_members=recent_past,
+            older_past_count=older_past_count,
+            past_count=len(recent_past) + older_past_count,
             future_members=[m for m in memberships if m.start and m.start > day],
             missing_representatives=self.object.missing_representatives(current),
             children=self.object.children.order_by("position", "name"),
@@ -36,6 +51,23 @@ class BodyDetailView(DetailView):
             ),
             **kwargs,
         )
+
+
+class BodyPastMembersView(ListView):
+    """Every ended membership of a body, the latest ended first, a hundred a page."""
+
+    template_name = "helsefellesskap/body_past_members.html"
+    context_object_name = "memberships"
+    paginate_by = 100
+    page_kwarg = "side"
+
+    def get_queryset(self):
+        self.body = get_object_or_404(Body, pk=self.kwargs["pk"])
+        ended = self.body.memberships.with_related().ended_before(today())
+        return ended.order_by("-end", "person__name", "pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(body=self.body, **kwargs)
 
 
 class BodyCreateView(PermissionRequiredMixin, FormPageMixin, CreateView):

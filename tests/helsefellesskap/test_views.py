@@ -1,11 +1,11 @@
 """The secretariat keeps the register in the portal's own pages; everyone else reads it."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 
-from helsefellesskap.models import Body, Membership, Organisation, Person
+from helsefellesskap.models import Body, Membership, Organisation, Person, today
 from tests.factories import (
     BodyFactory,
     MembershipFactory,
@@ -38,7 +38,9 @@ def test_body_page_shows_mandate_leader_members_past_members_and_missing_represe
         body=lsu, person=PersonFactory(name="Ellen A. Fagerberg"), representative_kind="fastlege"
     )
     MembershipFactory(
-        body=lsu, person=PersonFactory(name="Sluttet Sørensen"), end=date(2024, 6, 30)
+        body=lsu,
+        person=PersonFactory(name="Sluttet Sørensen"),
+        end=today() - timedelta(days=30),
     )
     client.force_login(member_user)
 
