@@ -151,7 +151,8 @@ def build_preview(params: dict, user) -> BuiltDocument:
 
 def build_apply(params: dict, user) -> BuiltDocument:
     """The worker's part of a confirmation: write the changes and the chosen conflicts, all or
-    nothing, each on the version the preview read; then the upload is done with."""
+    nothing, each on the version the preview read and within the time limit; then the upload
+    is done with."""
     with transaction.atomic():
         plan_import = _plan_import(params)
         # Locked: a second confirmation waits, then finds the import gone.
@@ -159,12 +160,19 @@ def build_apply(params: dict, user) -> BuiltDocument:
         if plan_import is None or plan_import.preview is None:
             raise DocumentError("Filen er allerede importert.")
         preview = stored_preview(plan_import)
+        deadline = spreadsheet.Deadline(
+            settings.IMPORT_TIME_LIMIT, too_slow=spreadsheet.WritingTooSlow
+        )
         try:
             count = spreadsheet.apply_import(
-                plan_import.plan, preview, user, take_conflicts=params.get("take", [])
+                plan_import.plan,
+                preview,
+                user,
+                take_conflicts=params.get("take", []),
+                deadline=deadline,
             )
-        except spreadsheet.ImportConflict as conflict:
-            raise DocumentError(str(conflict)) from None
+        except (spreadsheet.ImportConflict, spreadsheet.WritingTooSlow) as refusal:
+            raise DocumentError(str(refusal)) from None
         plan = plan_import.plan
         _discard(plan_import)
     return BuiltDocument(

@@ -204,6 +204,17 @@ def _add_version_sheet(workbook, plan: Plan, grid: PlanGrid) -> None:
 # --- Import: preview ---
 
 
+class WritingTooSlow(Exception):
+    """Writing the file's changes took longer than the time limit; all were rolled back."""
+
+    def __init__(self, seconds: float):
+        super().__init__(
+            f"Det tok for lang tid å skrive endringene inn i planen (over {seconds:g} sekunder), "
+            "så importen ble stoppet. Ingenting er endret. Del endringene i flere mindre filer, "
+            "og importer dem hver for seg."
+        )
+
+
 class ReadingTooSlow(Exception):
     """Reading the file took longer than the time limit; nothing was read into the plan."""
 
@@ -217,14 +228,16 @@ class ReadingTooSlow(Exception):
 
 @dataclass
 class Deadline:
-    """A time limit for reading a file, checked between rows (cooperatively)."""
+    """A time limit for reading a file (checked between rows) or writing it into the plan
+    (checked between cells), cooperatively."""
 
     seconds: float
     started: float = field(default_factory=time.monotonic)
+    too_slow: type[Exception] = ReadingTooSlow
 
     def check(self) -> None:
         if time.monotonic() - self.started > self.seconds:
-            raise ReadingTooSlow(self.seconds)
+            raise self.too_slow(self.seconds)
 
 
 NO_DEADLINE = Deadline(math.inf)
@@ -942,14 +955,20 @@ class ImportConflict(Exception):
 
 
 def apply_import(
-    plan: Plan, preview: ImportPreview, user, *, take_conflicts: Collection[int] = ()
+    plan: Plan,
+    preview: ImportPreview,
+    user,
+    *,
+    take_conflicts: Collection[int] = (),
+    deadline: Deadline = NO_DEADLINE,
 ) -> int:
     """Write every change of a preview, and the conflicts whose index is in `take_conflicts`
     (the file's value chosen over the plan's), all or nothing; returns the number of cells
     changed.
 
     Each cell is saved on top of the version the preview read: if anyone saved it since,
-    `ImportConflict` names the cell and the whole import is rolled back.
+    `ImportConflict` names the cell and the whole import is rolled back; so is it when the
+    writing passes `deadline` (`WritingTooSlow`).
     """
     if preview.problems:
         raise ValueError("A preview with problems cannot be applied.")
@@ -960,6 +979,7 @@ def apply_import(
     columns = {column.pk: column for column in plan.columns.all()}
     with transaction.atomic():
         for change in chosen:
+            deadline.check()
             measure, column = measures.get(change.measure_id), columns.get(change.column_id)
             if measure is None or column is None:
                 raise ImportConflict(change, "er fjernet fra planen")

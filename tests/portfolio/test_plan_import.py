@@ -337,6 +337,27 @@ def test_reading_past_the_time_limit_fails_the_job_with_the_reason_and_changes_n
     assert upload(client, sheet_plan, workbook).context["preview"].changes
 
 
+def test_writing_past_the_time_limit_fails_the_job_and_writes_nothing(
+    client, settings, secretariat_user, sheet_plan
+):
+    workbook = exported(sheet_plan)
+    cell_of(workbook["Porteføljeplan"], PLL, "2025 – tekst").value = "Innført i tre bydeler"
+    client.force_login(secretariat_user)
+    preview_page = upload(client, sheet_plan, workbook)
+    history_before = Cell.history.count()
+
+    settings.IMPORT_TIME_LIMIT = 0
+    response = client.post(preview_page.redirect_chain[-1][0], follow=True)
+
+    job = response.context["job"]
+    assert job.status == DocumentJob.Status.FAILED
+    assert job.error.startswith("Det tok for lang tid å skrive endringene inn i planen")
+    assert "Ingenting er endret" in job.error
+    assert stored(sheet_plan, PLL, 2025).text == "Starte innføring"
+    assert Cell.history.count() == history_before
+    assert PlanImport.objects.get().preview is not None  # it can be confirmed again
+
+
 def test_the_deadline_is_checked_while_reading(sheet_plan):
     deadline = spreadsheet.Deadline(0.5, started=time.monotonic() - 1)
     with pytest.raises(spreadsheet.ReadingTooSlow, match="over 0.5 sekunder"):
