@@ -8,13 +8,32 @@ from django.contrib import admin
 
 from helsefellesskap.admin_base import PortalAdmin
 
-from .models import AnnualReport, ReportVersion, StatedFigures
+from .models import (
+    AnnualReport,
+    ReportVersion,
+    StatedApproval,
+    StatedFigures,
+    StatedRoundFigures,
+)
 
 
 @admin.register(StatedFigures)
 class StatedFiguresAdmin(PortalAdmin):
     list_display = ["body", "year", "meeting_count", "item_count", "source"]
     list_filter = ["year"]
+
+
+@admin.register(StatedRoundFigures)
+class StatedRoundFiguresAdmin(PortalAdmin):
+    list_display = ["round", "received_count", "prioritised_count", "decided_count", "source"]
+
+
+class StatedApprovalInline(admin.TabularInline):
+    """A report's treatment as an earlier document records it (not the portal's approvals)."""
+
+    model = StatedApproval
+    fields = ["body", "date", "remark", "source"]
+    extra = 0
 
 
 class ReportVersionInline(admin.TabularInline):
@@ -32,7 +51,7 @@ class ReportVersionInline(admin.TabularInline):
 class AnnualReportAdmin(PortalAdmin):
     list_display = ["year", "sector", "body"]
     list_filter = ["year"]
-    inlines = [ReportVersionInline]
+    inlines = [StatedApprovalInline, ReportVersionInline]
 
     def get_deleted_objects(self, objs, request):
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)

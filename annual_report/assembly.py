@@ -8,7 +8,9 @@ number of meetings, items and people; dates and amounts are formatted here, so t
 JSON and a published version can be laid out again from it without reading the data anew.
 
 Where the portal holds only part of a year (old years entered from an earlier report), the
-report prints the totals the source states (StatedFigures) and says how many are registered.
+report prints the totals the source states (StatedFigures, StatedRoundFigures) and says how
+many are registered. A count no source states and no row stands behind is None, printed
+"ikke oppgitt": 0 only where the record says zero.
 """
 
 import re
@@ -21,7 +23,7 @@ from django.utils import timezone
 
 from grants.models import Round
 from grants.overview import round_figures
-from helsefellesskap.formatting import nok
+from helsefellesskap.formatting import duration, nok
 from helsefellesskap.models import Body, Membership
 from meetings.models import Attendance, FollowUp, Item, Meeting
 from portfolio.grid import PlanGrid, changes_between
@@ -29,7 +31,7 @@ from portfolio.models import Plan, Status
 from portfolio.overview import STATUS_LABELS, STATUS_ORDER, status_chart, status_counts
 
 from . import charts
-from .models import AnnualReport, StatedFigures
+from .models import AnnualReport, StatedFigures, StatedRoundFigures
 
 # Committees get the full treatment (mandate, representatives and attendance, items); networks,
 # dialogue meetings and other forums are reported by their meetings' dates, places, themes
@@ -77,7 +79,15 @@ def assemble(report: AnnualReport) -> dict:
         Meeting.objects.in_year(period.year)
         .filter(body__in=body_ids)
         .order_by("starts_at", "pk")
-        .only("body_id", "starts_at", "ends_at", "location", "theme", "participant_count")
+        .only(
+            "body_id",
+            "starts_at",
+            "ends_at",
+            "location",
+            "theme",
+            "notice_text",
+            "participant_count",
+        )
     )
     activity = BodyActivity.load(body_ids, meetings, period)
     committees, networks = [], []
@@ -107,7 +117,8 @@ def assemble(report: AnnualReport) -> dict:
         "totals": {
             "bodies": len(reported),
             "meetings": sum(section["meeting_count"] for section in reported),
-            "items": sum(section["item_count"] for section in reported),
+            "items": sum(section["item_count"] or 0 for section in reported),
+            "items_unknown": sum(1 for section in reported if section["item_count"] is None),
         },
         "bodies_chart": charts.bodies_chart(reported) if reported else "",
         "committees": committees,
@@ -115,6 +126,17 @@ def assemble(report: AnnualReport) -> dict:
         "portfolio": portfolio,
         "grants": grants,
         "follow_ups": follow_ups,
+        "stated_approvals": [
+            {
+                "body": approval.body,
+                "date": long_date(approval.date) if approval.date else "",
+                "remark": approval.remark,
+                "source": approval.source,
+            }
+            for approval in report.stated_approvals.all()
+        ]
+        if report.pk
+        else [],
     }
 
 
@@ -211,6 +233,9 @@ class BodyActivity:
             "meetings_stated": stated is not None and stated.meeting_count is not None,
             "items_stated": stated is not None and stated.item_count is not None,
             "meeting_length": (stated and stated.meeting_length) or average_length(meetings),
+            "length_stated": bool(stated and stated.meeting_length),
+            # A sum of the registered meetings only where they are all the year's meetings.
+            "total_length": "" if stated else total_length(meetings),
             "average_attendance": stated.average_attendance if stated else None,
             "stated_note": text_blocks(stated.note) if stated else [],
             "stated_source": stated.source if stated else "",
@@ -218,8 +243,12 @@ class BodyActivity:
 
 
 def stated_or(stated, field, registered):
+    """The stated count, else the rows counted; None (not known) where a source covers the
+    year but states no count and no row is registered."""
     value = getattr(stated, field, None) if stated else None
-    return registered if value is None else value
+    if value is not None:
+        return value
+    return None if stated and not registered else registered
 
 
 def committee_section(body: Body, activity: BodyActivity) -> dict:
@@ -255,6 +284,7 @@ def network_section(body: Body, activity: BodyActivity) -> dict:
     stated = activity.stated.get(body.pk)
     # Their meetings are often entered with the day only: the length is what a source states.
     counts["meeting_length"] = stated.meeting_length if stated else ""
+    counts["total_length"] = ""
     return {
         **body_heading(body),
         **counts,
@@ -264,6 +294,7 @@ def network_section(body: Body, activity: BodyActivity) -> dict:
                 "date": long_date(meeting.date),
                 "location": meeting.location,
                 "theme": meeting.theme,
+                "topics": list(filter(None, map(str.strip, meeting.notice_text.splitlines()))),
                 "participants": meeting.participant_count,
             }
             for meeting in activity.meetings[body.pk]
@@ -295,14 +326,15 @@ def position_text(membership: Membership) -> str:
 
 def attendance_marks(membership: Membership, meetings, activity: BodyActivity) -> list[str]:
     """One mark per meeting: x present, - absent, (vara) a deputy met in their place,
-    "Sluttet" at the first meeting after they left; empty where nothing is known or they
-    were not (yet, or any longer) a member."""
+    "Sluttet" at the first meeting after they left and - at the later ones (as the sectors'
+    reports mark them: "x Sluttet - -"); empty where nothing is known or they were not yet a
+    member."""
     marks, left_marked = [], False
     person_id = membership.person_id
     for meeting in meetings:
         day = meeting.date
         if membership.end and membership.end < day:
-            marks.append("" if left_marked else LEFT)
+            marks.append(ABSENT if left_marked else LEFT)
             left_marked = True
         elif membership.start and membership.start > day:
             marks.append("")
@@ -325,23 +357,17 @@ def items_by_kind(items) -> list[dict]:
 
 
 def average_length(meetings) -> str:
+    """The meetings' length computed from their times, in hours and minutes ("2 t 20 min")."""
     if not meetings:
         return ""
-    average = sum((m.ends_at - m.starts_at for m in meetings), timedelta()) / len(meetings)
-    return duration_text(average)
+    return duration(sum((m.ends_at - m.starts_at for m in meetings), timedelta()) / len(meetings))
 
 
-def duration_text(length: timedelta) -> str:
-    """A meeting's length as the reports write it, to the nearest quarter of an hour:
-    "45 minutter", "1 time", "2 timer", "2,5 timer"."""
-    quarters = round(length.total_seconds() / 900)
-    if quarters < 4:
-        return f"{max(quarters, 1) * 15} minutter"
-    hours = quarters / 4
-    if hours == 1:
-        return "1 time"
-    text = f"{hours:g}".replace(".", ",")
-    return f"{text} timer"
+def total_length(meetings) -> str:
+    """The year's meetings together, from their times; only worth saying for more than one."""
+    if len(meetings) < 2:
+        return ""
+    return duration(sum((m.ends_at - m.starts_at for m in meetings), timedelta()))
 
 
 def portfolio_sections(report: AnnualReport, body_ids, period: Period) -> list[dict]:
@@ -416,35 +442,56 @@ def grant_sections(report: AnnualReport, period: Period) -> list[dict]:
     sector_id = report.sector_id or (report.body.sector_id if report.body_id else None)
     if report.body_id and report.body.kind != Body.Kind.LOCAL_COMMITTEE:
         return []
-    sections = []
-    for round in Round.objects.filter(year=period.year).select_related("scheme").order_by("pk"):
-        overview = round_figures(round)
-        sectors = [row for row in overview.sectors if sector_id is None or row.pk == sector_id]
-        if sector_id is None:
-            areas = [(row.area.name, row.figures) for row in overview.areas]
-        else:
-            names = {area.pk: area.name for area in overview.area_columns}
-            areas = [
-                (names[area_id], figures)
-                for sector in sectors
-                for area_id, figures in sector.by_area.items()
-            ]
-        sections.append(
+    rounds = list(Round.objects.filter(year=period.year).select_related("scheme").order_by("pk"))
+    stated = {
+        figures.round_id: figures
+        for figures in StatedRoundFigures.objects.filter(round__in=[r.pk for r in rounds])
+    }
+    return [round_section(round, sector_id, stated.get(round.pk)) for round in rounds]
+
+
+def round_section(round: Round, sector_id, stated: StatedRoundFigures | None) -> dict:
+    """One round's figures per sector and focus area. Where the portal holds none of the round's
+    applications, the counts are what a source states ("ikke oppgitt" where it states none),
+    not sums of nothing."""
+    overview = round_figures(round)
+    sectors = [row for row in overview.sectors if sector_id is None or row.pk == sector_id]
+    if sector_id is None:
+        areas = [(row.area.name, row.figures) for row in overview.areas]
+    else:
+        names = {area.pk: area.name for area in overview.area_columns}
+        areas = [
+            (names[area_id], figures)
+            for sector in sectors
+            for area_id, figures in sector.by_area.items()
+        ]
+    return {
+        "name": str(round),
+        "has_applications": any(row.figures.asked_count for row in sectors),
+        "sectors": [
             {
-                "name": str(round),
-                "sectors": [
-                    {
-                        "name": row.name,
-                        "allocation": nok(row.allocation),
-                        "remaining": nok(row.remaining),
-                        **figure_texts(row.figures),
-                    }
-                    for row in sectors
-                ],
-                "areas": [{"name": name, **figure_texts(figures)} for name, figures in areas],
+                "name": row.name,
+                "allocation": nok(row.allocation),
+                "remaining": nok(row.remaining),
+                **figure_texts(row.figures),
             }
-        )
-    return sections
+            for row in sectors
+        ],
+        "areas": [{"name": name, **figure_texts(figures)} for name, figures in areas],
+        "stated": stated_round_texts(stated) if stated else None,
+    }
+
+
+def stated_round_texts(stated: StatedRoundFigures) -> dict:
+    return {
+        "received": stated.received_count,
+        "prioritised": stated.prioritised_count,
+        "prioritised_by": stated.prioritised_by,
+        "prioritised_on": long_date(stated.prioritised_on) if stated.prioritised_on else "",
+        "decided": stated.decided_count,
+        "regional_frame": stated.regional_frame,
+        "source": stated.source,
+    }
 
 
 def figure_texts(figures) -> dict:

@@ -16,7 +16,7 @@ class BodyBars:
     y: float
     meetings: int
     meetings_width: float
-    items: int
+    items: int | str
     items_width: float
     meetings_label_x: float
     items_label_x: float
@@ -28,22 +28,25 @@ def bodies_chart(sections: list[dict], *, width=760, label_width=300, bar_height
     panel_width = (width - label_width - panel_gap) / 2 - 30  # room for the count after a bar
     items_x = label_width + panel_width + 30 + panel_gap
     most_meetings = max(section["meeting_count"] for section in sections) or 1
-    most_items = max(section["item_count"] for section in sections) or 1
-    rows = [
-        BodyBars(
-            name=section["name"],
-            y=30 + index * (bar_height + gap),
-            meetings=section["meeting_count"],
-            meetings_width=panel_width * section["meeting_count"] / most_meetings,
-            items=section["item_count"],
-            items_width=panel_width * section["item_count"] / most_items,
-            meetings_label_x=label_width
-            + panel_width * section["meeting_count"] / most_meetings
-            + 4,
-            items_label_x=items_x + panel_width * section["item_count"] / most_items + 4,
+    most_items = max(section["item_count"] or 0 for section in sections) or 1
+    rows = []
+    for index, section in enumerate(sections):
+        meetings_width = panel_width * section["meeting_count"] / most_meetings
+        # An item count no source states has no bar: its label says so.
+        items = section["item_count"]
+        items_width = panel_width * (items or 0) / most_items
+        rows.append(
+            BodyBars(
+                name=section["name"],
+                y=30 + index * (bar_height + gap),
+                meetings=section["meeting_count"],
+                meetings_width=meetings_width,
+                items="ikke oppgitt" if items is None else items,
+                items_width=items_width,
+                meetings_label_x=label_width + meetings_width + 4,
+                items_label_x=items_x + items_width + 4,
+            )
         )
-        for index, section in enumerate(sections)
-    ]
     return render_to_string(
         "annual_report/_bodies_chart.html",
         {

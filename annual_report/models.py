@@ -3,7 +3,9 @@ bodies under it) with the secretariat's own texts. Each generation is a numbered
 PDF and the data it was made from; a body's approval freezes and publishes a version.
 
 StatedFigures hold totals a source document states where the portal has only part of the rows
-behind them (the 2019 Ahus report lists 10 of the Direktørmøte's 16 items).
+behind them (the 2019 Ahus report lists 10 of the Direktørmøte's 16 items); StatedRoundFigures
+what a source states about a grant round whose applications the portal does not hold; a
+StatedApproval a report's treatment as its source records it.
 
 A published version is part of the record: it cannot be changed (save or queryset update) or
 deleted, nor can its report be deleted, by any path (a page, the admin, a queryset, a
@@ -61,6 +63,68 @@ class StatedFigures(models.Model):
 
     def __str__(self):
         return f"{self.body}, {self.year}: oppgitte tall"
+
+
+class StatedRoundFigures(models.Model):
+    """What a source states about a grant round where the portal holds no applications behind it
+    (the 2024 round: ten received, five prioritised by the LSU on 18.11.2024). A count left
+    empty is not stated, and the report says so ("ikke oppgitt") rather than 0."""
+
+    round = models.OneToOneField(
+        "grants.Round", verbose_name="runde", on_delete=models.CASCADE, related_name="+"
+    )
+    received_count = models.PositiveSmallIntegerField("søknader mottatt", null=True, blank=True)
+    prioritised_count = models.PositiveSmallIntegerField(
+        "søknader prioritert", null=True, blank=True
+    )
+    prioritised_by = models.CharField(
+        "prioritert av", max_length=200, blank=True, help_text="For eksempel «LSU i OUS-sektoren»."
+    )
+    prioritised_on = models.DateField("prioritert dato", null=True, blank=True)
+    decided_count = models.PositiveSmallIntegerField("søknader innvilget", null=True, blank=True)
+    regional_frame = models.CharField(
+        "regional ramme",
+        max_length=200,
+        blank=True,
+        help_text="Den regionale rammen rundene i regionen deles fra, som kilden oppgir den.",
+    )
+    source = models.CharField("kilde", max_length=300)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "oppgitte tall for en tilskuddsrunde"
+        verbose_name_plural = "oppgitte tall for tilskuddsrunder"
+
+    def __str__(self):
+        return f"{self.round}: oppgitte tall"
+
+
+class StatedApproval(models.Model):
+    """A report's treatment as its source records it, for a report entered from an earlier
+    document (the 2019 Ahus report: "Samarbeidsforum 2.6.2020 Godkjent"). The portal's own
+    approvals are its versions'."""
+
+    report = models.ForeignKey(
+        "AnnualReport",
+        verbose_name="årsrapport",
+        on_delete=models.CASCADE,
+        related_name="stated_approvals",
+    )
+    body = models.CharField("behandlet av", max_length=200)
+    date = models.DateField("dato", null=True, blank=True)
+    remark = models.CharField("merknad", max_length=200, blank=True)
+    source = models.CharField("kilde", max_length=300)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "oppgitt behandling"
+        verbose_name_plural = "oppgitte behandlinger"
+        ordering = ["report", "date", "pk"]
+
+    def __str__(self):
+        return f"{self.report}: {self.body} {self.date or ''}".strip()
 
 
 class AnnualReportQuerySet(models.QuerySet):

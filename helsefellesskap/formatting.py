@@ -1,7 +1,8 @@
-"""How the portal writes numbers for people: amounts the Norwegian way. Used by templates (the
-`nok` filter in templatetags/portal.py), messages, e-mails and documents alike. Dates follow
-the formats in `formats/nb/` (14.10.2025)."""
+"""How the portal writes numbers for people: amounts the Norwegian way and lengths of time in
+hours and minutes. Used by templates (the `nok` filter in templatetags/portal.py), messages,
+e-mails and documents alike. Dates follow the formats in `formats/nb/` (14.10.2025)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 
@@ -22,3 +23,14 @@ def nok(amount) -> str:
     if ore:
         text += f",{ore:02d}"
     return f"{sign}{text}\xa0kr"
+
+
+def duration(length: timedelta) -> str:
+    """A length of time to the whole minute, as hours and minutes: 09.00–11.20 is "2 t 20 min",
+    two hours "2 t", three quarters "45 min". Spaces are non-breaking."""
+    minutes = round(length.total_seconds() / 60)
+    hours, minutes = divmod(max(minutes, 0), 60)
+    parts = [f"{hours}\xa0t"] if hours else []
+    if minutes or not hours:
+        parts.append(f"{minutes}\xa0min")
+    return " ".join(parts)

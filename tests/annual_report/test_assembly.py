@@ -10,8 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from annual_report.assembly import assemble, duration_text, text_blocks
+from annual_report.assembly import assemble, text_blocks
 from grants.models import Application
+from helsefellesskap.formatting import duration
 from helsefellesskap.models import Body
 from meetings.models import FollowUp
 from portfolio.models import Cell, FocusArea, Measure, MeasureGroup, Status
@@ -51,18 +52,19 @@ def test_each_representative_has_a_mark_per_meeting_like_the_printed_reports():
     assert lsu["leaders"] == "Lise Leder" and lsu["secretaries"] == "Siv Sekretær"
 
 
-def test_sluttet_is_marked_once_and_later_meetings_stay_blank():
+def test_sluttet_is_marked_once_and_later_meetings_get_a_dash():
     year = sector_year()
     meeting_on(year.lsu, datetime.date(2019, 9, 1))
     snapshot = assemble(AnnualReportFactory(sector=year.sector))
     rows = {row["name"]: row["marks"] for row in section(snapshot, "LSU Testsektoren")["members"]}
-    assert rows["Sture Sluttet"] == ["x", "Sluttet", ""]
+    assert rows["Sture Sluttet"] == ["x", "Sluttet", "-"]
 
 
 def test_meetings_their_length_and_items_by_type_are_counted():
     year = sector_year()
     lsu = section(assemble(AnnualReportFactory(sector=year.sector)), "LSU Testsektoren")
-    assert (lsu["meeting_count"], lsu["meeting_length"], lsu["item_count"]) == (2, "2 timer", 3)
+    assert (lsu["meeting_count"], lsu["meeting_length"], lsu["item_count"]) == (2, "2\xa0t", 3)
+    assert lsu["total_length"] == "4\xa0t"
     assert lsu["items_by_kind"] == [
         {"heading": "Vedtakssaker", "titles": ["Utrede FACT-team", "Møteplan 2020"]},
         {"heading": "Orienteringssaker", "titles": ["Årsrapport 2018"]},
@@ -81,7 +83,7 @@ def test_stated_figures_are_reported_and_the_registered_counts_kept_beside_them(
     assert snapshot["totals"]["items"] == 16
 
 
-def test_networks_are_reported_by_date_place_theme_and_turnout():
+def test_networks_are_reported_by_date_place_theme_topics_and_turnout():
     year = sector_year()
     network = BodyFactory(
         name="Dialogmøte Testsektoren", kind=Body.Kind.OTHER, parent=year.lsu, sector=year.sector
@@ -92,6 +94,7 @@ def test_networks_are_reported_by_date_place_theme_and_turnout():
         hours=6,
         location="Åråsen, seminarrommet",
         theme="Kommunikasjon og dialog",
+        notice_text="Kommunikasjon ved stor pågang\n\n  Pakkeforløp hjem  \n",
         participant_count=35,
     )
     StatedFiguresFactory(body=network, meeting_count=3, average_attendance=11)
@@ -103,10 +106,13 @@ def test_networks_are_reported_by_date_place_theme_and_turnout():
             "date": "28.5.2019",
             "location": "Åråsen, seminarrommet",
             "theme": "Kommunikasjon og dialog",
+            "topics": ["Kommunikasjon ved stor pågang", "Pakkeforløp hjem"],
             "participants": 35,
         }
     ]
     assert (dialogue["meeting_count"], dialogue["average_attendance"]) == (3, 11)
+    # The source states no item count and none is registered: not known, not 0.
+    assert dialogue["item_count"] is None
     assert dialogue["meeting_length"] == ""  # the day is known, not the hours
 
 
@@ -140,7 +146,7 @@ def test_a_year_without_data_says_so_instead_of_failing():
     year = sector_year(2019)
     snapshot = assemble(AnnualReportFactory(year=2031, sector=year.sector))
     assert snapshot["has_data"] is False
-    assert snapshot["totals"] == {"bodies": 0, "meetings": 0, "items": 0}
+    assert snapshot["totals"] == {"bodies": 0, "meetings": 0, "items": 0, "items_unknown": 0}
     assert snapshot["bodies_chart"] == ""
     members = section(snapshot, "LSU Testsektoren")["members"]
     assert members and all(row["marks"] == [] for row in members)
@@ -287,15 +293,16 @@ def test_free_text_becomes_paragraphs_and_bullets_without_control_characters(tex
 @pytest.mark.parametrize(
     "minutes, text",
     [
-        (30, "30 minutter"),
-        (60, "1 time"),
-        (120, "2 timer"),
-        (150, "2,5 timer"),
-        (140, "2,25 timer"),
+        (30, "30\xa0min"),
+        (60, "1\xa0t"),
+        (120, "2\xa0t"),
+        (150, "2\xa0t 30\xa0min"),
+        (140, "2\xa0t 20\xa0min"),  # 09.00–11.20, not "2,25 timer"
+        (280, "4\xa0t 40\xa0min"),
     ],
 )
-def test_meeting_length_is_written_to_the_nearest_quarter_hour(minutes, text):
-    assert duration_text(datetime.timedelta(minutes=minutes)) == text
+def test_meeting_length_is_hours_and_minutes(minutes, text):
+    assert duration(datetime.timedelta(minutes=minutes)) == text
 
 
 def test_meeting_times_are_read_in_oslo_time():

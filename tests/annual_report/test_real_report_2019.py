@@ -18,12 +18,13 @@ from tests.annual_report.test_versions import pdf_text, stored
 
 pytestmark = pytest.mark.django_db
 
-# As the report prints them: "Sluttet" at the first meeting after someone left.
+# As the report prints them: "Sluttet" at the first meeting after someone left, "-" at the later
+# ones (the seed's row "x Sluttet - -").
 PRINTED_DIRECTORS = DIRECTORS_TABLE | {
     "Øystein Eriksen Søreide": ["", "Sluttet"],
     "Runar Nygård": ["", "Sluttet"],
 }
-PRINTED_FORUM = FORUM_TABLE | {"Katrine Hippe": ["x", "Sluttet", "", ""]}
+PRINTED_FORUM = FORUM_TABLE | {"Katrine Hippe": ["x", "Sluttet", "-", "-"]}
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The real 2024 grant round, read from OUS' board paper 98/2024, loads with the portal data:
-HSØ's NOK 92.9 million, the OUS sector's 17 240 000 kr set aside by HSØ's board on 27.09.2024,
-and no applications (the paper does not name them). The demo data adds an invented round with
-clearly marked invented applications that the demo logins can work with."""
+HSØ's NOK 92.9 million as the regional frame (not the round's total), the OUS sector's
+17 240 000 kr set aside by HSØ's board on 27.09.2024, and no applications (the paper does not
+name them). The demo data adds an invented round with clearly marked invented applications that
+the demo logins can work with."""
 
 import re
 from decimal import Decimal
@@ -56,15 +57,16 @@ def demo_applications():
     return Application.objects.filter(round__year=2026, round__description__contains="Demorunde")
 
 
-def test_the_2024_round_is_hsos_929_million(real_data):
+def test_the_2024_round_names_hsos_929_million_as_the_regional_frame(real_data):
     scheme = Scheme.objects.get(name=SCHEME)
     assert "revidert nasjonalbudsjett 2024" in scheme.description
     assert "større og innovative løsninger" in scheme.description
     assert "fire sykehusdirektørene" in scheme.description
     grant_round = round_2024()
     assert grant_round.scheme == scheme
-    assert grant_round.total_amount == Decimal("92900000.00")
-    assert "Helse Sør-Øst" in grant_round.description
+    # The round distributes the sectors' allocations, not HSØ's whole frame.
+    assert grant_round.total_amount is None
+    assert "92,9 millioner kroner; det er den regionale rammen" in grant_round.description
     # No invented deadline or invited areas: the description says where the date comes from.
     assert timezone.localtime(grant_round.deadline).date().isoformat() == "2024-11-18"
     assert "søknadsfristen står heller ikke i kilden" in grant_round.description
