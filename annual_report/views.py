@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView, View
 from rules.contrib.views import PermissionRequiredMixin
 
+from helsefellesskap.files import StorageUnavailable, storage_unavailable_response
 from helsefellesskap.pages import FormPageMixin, ObjectPermissionRequiredMixin
 from helsefellesskap.pdf import pdf_response
 
@@ -122,6 +123,8 @@ class VersionPdfView(View):
         )
         try:
             content = version.pdf.read()
+        except StorageUnavailable:
+            return storage_unavailable_response()
         except FileNotFoundError as missing:
             raise Http404("Filen finnes ikke.") from missing
         finally:

@@ -39,6 +39,10 @@ class NoUrlMixin:
         raise ValueError("Private files have no URL: serve them through PrivateFileDownloadView.")
 
 
+class StorageUnavailable(OSError):
+    """The storage did not answer (an S3 bucket out of reach): the file may well be there."""
+
+
 class PrivateFileSystemStorage(NoUrlMixin, FileSystemStorage):
     pass
 
@@ -85,6 +89,8 @@ def stored_file_response(document) -> FileResponse:
     whose extension was checked on upload."""
     try:
         handle = document.file.open("rb")
+    except StorageUnavailable:
+        return storage_unavailable_response()
     except (OSError, ValueError):
         raise Http404("Filen til vedlegget mangler.") from None
     extension = os.path.splitext(document.name)[1].lower()
@@ -96,6 +102,16 @@ def stored_file_response(document) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True)
+    return response
+
+
+def storage_unavailable_response() -> HttpResponse:
+    response = HttpResponse(
+        "Filen kan ikke hentes akkurat nå, fordi fillageret ikke svarer. Prøv igjen om litt.",
+        status=503,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "30"
     return response
 
 

@@ -218,3 +218,45 @@ def test_production_refuses_a_half_configured_bucket(left_out, message, monkeypa
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+@pytest.mark.django_db
+def test_a_bucket_that_does_not_answer_is_a_clear_503_not_a_server_error(
+    client, bucket, s3_storage, lsu, member_user, monkeypatch
+):
+    from botocore.exceptions import EndpointConnectionError
+    from storages.backends.s3 import S3File
+
+    attachment = AttachmentFactory(item=ItemFactory(meeting__body=lsu))
+    client.force_login(member_user)
+    url = reverse("meetings:attachment_download", args=[attachment.pk])
+    assert client.get(url).status_code == 200
+
+    def unreachable(self):
+        raise EndpointConnectionError(endpoint_url="https://s3.example.invalid")
+
+    monkeypatch.setattr(S3File, "file", property(unreachable))
+    response = client.get(url)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "fillageret ikke svarer" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_report_pdf_from_a_bucket_that_does_not_answer_is_a_503(
+    client, bucket, s3_storage, secretariat_user, monkeypatch
+):
+    from botocore.exceptions import EndpointConnectionError
+    from storages.backends.s3 import S3File
+
+    report = AnnualReportFactory(sector=sector_year().sector)
+    client.force_login(secretariat_user)
+    client.post(reverse("annual_report:version_generate", args=[report.pk]))
+    version = report.versions.get()
+
+    def unreachable(self):
+        raise EndpointConnectionError(endpoint_url="https://s3.example.invalid")
+
+    monkeypatch.setattr(S3File, "file", property(unreachable))
+    response = client.get(reverse("annual_report:version_pdf", args=[version.pk]))
+    assert response.status_code == 503
