@@ -193,6 +193,11 @@ class MinutesView(MeetingKeeperMixin, TemplateView):
                 user=self.request.user,
             )
         except ValidationError as error:
+            if self.stored_minutes().is_locked:
+                # Someone approved them a moment earlier: the page shows no approval form any
+                # more to carry the error, so it is told as a message.
+                messages.error(self.request, " ".join(error.messages))
+                return HttpResponseRedirect(self.request.path)
             form.add_error(None, error)
             return self.refused(approve_form=form)
         return self.done("Referatet er godkjent og låst.")

@@ -208,6 +208,21 @@ def test_bad_approvals_are_refused_with_a_message(client, secretariat_user, meet
     assert Minutes.objects.get(meeting=meeting).status == Minutes.Status.DRAFT
 
 
+def test_an_approval_of_minutes_someone_just_approved_says_so(client, secretariat_user, meeting):
+    client.force_login(secretariat_user)
+    url = reverse("meetings:minutes", args=[meeting.pk])
+    page = client.get(url)  # both open the page while the minutes are a draft
+    assert "Godkjenn referatet" in page.content.decode()
+    approval = {"handling": "godkjenn", "on": datetime.date.today().isoformat()}
+    client.post(url, approval)
+
+    response = client.post(url, approval, follow=True)
+
+    assert response.redirect_chain == [(url, 302)]
+    assert "Referatet er allerede godkjent." in response.content.decode()
+    assert Minutes.objects.get(meeting=meeting).status == Minutes.Status.APPROVED
+
+
 def test_the_bodys_leader_records_the_approval_but_members_cannot(
     client, member_user, leader_user, meeting
 ):
