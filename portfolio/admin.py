@@ -47,7 +47,7 @@ class MeasureGroupAdmin(PlanRowAdmin):
 
 @admin.register(Measure)
 class MeasureAdmin(PlanRowAdmin):
-    list_display = ("name", "group", "responsible_body", "position")
+    list_display = ("name", "group", "responsible_body", "assignment", "position")
     list_filter = ("group__area__plan", "group__area")
     search_fields = ("name",)
 

@@ -1,9 +1,10 @@
 """The plan as documents to hand out: a landscape PDF and a 16:9 PowerPoint deck like the
 partnership's own slides.
 
-Both read the plan through `PlanGrid.current(plan)` only (a fixed number of queries whatever
-the plan's size). Colour is never the only carrier: every cell writes its status in words, and
-the legend explains the statuses.
+Both read the plan through `PlanGrid.current(plan)` and one query for who answers for which
+measure (a fixed number of queries whatever the plan's size), and print the plan's note (the
+cells the secretariat could not read from the slides). Colour is never the only carrier:
+every cell writes its status in words, and the legend explains the statuses.
 """
 
 from dataclasses import dataclass
@@ -20,8 +21,8 @@ from pptx.util import Emu, Inches, Pt
 from helsefellesskap.files import safe_filename
 from helsefellesskap.pdf import render_pdf
 
-from .grid import GridGroup, GridMeasure, PlanGrid
-from .models import STATUS_DESCRIPTIONS, Plan, Status
+from .grid import GridArea, GridGroup, GridMeasure, PlanGrid
+from .models import STATUS_DESCRIPTIONS, Measure, Plan, Status
 
 # The same palette as static/css/portal.css (--status-*); dark text on all of them has a
 # contrast far above 4.5:1.
@@ -54,6 +55,49 @@ def legend() -> list[LegendEntry]:
     ]
 
 
+def responsibilities(plan: Plan) -> dict[int, str]:
+    """«Ansvar» per measure that names it: «Strategisk samarbeidsutvalg (Oppdrag fra SSU)», the
+    body, the kind of assignment, or both; one query."""
+    rows = (
+        Measure.objects.of_plan(plan)
+        .exclude(responsible_body=None, assignment="")
+        .values_list("pk", "responsible_body__name", "assignment")
+    )
+    return {
+        pk: f"{body} ({assignment})" if body and assignment else body or assignment
+        for pk, body, assignment in rows
+    }
+
+
+@dataclass
+class GroupRows:
+    group: GridGroup
+    rows: list[tuple[GridMeasure, str]]  # each measure with its «Ansvar» text, or ""
+
+
+@dataclass
+class AreaTable:
+    area: GridArea
+    groups: list[GroupRows]
+
+
+def area_tables(grid: PlanGrid, responsible: dict[int, str]) -> list[AreaTable]:
+    return [
+        AreaTable(
+            area,
+            [
+                GroupRows(group, [(m, responsible.get(m.pk, "")) for m in group.measures])
+                for group in area.groups
+            ],
+        )
+        for area in grid.areas
+    ]
+
+
+def note_lines(plan: Plan) -> list[str]:
+    return [line.strip() for line in plan.note.splitlines() if line.strip()]
+
+
 def updated_text(plan: Plan) -> str:
     """The plan's date line, «oppdatert oktober 2025 (datert 05.11.2025)», or what of it the
     plan has."""
@@ -76,6 +120,8 @@ def plan_pdf(plan: Plan, *, request=None) -> bytes:
     context = {
         "plan": plan,
         "grid": grid,
+        "tables": area_tables(grid, responsibilities(plan)),
+        "note_lines": note_lines(plan),
         "updated": updated_text(plan),
         "legend": legend(),
         "empty_cell_note": EMPTY_CELL_NOTE,
@@ -105,6 +151,7 @@ class TableRow:
     group: GridGroup
     measure: GridMeasure | None = None  # None: the group's heading row
     continued: bool = False  # a group heading repeated at the top of the next slide
+    responsibility: str = ""  # the measure's «Ansvar», printed under its name
 
 
 def plan_pptx(plan: Plan) -> bytes:
@@ -119,10 +166,13 @@ def plan_pptx(plan: Plan) -> bytes:
     deck.core_properties.language = "nb-NO"
 
     _title_slide(deck, plan)
+    if plan.note.strip():
+        _note_slide(deck, note_lines(plan))
     widths = _column_widths(len(grid.columns) + 1)
+    responsible = responsibilities(plan)
     for area in grid.areas:
         _vision_slide(deck, area)
-        parts = _split_rows(area.groups, widths)
+        parts = _split_rows(area.groups, widths, responsible)
         for number, rows in enumerate(parts, start=1):
             title = f"{area.name}: status"
             if len(parts) > 1:
@@ -134,14 +184,19 @@ def plan_pptx(plan: Plan) -> bytes:
     return output.getvalue()
 
 
-def _split_rows(groups: list[GridGroup], widths: list[int]) -> list[list[TableRow]]:
+def _split_rows(
+    groups: list[GridGroup], widths: list[int], responsible: dict[int, str]
+) -> list[list[TableRow]]:
     """The area's rows in slides of at most MAX_TABLE_ROWS rows that fit above the legend.
     A slide never ends with a group heading, and a group that goes on on the next slide gets
     its heading again there."""
     rows = []
     for group in groups:
         rows.append(TableRow(group))
-        rows.extend(TableRow(group, measure) for measure in group.measures)
+        rows.extend(
+            TableRow(group, measure, responsibility=responsible.get(measure.pk, ""))
+            for measure in group.measures
+        )
     available = TABLE_HEIGHT - HEADER_ROW_HEIGHT
     parts, current, used = [], [], 0
     for index, row in enumerate(rows):
@@ -182,7 +237,10 @@ def _row_height(row: TableRow, widths: list[int]) -> int:
     if row.measure is None:
         lines = _lines(row.group.name, sum(widths), CELL_FONT) or 1
         return int(lines * Pt(CELL_FONT * LINE_SPACING) + 2 * CELL_MARGIN_Y)
-    heights = [_lines(row.measure.name, widths[0], CELL_FONT) * Pt(CELL_FONT * LINE_SPACING)]
+    heights = [
+        _lines(row.measure.name, widths[0], CELL_FONT) * Pt(CELL_FONT * LINE_SPACING)
+        + _lines(_responsibility_text(row), widths[0], LABEL_FONT) * Pt(LABEL_FONT * LINE_SPACING)
+    ]
     for cell, width in zip(row.measure.cells, widths[1:], strict=False):
         height = _lines(cell.text, width, CELL_FONT) * Pt(CELL_FONT * LINE_SPACING)
         if cell.status:
@@ -204,6 +262,24 @@ def _title_slide(deck, plan: Plan):
         colour=MUTED_COLOUR,
     )
     _legend_box(slide, top=Inches(4.2), with_descriptions=True)
+
+
+def _responsibility_text(row: TableRow) -> str:
+    return f"Ansvar: {row.responsibility}" if row.responsibility else ""
+
+
+def _note_slide(deck, lines: list[str]):
+    """The plan's note (the cells that could not be read from the slides) as bullets."""
+    slide = deck.slides.add_slide(deck.slide_layouts[LAYOUT_TITLE_AND_CONTENT])
+    title, body = slide.shapes.title, slide.placeholders[1]
+    _title(title, "Merknad til planen")
+    _place(body, MARGIN, BODY_TOP, SLIDE_WIDTH - 2 * MARGIN, FOOTER_TOP - BODY_TOP)
+    frame = body.text_frame
+    frame.word_wrap = True
+    size = _vision_font_size(lines, body.width - Inches(0.8), body.height - Inches(0.8))
+    for index, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        _add_run(paragraph, line, size=size)
 
 
 def _vision_slide(deck, area):
@@ -257,6 +333,9 @@ def _table_slide(deck, title_text: str, grid: PlanGrid, rows: list[TableRow], wi
             _cell(cell, label, bold=True, fill=HEADER_FILL, colour=HEADING_COLOUR)
             continue
         _cell(table.cell(number, 0), row.measure.name)
+        if row.responsibility:
+            paragraph = table.cell(number, 0).text_frame.add_paragraph()
+            _add_run(paragraph, _responsibility_text(row), size=LABEL_FONT, colour=MUTED_COLOUR)
         for index, grid_cell in enumerate(row.measure.cells, start=1):
             _status_cell(table.cell(number, index), grid_cell.text, grid_cell.status)
     _legend_box(slide, top=FOOTER_TOP, with_descriptions=False)

@@ -102,7 +102,7 @@ class MeasureGroupForm(ChangeReasonForm):
 class MeasureForm(ChangeReasonForm):
     class Meta:
         model = Measure
-        fields = ["name", "group", "responsible_body", "overall_measure"]
+        fields = ["name", "group", "responsible_body", "assignment", "overall_measure"]
         widgets = {"name": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, plan: Plan, **kwargs):

@@ -234,6 +234,13 @@ class Measure(models.Model):
         blank=True,
         related_name="portfolio_measures",
     )
+    assignment = models.CharField(
+        "oppdrag",
+        max_length=100,
+        blank=True,
+        help_text="Hva slags oppdrag tiltaket er, slik planen sier det: for eksempel «Oppdrag "
+        "fra SSU» eller «Prosjekt LSU».",
+    )
     overall_measure = models.ForeignKey(
         "self",
         verbose_name="tiltak i den felles planen",

@@ -22,6 +22,8 @@ What an upload can and cannot do:
   if the file changes it too, the preview lists it as a conflict that is applied only when the
   user chooses the file's value. A file without that sheet (older downloads, hand-made sheets)
   is read as before, with a notice that such conflicts cannot be seen.
+- A visible sheet, "Merknader", carries the plan's note (one line a row: the cells that could
+  not be read from the slides) and who answers for which measure; the import never reads it.
 - Reading stops cleanly after a time limit (`Deadline`, checked between rows).
 
 We write the workbook with openpyxl (the library tablib and django-import-export use for
@@ -59,6 +61,7 @@ from helsefellesskap.spreadsheets import (
 )
 
 from . import editing
+from .documents import note_lines, responsibilities
 from .grid import PlanGrid
 from .models import CELL_TEXT_MAX_LENGTH, Cell, Column, Measure, Plan, Status
 
@@ -75,6 +78,8 @@ IMPORT_COMMENT = "Importert fra Excel"
 __all__ = ["CONTENT_TYPE", "apply_import", "export_plan", "preview_import"]
 
 VERSION_SHEET = "Versjoner"
+NOTES_SHEET = "Merknader"
+NOTES_HEADERS = ("Merknad til planen", MEASURE_HEADER, "Ansvar")
 VERSION_NOTE = (
     "Ikke endre dette arket. Det viser hvilken versjon av hver celle filen ble lastet ned fra, "
     "slik at importen kan varsle om endringer gjort i portalen etter nedlastingen."
@@ -153,6 +158,7 @@ def export_plan(plan: Plan) -> bytes:
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{row_count + 1}"
     if grid.columns and row_count:
         _add_status_choices(sheet, len(grid.columns), row_count)
+    _add_notes_sheet(workbook, plan, grid)
     _add_version_sheet(workbook, plan, grid)
 
     buffer = io.BytesIO()
@@ -183,6 +189,33 @@ def _add_status_choices(sheet, column_count: int, row_count: int) -> None:
         letter = get_column_letter(len(NAME_HEADERS) + 2 * index + 2)
         validation.add(f"{letter}2:{letter}{row_count + 1}")
     sheet.add_data_validation(validation)
+
+
+def _add_notes_sheet(workbook, plan: Plan, grid: PlanGrid) -> None:
+    """The plan's note, a line a row, beside the measures that name who answers for them (the
+    same words as the PDF's «Ansvar»); no sheet when the plan has neither. No more rows than
+    the plan's sheet plus the note."""
+    texts = responsibilities(plan)
+    responsible = [
+        (measure.name, texts[measure.pk])
+        for area in grid.areas
+        for group in area.groups
+        for measure in group.measures
+        if measure.pk in texts
+    ]
+    lines = note_lines(plan)
+    if not (lines or responsible):
+        return
+    sheet = workbook.create_sheet(NOTES_SHEET)
+    sheet.append(NOTES_HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index in range(max(len(lines), len(responsible))):
+        note = lines[index] if index < len(lines) else ""
+        measure, text = responsible[index] if index < len(responsible) else ("", "")
+        _write_row(sheet, index + 2, [note, measure, text])
+    for letter, width in zip("ABC", (90, 45, 40), strict=True):
+        sheet.column_dimensions[letter].width = width
 
 
 def _add_version_sheet(workbook, plan: Plan, grid: PlanGrid) -> None:
