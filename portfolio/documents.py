@@ -22,7 +22,7 @@ from helsefellesskap.files import safe_filename
 from helsefellesskap.pdf import render_pdf
 
 from .grid import GridArea, GridGroup, GridMeasure, PlanGrid
-from .models import STATUS_DESCRIPTIONS, Measure, Plan, Status
+from .models import Measure, Plan, Status
 
 # The same palette as static/css/portal.css (--status-*); dark text on all of them has a
 # contrast far above 4.5:1.
@@ -44,15 +44,11 @@ EMPTY_CELL_NOTE = "En tom celle betyr at tiltaket ikke har noe for det året."
 class LegendEntry:
     status: str
     label: str
-    description: str
     colour: str
 
 
 def legend() -> list[LegendEntry]:
-    return [
-        LegendEntry(status.value, status.label, STATUS_DESCRIPTIONS[status], STATUS_COLOURS[status])
-        for status in Status
-    ]
+    return [LegendEntry(status.value, status.label, STATUS_COLOURS[status]) for status in Status]
 
 
 def responsibilities(plan: Plan) -> dict[int, str]:
@@ -261,7 +257,7 @@ def _title_slide(deck, plan: Plan):
         size=22,
         colour=MUTED_COLOUR,
     )
-    _legend_box(slide, top=Inches(4.2), with_descriptions=True)
+    _legend_box(slide, top=Inches(4.2), on_title=True)
 
 
 def _responsibility_text(row: TableRow) -> str:
@@ -338,7 +334,7 @@ def _table_slide(deck, title_text: str, grid: PlanGrid, rows: list[TableRow], wi
             _add_run(paragraph, _responsibility_text(row), size=LABEL_FONT, colour=MUTED_COLOUR)
         for index, grid_cell in enumerate(row.measure.cells, start=1):
             _status_cell(table.cell(number, index), grid_cell.text, grid_cell.status)
-    _legend_box(slide, top=FOOTER_TOP, with_descriptions=False)
+    _legend_box(slide, top=FOOTER_TOP, on_title=False)
 
 
 def _status_cell(cell, text: str, status: str):
@@ -370,25 +366,24 @@ def _margins(cell):
     cell.margin_top = cell.margin_bottom = CELL_MARGIN_Y
 
 
-def _legend_box(slide, *, top, with_descriptions: bool):
-    """A row of coloured boxes, each naming its status (and on the title slide what it means)."""
+def _legend_box(slide, *, top, on_title: bool):
+    """A row of coloured boxes, each naming its status (larger on the title slide, with what an
+    empty cell means below it)."""
     entries = legend()
     gap = Inches(0.15)
     width = (SLIDE_WIDTH - 2 * MARGIN - gap * (len(entries) - 1)) // len(entries)
-    height = Inches(1.6) if with_descriptions else Inches(0.35)
+    height = Inches(0.6) if on_title else Inches(0.35)
     for index, entry in enumerate(entries):
         box = slide.shapes.add_textbox(MARGIN + index * (width + gap), top, width, height)
         box.fill.solid()
         box.fill.fore_color.rgb = RGBColor.from_string(entry.colour)
         frame = box.text_frame
         frame.word_wrap = True
-        frame.vertical_anchor = MSO_ANCHOR.TOP if with_descriptions else MSO_ANCHOR.MIDDLE
+        frame.vertical_anchor = MSO_ANCHOR.MIDDLE
         paragraph = frame.paragraphs[0]
-        paragraph.alignment = PP_ALIGN.LEFT if with_descriptions else PP_ALIGN.CENTER
-        _add_run(paragraph, entry.label, size=14 if with_descriptions else 10, bold=True)
-        if with_descriptions:
-            _add_run(frame.add_paragraph(), entry.description, size=12)
-    if with_descriptions:
+        paragraph.alignment = PP_ALIGN.CENTER
+        _add_run(paragraph, entry.label, size=14 if on_title else 10, bold=True)
+    if on_title:
         note = slide.shapes.add_textbox(
             MARGIN, top + height + Inches(0.15), Inches(10), Inches(0.4)
         )

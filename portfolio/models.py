@@ -19,24 +19,14 @@ from helsefellesskap.models import Body
 
 
 class Status(models.TextChoices):
-    """The four statuses of the partnership's slides, in their order of progress.
-
-    Descriptions are shown in the legend, so that everyone sets them the same way.
-    """
+    """The four statuses of the partnership's slides, in their order of progress. The slides'
+    legend gives only their names, and so does ours."""
 
     NOT_STARTED = "ikke_pabegynt", "Ikke påbegynt"
     PLANNED = "planlagt", "Planlagt/påbegynt"
     IN_PROGRESS = "under_arbeid", "Under arbeid"
     COMPLETED = "ferdigstilt", "Ferdigstilt"
 
-
-STATUS_DESCRIPTIONS = {
-    Status.NOT_STARTED: "Tiltaket er vedtatt eller ønsket, men ingen har begynt arbeidet.",
-    Status.PLANNED: "Arbeidet er planlagt: ansvar, oppdrag eller prosjekt er avklart, "
-    "eller de første stegene er tatt.",
-    Status.IN_PROGRESS: "Arbeidet pågår i tjenestene, i et prosjekt eller i et nettverk.",
-    Status.COMPLETED: "Målet for året er nådd, eller tiltaket er innført og i drift.",
-}
 
 CELL_TEXT_MAX_LENGTH = 300
 

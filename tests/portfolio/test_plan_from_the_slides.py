@@ -5,6 +5,8 @@ The slides of Psykisk helse barn og unge mark eight measures «Under arbeid»; F
 is unreadable, and the plan's note says so.
 """
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -73,3 +75,16 @@ def test_the_adults_vision_keeps_its_three_sub_points_under_the_first(real_plan)
         "Sykehus og kommune deler informasjon som sikrer god oversikt over pasientflyt mellom "
         "tjenestenivåene.",
     ]
+
+
+def test_the_legend_names_the_slides_four_statuses_and_describes_nothing(
+    client, reader_user, real_plan
+):
+    client.force_login(reader_user)
+    page = client.get(real_plan.get_absolute_url()).content.decode()
+    legend = page[page.index('id="legend-heading"') :]
+    legend = legend[: legend.index("</section>")]
+    items = re.findall(r'<li class="legend-item">.*?</span>(.*?)</li>', legend)
+    assert items == ["Ikke påbegynt", "Planlagt/påbegynt", "Under arbeid", "Ferdigstilt"]
+    # The descriptions the portal once invented are gone from the page.
+    assert "vedtatt eller ønsket" not in page and "Målet for året er nådd" not in page
