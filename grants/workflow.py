@@ -48,15 +48,6 @@ class WorkflowError(Exception):
     """A step that cannot be taken now; the message says why, in the user's words."""
 
 
-class SubmissionRefused(WorkflowError):
-    """The submission that was to follow a save was refused (incomplete, deadline passed); the
-    save was rolled back with it. `problems`: the reasons, one a line."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__(" ".join(problems))
-        self.problems = problems
-
-
 class AlreadySubmitted(WorkflowError):
     """The draft was sent in (from another window) while this copy of it was being changed."""
 
@@ -92,26 +83,6 @@ def save_draft(
     may be incomplete. AlreadySubmitted when it was sent in meanwhile."""
     with transaction.atomic():
         return _save_form(form, budget_lines, user=user, reason=reason)
-
-
-def save_and_submit(
-    *, form: "ApplicationForm", budget_lines: "BaseBudgetLineFormSet", user, reason: str
-) -> Application:
-    """Saves the draft as `save_draft` does and sends it in, in one transaction: when the
-    submission is refused, SubmissionRefused says why and nothing is saved."""
-    with transaction.atomic():
-        application = _save_form(form, budget_lines, user=user, reason=reason)
-        # A fresh copy: the state field is protected, and the partners and lines must be read
-        # as just saved.
-        fresh = Application.objects.select_related("round").get(pk=application.pk)
-        try:
-            submit_application(fresh, user=user)
-        except WorkflowError as error:
-            problems = fresh.completeness_problems()
-            if " ".join(problems) != str(error):
-                problems = [str(error)]
-            raise SubmissionRefused(problems) from error
-    return application
 
 
 def _save_form(form, budget_lines, *, user, reason: str) -> Application:

@@ -582,44 +582,13 @@ def test_the_applicant_sees_the_outcome(client, applicant, round, sector, distri
     assert "Redusert: rammen er brukt opp." in page
 
 
-# --- The steps themselves (workflow.save_draft, workflow.save_and_submit) ---
+# --- The steps themselves (workflow.save_draft) ---
 
 
 def bound_forms(data: dict, *, instance: Application, round):
     forms = ApplicationForms(data, instance=instance, round=round)
     assert forms.is_valid(), (forms.form.errors, forms.lines.errors)
     return forms.form, forms.lines
-
-
-def test_save_and_submit_rolls_the_save_back_when_the_submission_is_refused(
-    applicant, round, sector, data, hospital
-):
-    form, lines = bound_forms(
-        data(applicant_organisation=hospital.pk, partners=[hospital.pk]),
-        instance=Application(round=round, sector=sector, created_by=applicant),
-        round=round,
-    )
-    with pytest.raises(workflow.SubmissionRefused) as refused:
-        workflow.save_and_submit(form=form, budget_lines=lines, user=applicant, reason="Ny")
-    assert refused.value.problems == [
-        "Søknaden må ha minst én samarbeidspartner på kommunal side (bydel eller etat)."
-    ]
-    assert not Application.objects.exists() and not BudgetLine.objects.exists()
-
-
-def test_save_and_submit_saves_and_sends_in_with_the_users_name_on_both(
-    applicant, round, sector, data
-):
-    form, lines = bound_forms(
-        data(), instance=Application(round=round, sector=sector, created_by=applicant), round=round
-    )
-    saved = workflow.save_and_submit(form=form, budget_lines=lines, user=applicant, reason="Ny")
-    application = Application.objects.get(pk=saved.pk)
-    assert application.state == State.SUBMITTED
-    assert application.budget_total == application.amount_asked == Decimal("450000")
-    first, last = application.history.last(), application.history.first()
-    assert (first.history_change_reason, last.history_change_reason) == ("Ny", "Sendt inn")
-    assert first.history_user == last.history_user == applicant
 
 
 def test_save_draft_refuses_a_draft_sent_in_meanwhile(
