@@ -478,7 +478,8 @@ def round_section(round: Round, sector_id, stated: StatedRoundFigures | None) ->
             for row in sectors
         ],
         "areas": [{"name": name, **figure_texts(figures)} for name, figures in areas],
-        "stated": stated_round_texts(stated) if stated else None,
+        # A sector's report shows a round's stated counts only if the round covers the sector.
+        "stated": stated_round_texts(stated) if stated and sectors else None,
     }
 
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from annual_report.assembly import assemble, text_blocks
+from annual_report.models import StatedRoundFigures
 from grants.models import Application
 from helsefellesskap.formatting import duration
 from helsefellesskap.models import Body
@@ -22,7 +23,7 @@ from tests.annual_report.factories import (
     meeting_on,
     sector_year,
 )
-from tests.factories import BodyFactory, MembershipFactory
+from tests.factories import BodyFactory, MembershipFactory, SectorFactory
 from tests.grants.factories import AllocationFactory, ApplicationFactory, RoundFactory
 from tests.meetings.factories import OSLO, AttendanceFactory, FollowUpFactory, ItemFactory
 from tests.portfolio.factories import CellFactory, FocusAreaFactory, MeasureFactory, PlanFactory
@@ -252,6 +253,35 @@ def test_grants_show_allocation_asked_prioritised_and_granted_for_the_scopes_sec
     assert sector["remaining"] == "16\xa0640\xa0000\xa0kr"
     whole = assemble(AnnualReportFactory())["grants"][0]
     assert {row["name"] for row in whole["sectors"]} == {"Testsektoren", "Annen sektor"}
+
+
+def test_a_round_without_applications_prints_what_its_source_states():
+    year = sector_year()
+    round_ = RoundFactory(year=2019)
+    AllocationFactory(round=round_, sector=year.sector, amount=Decimal("17240000"))
+    StatedRoundFigures.objects.create(
+        round=round_,
+        received_count=10,
+        prioritised_count=5,
+        prioritised_by="LSU i Testsektoren",
+        prioritised_on=datetime.date(2019, 11, 18),
+        source="Styresak 98/2019",
+    )
+    [grants] = assemble(AnnualReportFactory(sector=year.sector))["grants"]
+    assert not grants["has_applications"]
+    assert grants["stated"] == {
+        "received": 10,
+        "prioritised": 5,
+        "prioritised_by": "LSU i Testsektoren",
+        "prioritised_on": "18.11.2019",
+        "decided": None,  # not stated: printed "ikke oppgitt"
+        "regional_frame": "",
+        "source": "Styresak 98/2019",
+    }
+    # Another sector's report does not borrow the round's counts.
+    other = SectorFactory(name="Annen sektor")
+    [elsewhere] = assemble(AnnualReportFactory(sector=other))["grants"]
+    assert elsewhere["sectors"] == [] and elsewhere["stated"] is None
 
 
 def test_the_number_of_queries_does_not_grow_with_the_year():
