@@ -29,6 +29,8 @@ class AnnualReportForm(ChangeReasonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = Body.objects.order_by("position", "name")
+        self.fields["sector"].empty_label = "Hele helsefellesskapet"
+        self.fields["body"].empty_label = "Ikke ett organ"
         self.fields["year"].widget.attrs.update(min=2000, max=2100)
         if self.instance.pk:
             # A report's versions are made for one year and scope: those stay as they are.
@@ -59,6 +61,7 @@ class ApprovalForm(NorwegianForm):
     body = forms.ModelChoiceField(
         label="Godkjent av",
         queryset=Body.objects.order_by("position", "name"),
+        empty_label="Velg organ",
         help_text="Organet som behandlet og godkjente rapporten.",
     )
     approved_on = forms.DateField(label="Dato for godkjenning", widget=DateInput())

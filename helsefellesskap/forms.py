@@ -16,20 +16,41 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class NorwegianForm(forms.Form):
-    """A plain form labelled the Norwegian way: without a colon after the label."""
+DJANGO_EMPTY_LABEL = "---------"
+
+
+def empty_choice_label(field: forms.Field) -> str:
+    """What choosing nothing means, in words: "Velg organ" where a value is required, "Ingen"
+    where it may be left out."""
+    return f"Velg {str(field.label).lower()}" if field.required else "Ingen"
+
+
+class NorwegianLabels:
+    """Labels the Norwegian way: no colon after the label, and an empty choice that says what
+    choosing nothing means instead of Django's "---------". A field that sets its own empty
+    label keeps it."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if getattr(field, "empty_label", None) == DJANGO_EMPTY_LABEL:
+                field.empty_label = empty_choice_label(field)
+            elif isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                field.choices = [
+                    (value, empty_choice_label(field) if label == DJANGO_EMPTY_LABEL else label)
+                    for value, label in field.choices
+                ]
 
 
-class ChangeReasonForm(forms.ModelForm):
+class NorwegianForm(NorwegianLabels, forms.Form):
+    """A plain form labelled the Norwegian way."""
+
+
+class ChangeReasonForm(NorwegianLabels, forms.ModelForm):
     """Adds "why" to a change; it is stored with the history record."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")  # Norwegian forms label fields without a colon
-        super().__init__(*args, **kwargs)
 
     change_reason = forms.CharField(
         label="Begrunnelse for endringen",

@@ -43,6 +43,15 @@ def _tracked_fields(history_model) -> list[models.Field]:
     return [f for f in history_model._meta.concrete_fields if f.name in names]
 
 
+def _label(model_field) -> str:
+    """The field's Norwegian name: its verbose_name, or for a relation left with Django's
+    default (the English attribute name, "round") the related model's verbose_name."""
+    label = model_field.verbose_name
+    if model_field.is_relation and str(label) == model_field.name.replace("_", " "):
+        label = model_field.related_model._meta.verbose_name
+    return str(label).capitalize()
+
+
 def _display(value, model_field, related_names) -> str:
     if value is None or value == "":
         return EMPTY
@@ -107,7 +116,7 @@ def _entries_for(history_qs) -> list[HistoryEntry]:
                 continue
             changes.append(
                 FieldChange(
-                    label=str(f.verbose_name).capitalize(),
+                    label=_label(f),
                     old=_display(old, f, related_names) if previous else None,
                     new=_display(new, f, related_names),
                 )

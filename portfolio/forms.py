@@ -139,7 +139,9 @@ class LocalPlanForm(ChangeReasonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].required = True
+        self.fields["body"].empty_label = "Velg LSU"
         self.fields["body"].queryset = Body.objects.filter(kind=Body.Kind.LOCAL_COMMITTEE)
+        self.fields["based_on"].empty_label = "Ingen overordnet plan"
         self.fields["based_on"].queryset = Plan.objects.filter(body__isnull=True)
 
     def clean(self):
