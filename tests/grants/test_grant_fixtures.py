@@ -110,18 +110,27 @@ def test_no_demo_loads_no_demo_grant_data(real_data):
 
 def test_the_demo_applications_are_invented_and_marked(portal_data):
     applications = list(demo_applications())
-    assert len(applications) == 4
-    assert Application.objects.count() == 4  # and none anywhere else
+    # Four in the OUS sector, two in each of the other three: SSU's compilation shows the
+    # sectors side by side.
+    assert len(applications) == 10
+    assert Application.objects.count() == 10  # and none anywhere else
     for application in applications:
         assert application.title.endswith("(demo)")
         assert application.summary.startswith("Oppdiktet eksempel:")
         assert application.contact_name.endswith("(demo)")
         assert application.created_by.username == "medlem"
-        assert application.sector.short_name == "OUS"
-    states = sorted(application.state for application in applications)
-    assert states == ["sendt", "sendt", "utkast", "videresendt"]
-    forwarded = next(a for a in applications if a.state == Application.State.FORWARDED)
-    assert forwarded.lsu_rank == 1
+    by_sector = {}
+    for application in applications:
+        by_sector.setdefault(application.sector.short_name, []).append(application.state)
+    assert {sector: sorted(states) for sector, states in by_sector.items()} == {
+        "OUS": ["sendt", "sendt", "utkast", "videresendt"],
+        "Ahus": ["videresendt", "videresendt"],
+        "LDS": ["sendt", "videresendt"],
+        "DS": ["sendt", "videresendt"],
+    }
+    for application in applications:
+        forwarded = application.state == Application.State.FORWARDED
+        assert (application.lsu_rank is not None) == forwarded
 
 
 def test_the_demo_budgets_add_up_and_the_partners_meet_the_scheme(portal_data):
@@ -157,7 +166,8 @@ def test_the_demo_round_is_open_so_the_demo_draft_can_be_sent(portal_data):
     assert demo_round.is_open
     assert demo_round.description == "Demorunde – oppdiktede data"
     assert demo_round.total_amount is None
-    assert demo_round.allocations.get().amount == Decimal("17240000.00")
+    assert demo_round.allocations.get(sector__short_name="OUS").amount == Decimal("17240000.00")
+    assert demo_round.allocations.count() == 4  # one per sector
 
 
 def test_the_demo_rows_have_their_first_history_record(portal_data):
@@ -175,7 +185,7 @@ def test_loading_twice_changes_no_counts(portal_data):
     first = counts()
     load()
     assert counts() == first
-    assert first["Application"] == 4 and first["history Application"] == 4
+    assert first["Application"] == 10 and first["history Application"] == 10
 
 
 def test_the_demo_member_sees_the_draft_and_the_leader_only_what_was_sent(portal_data):
@@ -183,11 +193,14 @@ def test_the_demo_member_sees_the_draft_and_the_leader_only_what_was_sent(portal
     leader = User.objects.get(username="leder")
     draft = demo_applications().get(state=Application.State.DRAFT)
     sent = set(demo_applications().exclude(state=Application.State.DRAFT))
+    sent_in_ous = {application for application in sent if application.sector == draft.sector}
 
     assert draft in Application.objects.visible_to(member)
-    assert set(Application.objects.visible_to(member)) == sent | {draft}
+    assert set(Application.objects.visible_to(member)) == sent | {draft}  # the member's own
     assert draft not in Application.objects.visible_to(leader)
-    assert set(Application.objects.visible_to(leader)) == sent
+    # The OUS LSU's leader sees what was sent in the OUS sector, not the other sectors'.
+    assert set(Application.objects.visible_to(leader)) == sent_in_ous
+    assert len(sent_in_ous) == 3
     assert leader.has_perm("grants.prioritise", draft.sector)
 
 

@@ -146,4 +146,4 @@ def test_rows_missing_from_the_database_are_added_again(portal_data):
     Plan.objects.all().delete()
     call_command("load_portal_data", verbosity=0)
     assert Plan.objects.get(pk=1).title == "Porteføljeplan 2026"
-    assert Application.objects.count() == 4
+    assert Application.objects.count() == 10  # the demo applications of all four sectors
