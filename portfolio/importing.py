@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from helsefellesskap.jobs import (
     BuiltDocument,
@@ -177,7 +178,10 @@ def build_apply(params: dict, user) -> BuiltDocument:
         _discard(plan_import)
     return BuiltDocument(
         result_url=plan.get_absolute_url(),
-        message="1 celle er oppdatert fra Excel."
-        if count == 1
-        else f"{count} celler er oppdatert fra Excel.",
+        message=ngettext(
+            "%(count)d celle er oppdatert fra Excel.",
+            "%(count)d celler er oppdatert fra Excel.",
+            count,
+        )
+        % {"count": count},
     )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from helsefellesskap.forms import BodyForm, OrganisationForm
 from meetings.forms import MeetingForm
 from tests.conftest import ROLES
+from tests.factories import PersonFactory
 from tests.test_permission_matrix import (  # noqa: F401 (fixtures)
     MATRIX,
     OK,
@@ -137,3 +138,12 @@ def test_a_missing_required_value_is_told_in_norwegian():
     form = OrganisationForm(data={})
 
     assert form.errors["name"] == ["Feltet er påkrevet."]
+
+
+@pytest.mark.django_db
+def test_the_register_counts_one_person_and_two_people_in_norwegian(client, secretariat_user):
+    client.force_login(secretariat_user)  # Siri Sekretariat is the register's one person
+
+    assert "1 person i registeret." in client.get(reverse("person_list")).content.decode()
+    PersonFactory()
+    assert "2 personer i registeret." in client.get(reverse("person_list")).content.decode()

@@ -162,7 +162,7 @@ def test_the_plan_as_of_the_partnership_meeting_and_the_changes_since(page, log_
     page.get_by_label("Endringer fra og med").fill("2025-10-15")
     page.get_by_label("Til og med").fill(datetime.now().strftime("%Y-%m-%d"))
     page.get_by_role("button", name="Vis endringer").click()
-    changes = page.get_by_role("table", name="Digital samhandling: 1 endrede celle")
+    changes = page.get_by_role("table", name="Digital samhandling: 1 endret celle")
     expect(changes).to_contain_text("Starte innføring")
     expect(changes).to_contain_text("Innført")
     check_page(page)

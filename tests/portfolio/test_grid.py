@@ -114,7 +114,7 @@ def test_the_changes_page_reports_progress_to_ssu(client, reader_user, plan_in_o
     client.force_login(reader_user)
     url = reverse("portfolio:plan_changes", args=[plan_in_october.pk])
     html = client.get(url, {"fra": "2025-10-15", "til": "2025-11-30"}).content.decode()
-    assert "Digital samhandling: 1 endrede celle" in html
+    assert "Digital samhandling: 1 endret celle" in html
     assert "Innført i alle sektorer" in html
     bad = client.get(url, {"fra": "2025-11-30", "til": "2025-10-15"}).content.decode()
     assert "Til-datoen kan ikke være før fra-datoen" in bad
