@@ -22,7 +22,7 @@ from ..forms import CancelMeetingForm, MeetingForm
 from ..minutes import MinutesLocked
 from ..models import Meeting
 from ..permissions import bodies_kept_by
-from .mixins import MeetingKeeperMixin, YearMixin
+from .mixins import HiddenFromOtherKeepersMixin, MeetingKeeperMixin, YearMixin
 
 
 class MeetingListView(YearMixin, ListView):
@@ -96,13 +96,18 @@ class MeetingCreateView(PermissionRequiredMixin, FormPageMixin, CreateView):
         return {**super().get_initial(), "body": self.request.GET.get("organ", "")}
 
 
-class MeetingUpdateView(ObjectPermissionRequiredMixin, FormPageMixin, UpdateView):
+class MeetingUpdateView(
+    HiddenFromOtherKeepersMixin, ObjectPermissionRequiredMixin, FormPageMixin, UpdateView
+):
     """Change a meeting's time, place and header. Once its minutes are approved the meeting is
     part of the record and is not changed here."""
 
     model = Meeting
     form_class = MeetingForm
     permission_required = "meetings.change_meeting"
+
+    def page_body(self):
+        return self.get_object().body
 
     def dispatch(self, request, *args, **kwargs):
         meeting = self.get_object()

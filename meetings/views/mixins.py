@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from rules.contrib.views import PermissionRequiredMixin
 
 from ..models import Item, Meeting
+from ..permissions import bodies_kept_by
 
 
 class YearMixin:
@@ -23,7 +24,24 @@ class YearMixin:
         return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
-class MeetingKeeperMixin(PermissionRequiredMixin):
+class HiddenFromOtherKeepersMixin:
+    """A page that keeps a body's meeting is not there for another body's keepers: they get
+    404, as for a meeting that does not exist, so one LSU learns nothing of another's pages;
+    anyone else without the right gets 403 (or the login page). `page_body()` names the body."""
+
+    def page_body(self):
+        return self.meeting.body
+
+    def handle_no_permission(self):
+        user = self.request.user
+        if user.is_authenticated:
+            kept = bodies_kept_by(user)
+            if kept.exists() and not kept.filter(pk=self.page_body().pk).exists():
+                raise Http404("Ukjent møte.")
+        return super().handle_no_permission()
+
+
+class MeetingKeeperMixin(HiddenFromOtherKeepersMixin, PermissionRequiredMixin):
     """Pages that keep one meeting (its agenda, attendance, minutes): the meeting (URL kwarg
     `pk`) is loaded once and the permission checked against it."""
 
