@@ -1,0 +1,48 @@
+"""Phones are first-class: no page of the portal scrolls sideways at 390 px. Every page the
+secretariat can open (the permission matrix's URLs and data) is opened in Chromium at a
+phone's width; a wide table may scroll inside its own box, the page itself never."""
+
+import pytest
+from django.urls import reverse
+
+from tests.test_permission_matrix import (  # noqa: F401  (fixtures)
+    MATRIX,
+    OK,
+    _url_name,
+    annual_report_data,
+    document_job,
+    register_data,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 390, "height": 844}
+
+
+def html_pages(client, user, data) -> list[str]:
+    """The secretariat's pages that answer with a whole HTML page (no file, no fragment)."""
+    client.force_login(user)
+    urls = []
+    for key, (build_args, expected) in sorted(MATRIX.items()):
+        if expected.get("secretariat") != OK:
+            continue
+        url = reverse(_url_name(key), args=build_args(data))
+        response = client.get(url)
+        is_page = response.get("Content-Type", "").startswith("text/html")
+        if response.status_code == OK and is_page and b"<main" in response.content:
+            urls.append(url)
+    return urls
+
+
+def test_no_page_scrolls_sideways_on_a_phone(page, log_in, client, secretariat_user, request):
+    urls = html_pages(client, secretariat_user, request.getfixturevalue("register_data"))
+    assert len(urls) > 40  # the sweep covers the portal, not a handful of pages
+    log_in(secretariat_user.username)
+    page.set_viewport_size(PHONE)
+    too_wide = []
+    for url in urls:
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide.append(f"{url}: {width} px")
+    assert not too_wide, "Sider som er bredere enn telefonen:\n" + "\n".join(too_wide)
