@@ -7,7 +7,7 @@ import os
 import dj_database_url
 
 from helsefellesskap.settings import *  # noqa: F403
-from helsefellesskap.settings import DATABASES, LOGGING, PRODUCTION
+from helsefellesskap.settings import DATABASES, LOGGING, PRODUCTION, SQLITE_OPTIONS
 
 if PRODUCTION:
     raise RuntimeError("make bench kjøres ikke i produksjon.")
@@ -18,7 +18,8 @@ ROOT_URLCONF = "bench.urls"
 DEBUG = False
 DATABASES = {**DATABASES, "default": dj_database_url.parse(os.environ["BENCH_DATABASE_URL"])}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The portal's own: a writer waits for another, and transactions begin IMMEDIATE.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 # One log line per request would be thousands of lines here, and so would a warning for each
 # 409 of the load run (bench/run.py counts them); server errors are still logged.
 LOGGING = {

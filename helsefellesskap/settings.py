@@ -116,15 +116,14 @@ DATABASES = {
         conn_max_age=60 if PRODUCTION else 0,
     )
 }
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a competing writer instead of failing at once with "database is locked": a
     # transaction takes the write lock when it begins (IMMEDIATE), so the wait of up to 20 s
     # applies. With SQLite's default (DEFERRED) a transaction that reads and then writes, as a
     # version-checked cell save does, is refused at once when another writer holds the lock
     # (make bench's load run: 1-4 server errors per run before, 0 after).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        timeout=20, transaction_mode="IMMEDIATE"
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work (documents, imports): Django's Tasks API through the django-tasks backport.
