@@ -1,10 +1,16 @@
 """An LSU's sekretær runs the LSU's own meeting in a real browser: creates it from the body's
-page, adds three items (one linked to a measure found with the focus area filter), reorders
-them with the keyboard only, and sends the notice, whose numbers follow the new order. Every
-page type is checked with axe-core and the Nu HTML Checker at 1366 and 390 px, with
-screenshots in /tmp/lsu-meetings-*.png."""
+page, adds three items (one linked to a measure found with the focus area filter, and given
+two parts with their own Hensikt and presenter), reorders them with the keyboard only, sends
+the notice, whose numbers follow the new order (its PDF read with pdftotext), records the
+minutes, whose PDF shows the parts as headings, and finally cancels the meeting. Every page
+type is checked with axe-core and the Nu HTML Checker at 1366 and 390 px, with screenshots
+in /tmp/lsu-meetings-*.png."""
+
+import re
+import subprocess
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from helsefellesskap.models import Membership
@@ -63,8 +69,30 @@ def add_item(page, title: str) -> None:
     expect(page.get_by_role("status").first).to_be_attached()
 
 
+def pdf_text(page, url: str, tmp_path) -> str:
+    """The PDF at `url`, fetched with the browser's login, as pdftotext reads it (one space
+    for each run of white space)."""
+    response = page.request.get(url)
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    path = tmp_path / "document.pdf"
+    path.write_bytes(response.body())
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return re.sub(r"\s+", " ", text)
+
+
+def add_part(page, title: str, purpose: str, presenter: str) -> None:
+    page.get_by_role("link", name="Ny del av saken").click()
+    page.get_by_label("Tittel").fill(title)
+    page.get_by_label("Hensikt").fill(purpose)
+    page.get_by_label("Innleder").fill(presenter)
+    page.get_by_role("button", name="Lagre").click()
+    expect(page.get_by_role("heading", name=title, exact=False)).to_be_visible()
+
+
 def test_the_lsu_secretary_plans_a_meeting_and_orders_its_agenda_by_keyboard(
-    page, log_in, lsu_secretary, mailoutbox
+    page, log_in, lsu_secretary, mailoutbox, tmp_path
 ):
     log_in("lsu-sekretar")
     page.goto(lsu_secretary.get_absolute_url())
@@ -103,8 +131,15 @@ def test_the_lsu_secretary_plans_a_meeting_and_orders_its_agenda_by_keyboard(
     expect(page.get_by_role("link", name="Pasientens legemiddelliste (PLL)")).to_be_visible()
     add_item(page, "Eventuelt")
 
-    # "Eventuelt" to the top, by keyboard: the focus stays on its button after each move.
+    # The medicines item has two parts, each with its own Hensikt and presenter.
     meeting = Meeting.objects.get(title="LSU-møte mars")
+    medicines = meeting.items.get(title="Legemiddellisten i bydelene")
+    page.locator(f"#sak-{medicines.pk}").get_by_role("link", name="Skriv referat og vedtak").click()
+    add_part(page, "Status for innføringen", "LSU får vite hvor langt bydelene er.", "Per Prosjekt")
+    add_part(page, "Veien videre", "LSU drøfter neste trinn.", "Kari Klinikk")
+    page.goto(meeting.get_absolute_url())
+
+    # "Eventuelt" to the top, by keyboard: the focus stays on its button after each move.
     last = meeting.items.get(title="Eventuelt")
     up = page.locator(f"#flytt-opp-{last.pk}")
     up.focus()
@@ -128,6 +163,37 @@ def test_the_lsu_secretary_plans_a_meeting_and_orders_its_agenda_by_keyboard(
     expect(page.locator("#flytt-opp-" + str(last.pk))).to_have_count(0)
     assert sorted(m.to[0] for m in mailoutbox) == ["anne@example.no", "sara@example.no"]
     assert "Sak 1/27 Eventuelt" in mailoutbox[0].body
+
+    # The notice as a PDF: the agenda in the order sent, the parts under their item.
+    notice = pdf_text(page, reverse("meetings:notice_pdf", args=[meeting.pk]), tmp_path)
+    order = [
+        notice.index(f"{label} {title}")
+        for label, title in (
+            ("1/27", "Eventuelt"),
+            ("2/27", "Godkjenning av innkalling"),
+            ("3/27", "Legemiddellisten"),
+        )
+    ]
+    assert order == sorted(order)
+    for text in (
+        "Status for innføringen",
+        "LSU får vite hvor langt bydelene er.",
+        "Per Prosjekt",
+        "Veien videre",
+        "Kari Klinikk",
+    ):
+        assert notice.index(text) > order[2]
+
+    # The minutes of the medicines item, and the minutes PDF with the parts as headings.
+    page.locator(f"#sak-{medicines.pk}").get_by_role("link", name="Skriv referat og vedtak").click()
+    page.get_by_label("Referat").fill("Tre bydeler bruker listen; de andre følger i vår.")
+    page.get_by_label("Vedtak").fill("LSU tar statusen til orientering.")
+    page.get_by_role("button", name="Lagre", exact=True).click()
+    expect(page.get_by_role("status").first).to_be_attached()
+    minutes = pdf_text(page, reverse("meetings:minutes_pdf", args=[meeting.pk]), tmp_path)
+    assert minutes.index("Status for innføringen") < minutes.index("Veien videre")
+    assert "Per Prosjekt" in minutes and "Kari Klinikk" in minutes
+    assert "Tre bydeler bruker listen; de andre følger i vår." in minutes
 
     # The meeting is cancelled after all: kept as "Avlyst", and those notified are told.
     page.get_by_role("link", name="Avlys møtet").click()
