@@ -48,3 +48,14 @@ def test_each_demo_login_sees_what_waits_for_its_role(client, demo_data, usernam
     )
     notices = [task.text for task in page.context["notices"]]
     assert (notice in notices) == (username in TOLD_THE_DEADLINE)
+
+
+def test_the_demo_applications_sent_in_carry_reference_numbers(demo_data):
+    from grants.models import Application
+    from grants.numbering import next_reference_number
+
+    sent = Application.objects.filter(round_id=9001).exclude(state=Application.State.DRAFT)
+    references = sorted(application.reference for application in sent)
+    assert references == [f"RST-2026-{n:04d}" for n in range(1, 10)]
+    assert Application.objects.get(pk=9001).reference == ""  # the member's draft
+    assert next_reference_number(2026) == 10  # the next submission follows the demo's
