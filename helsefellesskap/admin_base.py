@@ -180,15 +180,18 @@ class PortalImportExportAdmin(ImportExportModelAdmin, PortalAdmin):
         if request.method == "POST" and self.has_import_permission(request):
             form = self.create_import_form(request)
             if form.is_valid():
-                try:
-                    job = admin_imports.request_import(
-                        model_admin=self, form=form, user=request.user
-                    )
-                except DocumentError as refusal:
-                    messages.error(request, str(refusal))
-                    return HttpResponseRedirect(request.path)
-                return HttpResponseRedirect(job.get_absolute_url())
+                return self.queue_import(request, form=form)
         return super().import_action(request, **kwargs)
+
+    def queue_import(self, request, **what):
+        """Queues the trial run (`form=`) or the import (`checked=`) and leads to its job's
+        page; a refusal is told on the page the request came from."""
+        try:
+            job = admin_imports.request_import(model_admin=self, user=request.user, **what)
+        except DocumentError as refusal:
+            messages.error(request, str(refusal))
+            return HttpResponseRedirect(request.path)
+        return HttpResponseRedirect(job.get_absolute_url())
 
     def import_check_view(self, request):
         """The trial run's result, with "Importer" when the file has no errors."""
@@ -202,14 +205,7 @@ class PortalImportExportAdmin(ImportExportModelAdmin, PortalAdmin):
             messages.info(request, "Det er ingen kontrollert fil å importere. Last opp en fil.")
             return HttpResponseRedirect(import_url)
         if request.method == "POST":
-            try:
-                job = admin_imports.request_import(
-                    model_admin=self, checked=trial, user=request.user
-                )
-            except DocumentError as refusal:
-                messages.error(request, str(refusal))
-                return HttpResponseRedirect(request.path)
-            return HttpResponseRedirect(job.get_absolute_url())
+            return self.queue_import(request, checked=trial)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Kontroll av {trial.params['file_name']}",

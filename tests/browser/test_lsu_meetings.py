@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from helsefellesskap.models import Membership
 from meetings.models import Meeting
+from tests.browser.test_meeting_parts_and_groups import add_part
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
 from tests.page_checks import check_page
 from tests.portfolio.factories import FocusAreaFactory, MeasureFactory, PlanFactory
@@ -80,15 +81,6 @@ def pdf_text(page, url: str, tmp_path) -> str:
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
     return re.sub(r"\s+", " ", text)
-
-
-def add_part(page, title: str, purpose: str, presenter: str) -> None:
-    page.get_by_role("link", name="Ny del av saken").click()
-    page.get_by_label("Tittel").fill(title)
-    page.get_by_label("Hensikt").fill(purpose)
-    page.get_by_label("Innleder").fill(presenter)
-    page.get_by_role("button", name="Lagre").click()
-    expect(page.get_by_role("heading", name=title, exact=False)).to_be_visible()
 
 
 def test_the_lsu_secretary_plans_a_meeting_and_orders_its_agenda_by_keyboard(
