@@ -6,9 +6,6 @@ minutes, whose PDF shows the parts as headings, and finally cancels the meeting.
 type is checked with axe-core and the Nu HTML Checker at 1366 and 390 px, with screenshots
 in /tmp/lsu-meetings-*.png."""
 
-import re
-import subprocess
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -17,6 +14,7 @@ from helsefellesskap.models import Membership
 from meetings.models import Meeting
 from tests.browser.test_meeting_parts_and_groups import add_part
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
+from tests.meetings.test_notice_document import one_line, pdftotext
 from tests.page_checks import check_page
 from tests.portfolio.factories import FocusAreaFactory, MeasureFactory, PlanFactory
 
@@ -71,16 +69,10 @@ def add_item(page, title: str) -> None:
 
 
 def pdf_text(page, url: str, tmp_path) -> str:
-    """The PDF at `url`, fetched with the browser's login, as pdftotext reads it (one space
-    for each run of white space)."""
+    """The PDF at `url`, fetched with the browser's login, as one line of pdftotext's text."""
     response = page.request.get(url)
     assert response.ok and response.headers["content-type"] == "application/pdf"
-    path = tmp_path / "document.pdf"
-    path.write_bytes(response.body())
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return re.sub(r"\s+", " ", text)
+    return one_line(pdftotext(response.body(), tmp_path))
 
 
 def test_the_lsu_secretary_plans_a_meeting_and_orders_its_agenda_by_keyboard(
