@@ -24,7 +24,13 @@ from django.utils import timezone
 from grants.models import Round
 from grants.overview import round_figures
 from helsefellesskap.formatting import duration, nok
-from helsefellesskap.models import Body, Membership
+from helsefellesskap.models import (
+    Body,
+    CompositionRequirement,
+    Membership,
+    composition_gaps,
+    composition_status,
+)
 from meetings.models import Attendance, FollowUp, Item, Meeting
 from portfolio.grid import PlanGrid, changes_between
 from portfolio.models import Plan, Status
@@ -187,6 +193,7 @@ class BodyActivity:
     deputised: set
     items: dict
     stated: dict
+    requirements: dict
 
     @classmethod
     def load(cls, body_ids, meetings, period: Period) -> "BodyActivity":
@@ -219,7 +226,12 @@ class BodyActivity:
             figures.body_id: figures
             for figures in StatedFigures.objects.filter(year=period.year, body__in=body_ids)
         }
-        return cls(period, memberships, by_body, attendance, deputised, items, stated)
+        requirements = defaultdict(list)
+        for requirement in CompositionRequirement.objects.in_force_during(
+            period.first, period.last
+        ).filter(body__in=body_ids):
+            requirements[requirement.body_id].append(requirement)
+        return cls(period, memberships, by_body, attendance, deputised, items, stated, requirements)
 
     def counts(self, body: Body) -> dict:
         meetings = self.meetings[body.pk]
@@ -276,6 +288,26 @@ def committee_section(body: Body, activity: BodyActivity) -> dict:
             for membership in memberships
         ],
         "items_by_kind": items_by_kind(activity.items[body.pk]),
+        "composition": composition(body, activity),
+    }
+
+
+def composition(body: Body, activity: BodyActivity) -> dict | None:
+    """The composition requirements in force at the end of the year (or on the body's last
+    day, or today for the running year) and what the members that day left unfilled, in the
+    words of the body page: «Mangler brukerrepresentant», «Ledig plass: …»."""
+    period = activity.period
+    day = max(period.first, min(period.last, body.dissolved or period.last, timezone.localdate()))
+    requirements = [r for r in activity.requirements[body.pk] if r.is_in_force_on(day)]
+    if not requirements:
+        return None
+    members = [m for m in activity.memberships[body.pk] if m.is_active_on(day)]
+    statuses = composition_status(requirements, members)
+    return {
+        "day": long_date(day),
+        "demands": [status.requirement.demand for status in statuses],
+        "gaps": composition_gaps(requirements, members),
+        "sources": list(dict.fromkeys(r.source for r in requirements if r.source)),
     }
 
 

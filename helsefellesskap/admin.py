@@ -6,7 +6,15 @@ from import_export import fields
 from import_export.widgets import DateWidget
 
 from .admin_base import NameWidget, PortalAdmin, PortalImportExportAdmin, PortalResource
-from .models import Body, Membership, Organisation, Person, Sector, SectorAssignment
+from .models import (
+    Body,
+    CompositionRequirement,
+    Membership,
+    Organisation,
+    Person,
+    Sector,
+    SectorAssignment,
+)
 
 admin.site.site_header = "Helsefellesskap Oslo – administrasjon"
 admin.site.site_title = "Helsefellesskap Oslo"
@@ -87,9 +95,20 @@ class SectorAssignmentAdmin(PortalAdmin):
     list_filter = ("sector", "service_area")
 
 
+class CompositionRequirementInline(admin.TabularInline):
+    """The body's composition requirements, each from a date and with its source; ended by
+    its «gjelder til» date rather than deleted, so the report of an earlier year still reads
+    the requirements of that year (a seat someone holds cannot be deleted)."""
+
+    model = CompositionRequirement
+    fields = ("representative_kind", "seat", "count", "valid_from", "valid_to", "source")
+    extra = 0
+
+
 @admin.register(Body)
 class BodyAdmin(PortalAdmin):
-    list_display = ("name", "kind", "parent", "sector", "requires_representatives")
+    inlines = [CompositionRequirementInline]
+    list_display = ("name", "kind", "parent", "sector")
     list_filter = ("kind", "sector")
     search_fields = ("name", "short_name")
 

@@ -102,7 +102,6 @@ class BodyForm(ChangeReasonForm):
             "sector",
             "mandate",
             "secretariat",
-            "requires_representatives",
             "former_names",
             "established",
             "dissolved",
@@ -143,6 +142,7 @@ class MembershipForm(ChangeReasonForm):
             "role",
             "organisation",
             "representative_kind",
+            "seat",
             "position",
             "deputy_for",
             "start",
@@ -160,6 +160,8 @@ class MembershipForm(ChangeReasonForm):
             .exclude(pk=self.instance.pk)
             .select_related("person", "body")
         )
+        self.fields["seat"].queryset = body.requirements.exclude(seat="")
+        self.fields["seat"].label_from_instance = lambda requirement: requirement.demand
 
 
 class PersonSearchForm(forms.Form):

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -46,9 +47,13 @@ class InForceQuerySet(models.QuerySet):
     """Rows with a validity period (`valid_from`/`valid_to`, both inclusive, both optional)."""
 
     def in_force_on(self, day: date):
+        return self.in_force_during(day, day)
+
+    def in_force_during(self, first: date, last: date):
+        """Rows in force on at least one day of the period (both ends inclusive)."""
         return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=last),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=first),
         )
 
 
@@ -232,23 +237,27 @@ class SectorAssignment(models.Model):
 
 class BodyQuerySet(models.QuerySet):
     def as_tree(self, day: date) -> list["BodyNode"]:
-        """The bodies as nested nodes with their current member count and composition gaps.
+        """The bodies as nested nodes with their member count on `day` and what their
+        composition requirements in force that day lack.
 
-        Two queries whatever the number of bodies: the bodies, and their active memberships.
+        Three queries whatever the number of bodies: the bodies, their active memberships and
+        their requirements in force.
         """
         bodies = list(self.select_related("sector").order_by("position", "name"))
+        body_ids = [body.pk for body in bodies]
         active = defaultdict(list)
         for membership in (
             Membership.objects.active_on(day)
-            .filter(body__in=[body.pk for body in bodies])
-            .only("body_id", "representative_kind")
+            .filter(body__in=body_ids)
+            .only("body_id", "role", "representative_kind", "seat_id")
         ):
             active[membership.body_id].append(membership)
+        requirements = CompositionRequirement.objects.for_bodies_on(body_ids, day)
         nodes = {
             body.pk: BodyNode(
                 body=body,
                 member_count=len(active[body.pk]),
-                missing=body.missing_representatives(active[body.pk]),
+                missing=composition_gaps(requirements[body.pk], active[body.pk]),
             )
             for body in bodies
         }
@@ -298,12 +307,6 @@ class Body(models.Model):
         blank=True,
         help_text="Hvem som har sekretariatet, for eksempel «roterer mellom Oslo kommune og OUS».",
     )
-    requires_representatives = models.BooleanField(
-        "skal ha fastlege-, bruker- og tillitsvalgtrepresentant",
-        default=False,
-        help_text="Gjelder LSU, samarbeidsforum for somatikk, psykisk helse og barn og unge, "
-        "og ad hoc-grupper.",
-    )
     former_names = models.CharField("tidligere navn", max_length=300, blank=True)
     established = models.DateField("opprettet", null=True, blank=True)
     dissolved = models.DateField("nedlagt", null=True, blank=True)
@@ -335,20 +338,6 @@ class Body(models.Model):
             if ancestor.pk == self.pk:
                 raise ValidationError({"parent": "Et organ kan ikke ligge under seg selv."})
             ancestor = ancestor.parent
-
-    def missing_representatives(self, memberships) -> list[str]:
-        """Labels of the representative kinds the composition rule demands but nobody fills.
-
-        `memberships` are the body's active memberships, already loaded by the caller.
-        """
-        if not self.requires_representatives:
-            return []
-        present = {m.representative_kind for m in memberships}
-        return [
-            kind.label
-            for kind in Membership.RepresentativeKind
-            if kind != Membership.RepresentativeKind.NONE and kind not in present
-        ]
 
 
 @dataclass
@@ -455,7 +444,7 @@ class MembershipQuerySet(models.QuerySet):
 
     def with_related(self):
         return self.select_related(
-            "person", "person__organisation", "organisation", "body", "deputy_for__person"
+            "person", "person__organisation", "organisation", "body", "deputy_for__person", "seat"
         )
 
     def leading_roles(self):
@@ -476,10 +465,16 @@ class Membership(models.Model):
         SECRETARY = "sekretar", "Sekretær"
 
     class RepresentativeKind(models.TextChoices):
+        """The kinds of representative the sources name. They use two words for the
+        employees' side and a body's requirement uses the one its source uses: the OUS LSU
+        and its fora are to have «tillitsvalgte» (board papers 19/2021 and 98/2024), SSU
+        «ansattrepresentanter» (98/2024)."""
+
         NONE = "", "—"
         GP = "fastlege", "Fastlegerepresentant"
         USER = "bruker", "Brukerrepresentant"
-        UNION = "tillitsvalgt", "Tillitsvalgt / ansattrepresentant"
+        UNION = "tillitsvalgt", "Tillitsvalgtrepresentant"
+        EMPLOYEE = "ansatt", "Ansattrepresentant"
 
     # Roles that lead a body's work: they approve minutes and prioritise applications.
     LEADING_ROLES = (Role.LEADER, Role.DEPUTY_LEADER, Role.SECRETARY)
@@ -505,6 +500,17 @@ class Membership(models.Model):
         choices=RepresentativeKind.choices,
         blank=True,
         default=RepresentativeKind.NONE,
+    )
+    seat = models.ForeignKey(
+        "CompositionRequirement",
+        verbose_name="plass",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="holders",
+        limit_choices_to=~Q(seat=""),
+        help_text="Den navngitte plassen i organets sammensetning som vervet fyller, for "
+        "eksempel «Samhandlingsoverlege, Oslo universitetssykehus HF».",
     )
     position = models.CharField(
         "stilling og virksomhet",
@@ -551,6 +557,8 @@ class Membership(models.Model):
         validate_period(self.start, self.end, end_field="end")
         if self.deputy_for_id and self.deputy_for.body_id != self.body_id:
             raise ValidationError({"deputy_for": "Vara må være for et medlem av samme organ."})
+        if self.seat_id and (self.seat.body_id != self.body_id or not self.seat.seat):
+            raise ValidationError({"seat": "Velg en navngitt plass i dette organet."})
         if self.role == self.Role.LEADER and self.body_id:
             self._check_single_leader()
 
@@ -577,6 +585,155 @@ class Membership(models.Model):
         if not self.start and not self.end:
             return "periode ukjent"
         return f"{fmt(self.start) or '…'}–{fmt(self.end)}"
+
+
+class CompositionRequirementQuerySet(InForceQuerySet):
+    def for_bodies_on(self, body_ids, day: date) -> defaultdict:
+        """The requirements in force on `day` of each of the bodies, by body id (one query)."""
+        by_body = defaultdict(list)
+        for requirement in self.in_force_on(day).filter(body__in=body_ids):
+            by_body[requirement.body_id].append(requirement)
+        return by_body
+
+
+class CompositionRequirement(models.Model):
+    """What a body's composition must include from a date, as a source states it: a kind of
+    representative («brukerrepresentant»), or a named seat («Samhandlingsoverlege, Oslo
+    universitetssykehus HF»), `count` of them.
+
+    A kind is filled by members with that representative kind, a seat by the memberships that
+    point at it (`Membership.seat`): a seat cannot be matched by organisation, since the OUS
+    LSU's four OUS seats are all held by people of the same organisation. Deputies fill
+    neither: they stand in for the member who holds the place.
+    """
+
+    body = models.ForeignKey(
+        Body, verbose_name="organ", on_delete=models.CASCADE, related_name="requirements"
+    )
+    representative_kind = models.CharField(
+        "representanttype",
+        max_length=20,
+        choices=Membership.RepresentativeKind.choices,
+        blank=True,
+        help_text="Fyll ut enten representanttype eller navngitt plass.",
+    )
+    seat = models.CharField(
+        "navngitt plass",
+        max_length=200,
+        blank=True,
+        help_text="Plassen slik kilden navngir den, for eksempel «Etatsdirektør, "
+        "Sykehjemsetaten». Et medlemskap fyller den ved å peke på den.",
+    )
+    count = models.PositiveSmallIntegerField(
+        "antall",
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="For eksempel 6 for «bydelsdirektørene i de seks bydelene».",
+    )
+    valid_from = models.DateField(
+        "gjelder fra", null=True, blank=True, help_text="Tom hvis ukjent."
+    )
+    valid_to = models.DateField("gjelder til", null=True, blank=True)
+    source = models.CharField(
+        "kilde", max_length=300, blank=True, help_text="Hvor kravet står, for eksempel en styresak."
+    )
+
+    history = HistoricalRecords()
+    objects = CompositionRequirementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "krav til sammensetning"
+        verbose_name_plural = "krav til sammensetning"
+        ordering = ["pk"]  # as the source lists them
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(representative_kind="") & ~Q(seat=""))
+                | (~Q(representative_kind="") & Q(seat="")),
+                name="requirement_is_a_kind_or_a_seat",
+                violation_error_message="Et krav er enten en representanttype eller en "
+                "navngitt plass.",
+            ),
+            models.CheckConstraint(
+                condition=Q(count__gte=1),
+                name="requirement_count_at_least_one",
+                violation_error_message="Antall må være minst 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.demand
+
+    def clean(self):
+        validate_period(self.valid_from, self.valid_to, end_field="valid_to")
+        if bool(self.representative_kind) == bool(self.seat.strip()):
+            raise ValidationError(
+                {"seat": "Fyll ut enten representanttype eller navngitt plass (ikke begge)."}
+            )
+
+    def is_in_force_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+    @property
+    def demand(self) -> str:
+        """What is demanded, as a sentence would say it: «brukerrepresentant», «2
+        brukerrepresentanter», «Klinikkleder, OUS», «Bydelsdirektør (6 plasser)»."""
+        if self.seat:
+            return self.seat if self.count == 1 else f"{self.seat} ({self.count} plasser)"
+        label = self.get_representative_kind_display().lower()
+        return label if self.count == 1 else f"{self.count} {label}er"
+
+    def holders_among(self, memberships) -> list["Membership"]:
+        """The memberships (those active on the day in question) that fill this requirement."""
+        return [
+            m
+            for m in memberships
+            if m.role != Membership.Role.DEPUTY
+            and (
+                m.seat_id == self.pk
+                if self.seat
+                else m.representative_kind == self.representative_kind
+            )
+        ]
+
+
+@dataclass
+class RequirementStatus:
+    """A requirement and the memberships that fill it on one day."""
+
+    requirement: CompositionRequirement
+    holders: list[Membership]
+
+    @property
+    def gap(self) -> str:
+        """What is missing, in Norwegian, or "" when the requirement is filled:
+        «Mangler brukerrepresentant», «Mangler 1 av 2: brukerrepresentant»,
+        «Ledig plass: Klinikkleder, OUS», «Ledig plass: Bydelsdirektør (4 av 6 ledige)»."""
+        requirement = self.requirement
+        missing = requirement.count - len(self.holders)
+        if missing <= 0:
+            return ""
+        if requirement.seat:
+            of = f" ({missing} av {requirement.count} ledige)" if requirement.count > 1 else ""
+            return f"Ledig plass: {requirement.seat}{of}"
+        label = requirement.get_representative_kind_display().lower()
+        if requirement.count > 1:
+            return f"Mangler {missing} av {requirement.count}: {label}"
+        return f"Mangler {label}"
+
+
+def composition_status(requirements, memberships) -> list[RequirementStatus]:
+    """Each requirement (kinds first, then seats, each in the source's order) with its holders
+    among the memberships; both are those of one body on one day, already loaded."""
+    ordered = sorted(requirements, key=lambda requirement: bool(requirement.seat))
+    return [RequirementStatus(r, r.holders_among(memberships)) for r in ordered]
+
+
+def composition_gaps(requirements, memberships) -> list[str]:
+    """What the requirements lack among the memberships, each said once."""
+    statuses = composition_status(requirements, memberships)
+    return list(dict.fromkeys(status.gap for status in statuses if status.gap))
 
 
 # Documents made in the background (a model of the foundations, defined beside its process).

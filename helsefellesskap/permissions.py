@@ -70,7 +70,15 @@ rules.add_perm("helsefellesskap.view_register", rules.is_authenticated)
 # Only the secretariat keeps the register, in the portal's pages and in the admin (which asks
 # for the app label before it shows the app's models).
 rules.add_perm("helsefellesskap", is_secretariat)
-for model in ("organisation", "sector", "sectorassignment", "body", "person", "membership"):
+for model in (
+    "organisation",
+    "sector",
+    "sectorassignment",
+    "body",
+    "compositionrequirement",
+    "person",
+    "membership",
+):
     for action in ("add", "change", "delete"):
         rules.add_perm(f"helsefellesskap.{action}_{model}", is_secretariat)
     rules.add_perm(f"helsefellesskap.view_{model}", rules.is_authenticated)

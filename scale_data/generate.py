@@ -13,6 +13,7 @@ from django.test.utils import override_settings
 from grants.models import Application, Round, Scheme
 from helsefellesskap.models import (
     Body,
+    CompositionRequirement,
     Membership,
     Organisation,
     Person,
@@ -127,6 +128,7 @@ def delete_synthetic(*, log: Callable[[str], None] = lambda _: None) -> int:
         (Column, Column.objects.filter(plan__in=plans)),
         (Plan, plans),
         (Membership, Membership.objects.filter(body__in=bodies)),
+        (CompositionRequirement, CompositionRequirement.objects.filter(body__in=bodies)),
         (Person, people),
         (Body, bodies),
         (SectorAssignment, SectorAssignment.objects.filter(organisation__in=organisations)),

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, User
 
 from helsefellesskap.models import (
     Body,
+    CompositionRequirement,
     Membership,
     Organisation,
     Person,
@@ -53,8 +54,8 @@ TITLES = [
     "Kommuneoverlege", "Enhetsleder", "Fagsjef", "Prosjektleder", "Direktør",
 ]  # fmt: skip
 
-# (key, name, kind, parent key, sector number or None, needs representatives, member weight,
-#  meetings a year). 25 bodies, about 1 000 members and 200 meetings a year at full size.
+# (key, name, kind, parent key, sector number or None, has composition requirements, member
+#  weight, meetings a year). 25 bodies, about 1 000 members and 200 meetings a year at full size.
 K = Body.Kind
 BODIES = [
     ("pm", "Partnerskapsmøtet", K.PARTNERSHIP_MEETING, None, None, False, 30, 2),
@@ -92,6 +93,7 @@ class Slot:
     body: Body
     role: str
     representative_kind: str
+    seat: CompositionRequirement | None = None
     holders: list[Membership] = field(default_factory=list)
 
 
@@ -146,11 +148,11 @@ def build_partnership(sizes: Sizes, number: int) -> Partnership:
     first = datetime.date(sizes.first_year, 1, 1)
     hospitals, districts, organisations = _organisations(place)
     sectors = _sectors(number, place, hospitals, districts, first)
-    bodies, meetings = _bodies(sizes, place, sectors, first)
+    bodies, meetings, seats = _bodies(sizes, place, sectors, first)
 
     # One random stream through these three, in this order: the same seed, the same people.
     people_rows = _people(sizes, rng, number, organisations)
-    slots = _slots(sizes, rng, bodies)
+    slots = _slots(sizes, rng, bodies, seats)
     _memberships(sizes, rng, number, organisations, slots, people_rows)
     applicants = _applicants(number, place)
 
@@ -233,6 +235,7 @@ def _bodies(sizes: Sizes, place, sectors, first: datetime.date):
     """The bodies by key, and the meetings a year of each by body id."""
     bodies: dict[str, Body] = {}
     meetings: dict[int, int] = {}
+    requirements: list[Body] = []
     # Saved one by one, parents first (BODIES is in that order): a child needs its parent's id.
     for position, (key, name, kind, parent, sector, reps, _, per_year) in enumerate(BODIES, 1):
         body = Body(
@@ -242,14 +245,40 @@ def _bodies(sizes: Sizes, place, sectors, first: datetime.date):
             parent=bodies.get(parent),
             sector=sectors[sector - 1] if sector else None,
             mandate=f"Mandat for {name.lower()} i {place}.",
-            requires_representatives=reps,
             established=first,
             position=position,
         )
         body.save()
         bodies[key] = body
         meetings[body.pk] = sizes.n(per_year)
-    return bodies, meetings
+        if reps:
+            requirements.append(body)
+    seats = _requirements(requirements, first)
+    return bodies, meetings, seats
+
+
+# What a body with composition requirements must have: the three kinds of representative of
+# the OUS sector's fora, and a named seat for the leader (so the data has seats to fill).
+REQUIRED_KINDS = [
+    Membership.RepresentativeKind.GP,
+    Membership.RepresentativeKind.USER,
+    Membership.RepresentativeKind.UNION,
+]
+LEADER_SEAT = "Leder fra sektorsykehuset"
+
+
+def _requirements(bodies: list[Body], first: datetime.date) -> dict[int, CompositionRequirement]:
+    """The requirements of the bodies that have them, from the first day; the leader's seat
+    by body id."""
+    rows = CompositionRequirement.objects.bulk_create(
+        CompositionRequirement(body=body, valid_from=first, source="Syntetiske data", **demand)
+        for body in bodies
+        for demand in [
+            *({"representative_kind": kind} for kind in REQUIRED_KINDS),
+            {"seat": LEADER_SEAT},
+        ]
+    )
+    return {row.body_id: row for row in rows if row.seat}
 
 
 def _applicants(number: int, place: str) -> list[User]:
@@ -301,11 +330,11 @@ def _people(sizes, rng, number, organisations):
     return _PeopleSource(sizes, rng, number, organisations)
 
 
-def _slots(sizes: Sizes, rng, bodies: dict[str, Body]) -> list[Slot]:
+def _slots(sizes: Sizes, rng, bodies: dict[str, Body], seats) -> list[Slot]:
     weights = {key: weight for key, *_rest, weight, _per_year in BODIES}
     total_weight = sum(weights.values())
     slots = []
-    R, Kind = Membership.Role, Membership.RepresentativeKind  # noqa: N806
+    R = Membership.Role  # noqa: N806
     for key, body in bodies.items():
         size = sizes.n(round(MEMBERSHIPS_PER_PARTNERSHIP * weights[key] / total_weight), 2)
         for i in range(size):
@@ -319,9 +348,10 @@ def _slots(sizes: Sizes, rng, bodies: dict[str, Body]) -> list[Slot]:
             elif rng.random() < 0.1:
                 role = R.OBSERVER
             kind = ""
-            if body.requires_representatives and 2 <= i <= 4 and i < size - 1:
-                kind = [Kind.GP, Kind.USER, Kind.UNION][i - 2]
-            slots.append(Slot(body=body, role=role, representative_kind=kind))
+            if body.pk in seats and 2 <= i <= 4 and i < size - 1:
+                kind = REQUIRED_KINDS[i - 2]
+            seat = seats.get(body.pk) if i == 0 else None
+            slots.append(Slot(body=body, role=role, representative_kind=kind, seat=seat))
     return slots
 
 
@@ -364,6 +394,7 @@ def _membership(slot: Slot, person: Person, start: datetime.date) -> Membership:
         role=slot.role,
         organisation=person.organisation,
         representative_kind=slot.representative_kind,
+        seat=slot.seat,
         position=f"{person.title}, {person.organisation.short_name or person.organisation.name}",
         start=start,
         source="Syntetiske data",

@@ -4,14 +4,20 @@ import pytest
 
 from helsefellesskap.models import Membership
 from helsefellesskap.permissions import DECISION_MAKER_GROUP, READER_GROUP, SECRETARIAT_GROUP
-from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
+from tests.factories import (
+    GP_USER_UNION,
+    BodyFactory,
+    MembershipFactory,
+    PersonFactory,
+    UserFactory,
+)
 
 ROLES = ("anonymous", "secretariat", "member", "leader", "decision_maker", "reader")
 
 
 @pytest.fixture
 def lsu(db):
-    return BodyFactory(name="Lokalt samarbeidsutvalg Testsektoren", requires_representatives=True)
+    return BodyFactory(name="Lokalt samarbeidsutvalg Testsektoren", requires=GP_USER_UNION)
 
 
 @pytest.fixture

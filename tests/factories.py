@@ -3,7 +3,18 @@
 import factory
 from django.contrib.auth.models import Group, User
 
-from helsefellesskap.models import Body, Membership, Organisation, Person, Sector, SectorAssignment
+from helsefellesskap.models import (
+    Body,
+    CompositionRequirement,
+    Membership,
+    Organisation,
+    Person,
+    Sector,
+    SectorAssignment,
+)
+
+# The representatives the OUS sector's LSU and fora must have (OUS board paper 19/2021).
+GP_USER_UNION = ["fastlege", "bruker", "tillitsvalgt"]
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -40,9 +51,25 @@ class SectorAssignmentFactory(factory.django.DjangoModelFactory):
 class BodyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Body
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Testutvalg {n}")
     kind = Body.Kind.LOCAL_COMMITTEE
+
+    @factory.post_generation
+    def requires(self, create, extracted, **kwargs):
+        """BodyFactory(requires=GP_USER_UNION): those kinds of representative are required,
+        since a date nobody knows."""
+        for kind in extracted or []:
+            CompositionRequirementFactory(body=self, representative_kind=kind)
+
+
+class CompositionRequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompositionRequirement
+
+    body = factory.SubFactory(BodyFactory)
+    representative_kind = Membership.RepresentativeKind.USER
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

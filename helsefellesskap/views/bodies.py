@@ -7,7 +7,14 @@ from django.views.generic import CreateView, DetailView, ListView, TemplateView,
 from rules.contrib.views import PermissionRequiredMixin
 
 from ..forms import BodyForm
-from ..models import Body, Membership, today
+from ..models import (
+    Body,
+    CompositionRequirement,
+    Membership,
+    composition_gaps,
+    composition_status,
+    today,
+)
 from ..pages import FormPageMixin, HistoryView, ObjectPermissionRequiredMixin
 
 # How far back a body's page lists ended memberships (the rest is on the history page).
@@ -36,6 +43,9 @@ class BodyDetailView(DetailView):
         recent_past = [m for m in memberships if m.end and m.end < day]
         recent_past.sort(key=lambda m: m.end, reverse=True)
         older_past_count = self.object.memberships.ended_before(since).count()
+        requirements = list(
+            CompositionRequirement.objects.filter(body=self.object).in_force_on(day)
+        )
         return super().get_context_data(
             current_members=current,
             leaders=[m for m in current if m.role == Membership.Role.LEADER],
@@ -44,7 +54,8 @@ class BodyDetailView(DetailView):
             older_past_count=older_past_count,
             past_count=len(recent_past) + older_past_count,
             future_members=[m for m in memberships if m.start and m.start > day],
-            missing_representatives=self.object.missing_representatives(current),
+            composition=composition_status(requirements, current),
+            composition_gaps=composition_gaps(requirements, current),
             children=self.object.children.order_by("position", "name"),
             can_view_history=self.request.user.has_perm(
                 "helsefellesskap.view_body_history", self.object
@@ -90,4 +101,8 @@ class BodyHistoryView(HistoryView):
     permission_required = "helsefellesskap.view_body_history"
 
     def history_sources(self):
-        return [self.object.history.all(), Membership.history.filter(body_id=self.object.pk)]
+        return [
+            self.object.history.all(),
+            Membership.history.filter(body_id=self.object.pk),
+            CompositionRequirement.history.filter(body_id=self.object.pk),
+        ]

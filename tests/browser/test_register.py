@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from helsefellesskap.models import Membership
 from tests.factories import (
+    GP_USER_UNION,
     BodyFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -28,7 +29,7 @@ def structure(secretariat_user):
         short_name="LSU OUS",
         kind="lsu",
         parent=ssu,
-        requires_representatives=True,
+        requires=GP_USER_UNION,
         mandate="Prioriterer samhandlingstiltak i sektoren.",
     )
     MembershipFactory(

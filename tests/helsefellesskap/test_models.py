@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from helsefellesskap.models import Body, Membership, Person, SectorAssignment
 from tests.factories import (
+    GP_USER_UNION,
     BodyFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -69,34 +70,27 @@ def test_leader_handover_after_the_previous_leader_ends_is_allowed():
     successor.full_clean()  # no error
 
 
-def test_composition_rule_names_the_missing_representatives():
-    lsu = BodyFactory(requires_representatives=True)
-    gp = MembershipFactory(body=lsu, representative_kind=Membership.RepresentativeKind.GP)
-    assert lsu.missing_representatives([gp]) == [
-        "Brukerrepresentant",
-        "Tillitsvalgt / ansattrepresentant",
-    ]
-    network = BodyFactory(kind=Body.Kind.NETWORK, requires_representatives=False)
-    assert network.missing_representatives([]) == []
-
-
-def test_body_tree_nests_children_and_counts_active_members_in_two_queries(
+def test_body_tree_nests_children_and_counts_active_members_in_three_queries(
     django_assert_num_queries,
 ):
     top = BodyFactory(name="Partnerskapsmøtet", position=1)
     ssu = BodyFactory(name="SSU", parent=top, position=2)
-    lsu = BodyFactory(name="LSU", parent=ssu, requires_representatives=True)
+    lsu = BodyFactory(name="LSU", parent=ssu, requires=GP_USER_UNION)
     MembershipFactory(body=lsu)
     MembershipFactory(body=lsu, end=date(2020, 1, 1))
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         tree = Body.objects.as_tree(date(2026, 1, 1))
 
     assert [node.body for node in tree] == [top]
     lsu_node = tree[0].children[0].children[0]
     assert lsu_node.body == lsu
     assert lsu_node.member_count == 1
-    assert len(lsu_node.missing) == 3
+    assert lsu_node.missing == [
+        "Mangler fastlegerepresentant",
+        "Mangler brukerrepresentant",
+        "Mangler tillitsvalgtrepresentant",
+    ]
 
 
 def test_body_cannot_be_its_own_ancestor():

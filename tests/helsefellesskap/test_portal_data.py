@@ -48,10 +48,7 @@ def test_the_structure_runs_from_the_partnership_meeting_to_the_local_committees
     ssu = Body.objects.get(short_name="SSU")
     assert ssu.parent.name == "Partnerskapsmøtet"
     assert Body.objects.filter(kind=Body.Kind.LOCAL_COMMITTEE, parent=ssu).count() == 4
-    assert all(
-        lsu.requires_representatives and lsu.sector
-        for lsu in Body.objects.filter(kind=Body.Kind.LOCAL_COMMITTEE)
-    )
+    assert all(lsu.sector for lsu in Body.objects.filter(kind=Body.Kind.LOCAL_COMMITTEE))
 
 
 def test_ssu_leadership_passes_from_tone_ikdahl_to_bovild_tjonn(portal_data):
@@ -147,3 +144,39 @@ def test_rows_missing_from_the_database_are_added_again(portal_data):
     call_command("load_portal_data", verbosity=0)
     assert Plan.objects.get(pk=1).title == "Porteføljeplan 2026"
     assert Application.objects.count() == 10  # the demo applications of all four sectors
+
+
+def test_each_body_has_the_composition_its_source_states(portal_data):
+    """Board paper 98/2024: Partnerskapsmøtet user and GP representatives and the four CEOs
+    and the city's director; SSU user, employee and GP representatives and Sunnaas as
+    observer; the OUS LSU its listed seats. Board paper 19/2021: the OUS LSU and its three
+    fora GP, user and union representatives, from the partnership's start in June 2021."""
+    tree = {}
+
+    def walk(nodes):
+        for node in nodes:
+            tree[node.body.short_name or node.body.name] = node.missing
+            walk(node.children)
+
+    walk(Body.objects.as_tree(date(2025, 12, 31)))
+    assert tree["SSU"] == []  # the minutes of 14.10.2025 name them all
+    assert tree["Partnerskapsmøtet"] == [
+        "Mangler brukerrepresentant",
+        "Mangler fastlegerepresentant",
+        "Ledig plass: Administrerende direktør, Oslo universitetssykehus HF",
+    ]
+    assert tree["LSU OUS"][:3] == [
+        "Mangler fastlegerepresentant",
+        "Mangler brukerrepresentant",
+        "Mangler tillitsvalgtrepresentant",
+    ]
+    assert "Ledig plass: Samhandlingsoverlege, Oslo universitetssykehus HF" in tree["LSU OUS"]
+    assert "Ledig plass: Bydelsdirektør, bydelene i OUS-sektoren (6 av 6 ledige)" in (
+        tree["LSU OUS"]
+    )
+    assert not any("Viseadministrerende" in gap for gap in tree["LSU OUS"])  # Frafjord
+    # Sources for the other sectors state no requirements: none are invented.
+    assert tree["LSU Ahus"] == [] and tree["SF"] == []
+
+    walk(Body.objects.as_tree(date(2021, 5, 31)))
+    assert tree["LSU OUS"] == [] and tree["SSU"] == []

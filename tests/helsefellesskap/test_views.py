@@ -51,7 +51,10 @@ def test_body_page_shows_mandate_leader_members_past_members_and_missing_represe
     assert "Fastlegerepresentant" in page
     current, past = page.split("Tidligere medlemmer")
     assert "Sluttet Sørensen" in past and "Sluttet Sørensen" not in current
-    assert "mangler i dag: <strong>brukerrepresentant, tillitsvalgt / ansattrepresentant" in page
+    warning = page[page.index("Sammensetningen er ikke komplett") : page.index("Mandat")]
+    assert "<strong>Mangler brukerrepresentant</strong>" in warning
+    assert "<strong>Mangler tillitsvalgtrepresentant</strong>" in warning
+    assert "fastlegerepresentant" not in warning
     assert "Legg til medlem" not in page  # a member reads, the secretariat edits
 
 
