@@ -128,3 +128,13 @@ class MembershipAdmin(PortalImportExportAdmin):
     list_filter = ("body", "role", "representative_kind")
     search_fields = ("person__name", "body__name")
     autocomplete_fields = ("person", "organisation")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """The named seats of every body, each with its body's name (the portal's own form
+        offers only the body's seats)."""
+        if db_field.name != "seat":
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        kwargs["queryset"] = CompositionRequirement.objects.exclude(seat="").select_related("body")
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field.label_from_instance = lambda requirement: f"{requirement.body}: {requirement.demand}"
+        return field

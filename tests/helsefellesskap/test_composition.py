@@ -281,3 +281,17 @@ def test_the_migration_turns_the_old_flag_into_the_three_requirements_it_stood_f
         "Mangler brukerrepresentant",
         "Mangler tillitsvalgtrepresentant",
     ]
+
+
+def test_the_admins_membership_form_names_each_seat_with_its_body(client, secretariat_user, lsu):
+    seat(lsu, "Klinikkleder, Oslo universitetssykehus HF")
+    seat(BodyFactory(name="SSU"), "Observatør, Sunnaas sykehus HF")
+    CompositionRequirementFactory(body=lsu, representative_kind="bruker")  # not a seat
+    client.force_login(secretariat_user)
+
+    form = client.get(reverse("admin:helsefellesskap_membership_add")).context["adminform"].form
+
+    assert [label for _, label in form.fields["seat"].choices][1:] == [
+        "Lokalt samarbeidsutvalg Testsektoren: Klinikkleder, Oslo universitetssykehus HF",
+        "SSU: Observatør, Sunnaas sykehus HF",
+    ]
