@@ -40,6 +40,7 @@ from helsefellesskap.permissions import SECRETARIAT_GROUP  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 from portfolio.documents import plan_pdf, plan_pptx  # noqa: E402
 from portfolio.models import Cell, Measure, Plan  # noqa: E402
+from portfolio.spreadsheet import export_plan  # noqa: E402
 from scale_data.common import MARKER, USERNAME_PREFIX, synthetic  # noqa: E402
 from scale_data.pages import main_pages  # noqa: E402
 
@@ -127,7 +128,7 @@ def document(name: str) -> dict:
         # A plan this size is made by the background worker: timed as the worker makes it.
         "plan PDF": lambda: plan_pdf(plan),
         "plan PowerPoint": lambda: plan_pptx(plan),
-        "plan Excel": lambda: get(c, reverse("portfolio:plan_export", args=[plan.pk])),
+        "plan Excel": lambda: export_plan(plan),
         "minutes PDF": lambda: get(c, reverse("meetings:minutes_pdf", args=[meeting.pk])),
         "annual report": lambda: call_command(
             "annual_report", year=year, output=os.path.join(tempfile.mkdtemp(), "r.pdf")

@@ -1,9 +1,10 @@
-"""The plan in Excel: the export, and the import that shows every change (and every conflict
-with a newer edit) before it writes; the worker reads and writes (portfolio/importing.py)."""
+"""The plan in Excel: the export (a large plan's made by the worker, like its PDF), and the
+import that shows every change (and every conflict with a newer edit) before it writes; the
+worker reads and writes (portfolio/importing.py)."""
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
@@ -13,6 +14,7 @@ from helsefellesskap.files import download_response
 from helsefellesskap.pages import UnprocessableFormMixin
 
 from .. import importing, spreadsheet
+from ..background_documents import made_in_background, request_plan_document
 from ..documents import download_filename
 from ..forms import PlanImportForm
 from ..models import PlanImport
@@ -20,11 +22,15 @@ from .plans import PlanMixin
 
 
 class PlanExcelExportView(PlanMixin, View):
-    """Today's plan as an Excel workbook, to read, share or edit and import again."""
+    """Today's plan as an Excel workbook, to read, share or edit and import again; a large
+    plan's is made by the background worker, and the page of its job offers the file."""
 
     permission_required = "portfolio.view_plan"
 
     def get(self, request, *args, **kwargs):
+        if made_in_background(self.plan):
+            job = request_plan_document(plan=self.plan, extension="xlsx", user=request.user)
+            return redirect(job)
         return download_response(
             spreadsheet.export_plan(self.plan),
             download_filename(self.plan, "xlsx"),
