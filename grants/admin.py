@@ -32,8 +32,12 @@ class SchemeAdmin(PortalAdmin):
 
 @admin.register(Round)
 class RoundAdmin(PortalAdmin):
-    list_display = ("__str__", "deadline", "total_amount")
+    list_display = ("__str__", "deadline_or_not_stated", "total_amount")
     inlines = [AllocationInline]
+
+    @admin.display(description="søknadsfrist", ordering="deadline", empty_value="ikke oppgitt")
+    def deadline_or_not_stated(self, round):
+        return round.deadline
 
 
 @admin.register(Application)

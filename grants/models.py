@@ -58,11 +58,19 @@ class Scheme(models.Model):
 
 
 class Round(models.Model):
-    """One year's round of a scheme: its deadline, the total, and the invited focus areas."""
+    """One year's round of a scheme: its deadline, the total, and the invited focus areas.
+
+    A round whose source states no deadline (the 2024 round) has none: it is shown as "ikke
+    oppgitt" and takes no applications, since nobody can say until when it would."""
 
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="rounds")
     year = models.PositiveSmallIntegerField("år")
-    deadline = models.DateTimeField("søknadsfrist")
+    deadline = models.DateTimeField(
+        "søknadsfrist",
+        null=True,
+        blank=True,
+        help_text="La stå tom når kilden ikke oppgir fristen: runden tar da ikke imot søknader.",
+    )
     total_amount = Amount(
         "samlet ramme",
         max_digits=14,
@@ -95,7 +103,19 @@ class Round(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return timezone.now() <= self.deadline
+        return self.deadline is not None and timezone.now() <= self.deadline
+
+    @property
+    def closed_reason(self) -> str:
+        """Why the round takes no applications, in Norwegian ("" while it is open)."""
+        if self.deadline is None:
+            return f"{self} har ingen oppgitt søknadsfrist og tar ikke imot søknader."
+        if self.is_open:
+            return ""
+        return (
+            f"Søknadsfristen for {self} gikk ut "
+            f"{timezone.localtime(self.deadline):%d.%m.%Y kl. %H.%M}."
+        )
 
 
 REFERENCE_PREFIX = "RST"  # rekrutterings- og samhandlingstilskudd

@@ -107,8 +107,7 @@ def submit_application(application: Application, *, user) -> Application:
         if application.state != Application.State.DRAFT:
             raise WorkflowError("Søknaden er allerede sendt inn.")
         if not application.round.is_open:
-            deadline = timezone.localtime(application.round.deadline)
-            raise WorkflowError(f"Søknadsfristen gikk ut {deadline:%d.%m.%Y kl. %H.%M}.")
+            raise WorkflowError(application.round.closed_reason)
         problems = application.completeness_problems()
         if problems:
             raise WorkflowError(" ".join(problems))

@@ -20,7 +20,6 @@ from ..permissions import is_secretariat, sectors_of
 from ..receipt import application_pdf, application_pdf_filename, receipt_recipients
 from .mixins import (
     DraftOnlyMixin,
-    deadline_text,
     refuse_unless_changeable,
     submitted_message,
     visible_application,
@@ -170,10 +169,7 @@ class ApplicationCreateView(PermissionRequiredMixin, ApplicationFormPage):
         return sectors_of(user) or (list(Sector.objects.all()) if is_secretariat(user) else [])
 
     def closed_message(self) -> str:
-        return (
-            f"Søknadsfristen for {self.round} gikk ut {deadline_text(self.round)}. "
-            "Det kan ikke lages nye søknader i denne runden."
-        )
+        return f"{self.round.closed_reason} Det kan ikke lages nye søknader i denne runden."
 
     def refusal(self):
         if not self.sectors:
@@ -216,10 +212,7 @@ class ApplicationUpdateView(ApplicationFormPage):
         return self.application.round
 
     def closed_message(self) -> str:
-        return (
-            f"Søknadsfristen for {self.round} gikk ut {deadline_text(self.round)}. "
-            "Utkastet kan ikke endres eller sendes inn lenger."
-        )
+        return f"{self.round.closed_reason} Utkastet kan ikke endres eller sendes inn lenger."
 
     def refusal(self):
         return refuse_unless_changeable(self.request, self.application, workflow.DRAFT_LOCKED)
@@ -236,10 +229,7 @@ class ApplicationSubmitView(DraftOnlyMixin, TemplateView):
         application = self.application
         closed = ""
         if not application.round.is_open:
-            closed = (
-                f"Søknadsfristen for {application.round} gikk ut "
-                f"{deadline_text(application.round)}. Søknaden kan ikke sendes inn."
-            )
+            closed = f"{application.round.closed_reason} Søknaden kan ikke sendes inn."
         return super().get_context_data(
             application=application,
             problems=application.completeness_problems(),

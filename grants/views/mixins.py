@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -97,10 +96,6 @@ class DraftOnlyMixin:
     def dispatch(self, request, *args, **kwargs):
         refusal = refuse_unless_changeable(request, self.application, self.submitted_message)
         return refusal or super().dispatch(request, *args, **kwargs)
-
-
-def deadline_text(round: Round) -> str:
-    return f"{timezone.localtime(round.deadline):%d.%m.%Y kl. %H.%M}"
 
 
 def submitted_message(application: Application) -> str:

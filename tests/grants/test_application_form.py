@@ -412,3 +412,6 @@ def test_the_round_list_marks_open_rounds_with_their_deadline(as_applicant, roun
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     closed = f"Stengt – fristen gikk ut {yesterday:%d.%m.%Y}"
     assert closed in page
+    RoundFactory(year=2024, deadline=None)
+    page = text(as_applicant.get(reverse("grants:round_list")))
+    assert "Stengt – søknadsfrist ikke oppgitt" in page

@@ -518,13 +518,14 @@ def test_after_the_deadline_no_new_application_and_no_submission(
 
     response = client.get(create_url(round))
     page = text(response)
-    assert "Søknadsfristen er ute" in page and "gikk ut" in page
+    assert f"Søknadsfristen for {round} gikk ut" in page
+    assert "Det kan ikke lages nye søknader i denne runden." in page
     assert "application-form" not in page
     client.post(create_url(round), data(lagre="1"))
     assert Application.objects.count() == 1
     assert "Ny søknad</a>" not in text(client.get(round.get_absolute_url()))
 
-    assert "utkastet kan ikke endres eller sendes inn lenger" in text(
+    assert "Utkastet kan ikke endres eller sendes inn lenger" in text(
         client.get(application.get_absolute_url())
     )
     edit_url = reverse("grants:application_edit", args=[application.pk])
@@ -532,7 +533,33 @@ def test_after_the_deadline_no_new_application_and_no_submission(
     submit_url = reverse("grants:application_submit", args=[application.pk])
     assert "Søknaden kan ikke sendes inn." in text(client.get(submit_url))
     response = client.post(submit_url, follow=True)
-    assert "Søknadsfristen gikk ut" in text(response)
+    assert f"Søknadsfristen for {round} gikk ut" in text(response)
+    assert Application.objects.get(pk=application.pk).state == State.DRAFT
+
+
+def test_a_round_whose_deadline_is_not_stated_takes_no_applications(
+    client, applicant, round, sector, district, hospital, data
+):
+    """The 2024 round's source states no deadline: the round says so, and nothing is sent in
+    without one, since nobody could say until when it was allowed."""
+    application = draft_of(applicant, round, sector, district, hospital)
+    round.deadline = None
+    round.save()
+    client.force_login(applicant)
+    reason = f"{round} har ingen oppgitt søknadsfrist og tar ikke imot søknader."
+
+    page = text(client.get(round.get_absolute_url()))
+    assert "Søknadsfrist ikke oppgitt." in page
+    assert f"{reason} Det kan ikke lages nye søknader i denne runden." in page
+    assert "Ny søknad</a>" not in page
+    client.post(create_url(round), data(lagre="1"))
+    assert Application.objects.count() == 1
+
+    assert f"{reason} Utkastet kan ikke endres" in text(client.get(application.get_absolute_url()))
+    submit_url = reverse("grants:application_submit", args=[application.pk])
+    page = text(client.get(submit_url))
+    assert "søknadsfrist ikke oppgitt" in page and f"{reason} Søknaden kan ikke sendes inn." in page
+    assert reason in text(client.post(submit_url, follow=True))
     assert Application.objects.get(pk=application.pk).state == State.DRAFT
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from grants.models import Allocation, Application, BudgetLine, Round, Scheme
@@ -67,9 +68,13 @@ def test_the_2024_round_names_hsos_929_million_as_the_regional_frame(real_data):
     # The round distributes the sectors' allocations, not HSØ's whole frame.
     assert grant_round.total_amount is None
     assert "92,9 millioner kroner; det er den regionale rammen" in grant_round.description
-    # No invented deadline or invited areas: the description says where the date comes from.
-    assert timezone.localtime(grant_round.deadline).date().isoformat() == "2024-11-18"
-    assert "søknadsfristen står heller ikke i kilden" in grant_round.description
+    # No invented deadline or invited areas: the source states neither, and the description
+    # says so; a round without a deadline takes no applications.
+    assert grant_round.deadline is None
+    assert "Søknadsfristen står heller ikke i kilden, så ingen frist er registrert." in (
+        grant_round.description
+    )
+    assert not grant_round.is_open
     assert not grant_round.invited_areas.exists()
 
 
@@ -207,6 +212,20 @@ def test_the_demo_member_sees_the_draft_and_the_leader_only_what_was_sent(portal
 def test_the_portal_adds_rounds_after_the_fixture_rows(portal_data):
     # The key sequences were moved past the fixture's keys (PostgreSQL), so this is no clash.
     scheme = Scheme.objects.get(name=SCHEME)
-    new_round = Round.objects.create(scheme=scheme, year=2025, deadline=round_2024().deadline)
+    new_round = Round.objects.create(scheme=scheme, year=2025, deadline=timezone.now())
     assert new_round.pk not in (1, 9001)
     assert new_round.history.get().history_type == "+"
+
+
+def test_the_2024_rounds_pages_and_admin_say_its_deadline_is_not_stated(
+    real_data, client, secretariat_user
+):
+    client.force_login(secretariat_user)
+    page = client.get(round_2024().get_absolute_url()).content.decode()
+    assert "Søknadsfrist ikke oppgitt." in page
+    assert "har ingen oppgitt søknadsfrist og tar ikke imot søknader." in page
+    assert "18.11.2024 kl" not in page
+    listing = client.get(reverse("grants:round_list")).content.decode()
+    assert "Stengt – søknadsfrist ikke oppgitt" in listing
+    admin_list = client.get(reverse("admin:grants_round_changelist")).content.decode()
+    assert "ikke oppgitt" in admin_list

@@ -98,8 +98,17 @@ def test_after_the_deadline_nothing_is_submitted(allocation, applicant):
     allocation.round.deadline = timezone.now() - datetime.timedelta(minutes=1)
     allocation.round.save()
     application = draft(allocation, applicant)
-    with pytest.raises(workflow.WorkflowError, match="Søknadsfristen gikk ut"):
+    with pytest.raises(workflow.WorkflowError, match="Søknadsfristen for .* gikk ut"):
         workflow.submit_application(application, user=applicant)
+
+
+def test_without_a_stated_deadline_nothing_is_submitted(allocation, applicant):
+    allocation.round.deadline = None
+    allocation.round.save()
+    application = draft(allocation, applicant)
+    with pytest.raises(workflow.WorkflowError, match="har ingen oppgitt søknadsfrist"):
+        workflow.submit_application(application, user=applicant)
+    assert Application.objects.get(pk=application.pk).reference_number is None
 
 
 def test_the_lsu_ranks_forwards_and_sets_aside_in_one_action(allocation, applicant, lsu_secretary):
