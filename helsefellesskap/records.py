@@ -3,7 +3,8 @@
 Approved minutes, decided applications and published report versions refuse every change and
 deletion (each app's models say how). `guards_lifted()` lets one block of code pass them all:
 it is for loading and removing synthetic benchmark data (scale_data) only, never for the
-portal's pages, commands on real data or the admin.
+portal's pages, commands on real data or the admin. A single change or removal with a reason
+goes through `correcting(obj)` instead.
 
 A model's save() and delete() and the delete signals cover every path but one: a queryset's
 update() writes with one UPDATE and sends no signal. `GuardedQuerySet` closes that path.
@@ -29,6 +30,24 @@ def guards_lifted() -> Iterator[None]:
 
 def guards_are_lifted() -> bool:
     return _lifted.get()
+
+
+@contextmanager
+def correcting(obj) -> Iterator:
+    """Marks `obj`'s saves and its deletion inside the block as a recorded correction step:
+    the only way to change or remove a row of a locked record. Used by the correction steps
+    of meetings/minutes.py and by the data loader bringing rows loaded from an earlier,
+    wrong fixture up to the corrected record (helsefellesskap/fixture_corrections.py); each
+    gives the history its reason."""
+    obj._record_correction = True
+    try:
+        yield obj
+    finally:
+        obj._record_correction = False
+
+
+def is_correction(obj) -> bool:
+    return getattr(obj, "_record_correction", False)
 
 
 class GuardedQuerySet(models.QuerySet):

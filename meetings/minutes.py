@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from helsefellesskap.models import Membership, today
+from helsefellesskap.records import correcting
 from portfolio.models import Measure
 
 from .models import (
@@ -23,7 +24,6 @@ from .models import (
     MembershipAnnouncement,
     Minutes,
     RecordLocked,
-    correcting,
 )
 from .numbering import allocate_item_number
 

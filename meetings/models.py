@@ -6,8 +6,6 @@ minutes (draft → approved → published) are in `minutes.py`. Every model keep
 """
 
 import datetime
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -23,7 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from helsefellesskap.files import generated_name, private_storage
 from helsefellesskap.models import Body, Membership, Person, today
-from helsefellesskap.records import GuardedQuerySet, guards_are_lifted
+from helsefellesskap.records import GuardedQuerySet, guards_are_lifted, is_correction
 from portfolio.models import Measure
 
 
@@ -40,17 +38,6 @@ class RecordLocked(Exception):
         )
 
 
-@contextmanager
-def correcting(obj) -> Iterator:
-    """Marks `obj`'s saves inside the block as a recorded correction step (minutes.py): the
-    only way to change a record whose minutes are locked."""
-    obj._record_correction = True
-    try:
-        yield obj
-    finally:
-        obj._record_correction = False
-
-
 def locked_meeting_ids(meeting_ids) -> set[int]:
     """Those of `meeting_ids` whose minutes are approved or published."""
     ids = {pk for pk in meeting_ids if pk is not None}
@@ -65,7 +52,8 @@ def locked_meeting_ids(meeting_ids) -> set[int]:
 
 class GuardedRecord(models.Model):
     """Part of a meeting's record: refuses to be saved or deleted once the meeting's minutes
-    are locked, unless the save is a correction step (see `correcting`). Deletion is also
+    are locked, unless the save or deletion is a correction step (see
+    `helsefellesskap.records.correcting`). Deletion is also
     refused when it comes as a cascade or a queryset's delete (see the pre_delete receiver
     at the end of this module)."""
 
@@ -73,12 +61,12 @@ class GuardedRecord(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if not getattr(self, "_record_correction", False) and self.record_locked:
+        if not is_correction(self) and self.record_locked:
             raise RecordLocked
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.record_locked:
+        if not is_correction(self) and self.record_locked:
             raise RecordLocked
         return super().delete(*args, **kwargs)
 
@@ -668,7 +656,7 @@ class Minutes(models.Model):
                 raise RecordLocked(
                     f"Referatet er {self.Status(stored).label.lower()} og kan ikke settes tilbake."
                 )
-            if not getattr(self, "_record_correction", False):
+            if not is_correction(self):
                 raise RecordLocked
         super().save(*args, **kwargs)
 
@@ -812,5 +800,9 @@ def refuse_deleting_the_record(sender, instance, **kwargs):
             Item.objects.filter(pk=instance.item_id).values_list("meeting_id", flat=True)
         ):
             raise RecordLocked
-    elif isinstance(instance, GuardedRecord) and instance.record_locked:
+    elif (
+        isinstance(instance, GuardedRecord)
+        and not is_correction(instance)
+        and instance.record_locked
+    ):
         raise RecordLocked

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import factory
 
+from helsefellesskap.records import correcting
 from meetings.models import (
     Activity,
     Attachment,
@@ -14,7 +15,6 @@ from meetings.models import (
     Item,
     Meeting,
     Minutes,
-    correcting,
 )
 from meetings.numbering import allocate_item_number
 from tests.factories import BodyFactory, PersonFactory

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from helsefellesskap.models import Body, Membership
 from helsefellesskap.permissions import ROLE_GROUPS
+from helsefellesskap.records import correcting
 from meetings.models import (
     Attachment,
     Attendance,
@@ -26,7 +27,6 @@ from meetings.models import (
     MembershipAnnouncement,
     Minutes,
     ParticipantGroup,
-    correcting,
 )
 from meetings.numbering import allocate_item_number
 

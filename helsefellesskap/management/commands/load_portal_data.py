@@ -4,6 +4,9 @@ demo logins.
 Adds only what is missing: a row whose key is already in the database is left as it is, so
 running `make run` or `make data` again never undoes what the secretariat has changed in the
 portal (unlike `loaddata`, which overwrites), while rows added to a fixture later still arrive.
+The one exception: a row that still holds what an earlier, wrong version of the fixture said,
+and that nobody has changed since it was loaded, is corrected to today's fixture, with the
+reason in its history (fixture_corrections.py).
 
 The rows keep the fixture's primary keys, so afterwards the key sequences of the tables that got
 rows are moved past them (as `loaddata` does); otherwise the first meeting or history record
@@ -19,6 +22,8 @@ from django.core.management import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
+
+from helsefellesskap.fixture_corrections import FixtureCorrections
 
 REAL_DATA_FIXTURES = ["register", "portfolio", "meetings", "grants", "annual_report"]
 DEMO_FIXTURES = ["demo", "demo_grants"]
@@ -50,12 +55,26 @@ class Command(BaseCommand):
             demo_round = demo_round_rows()
             new_demo_round = not demo_round.exists()
             for name in fixtures:
+                corrections = FixtureCorrections.of(name)
+                corrections.apply()
                 added = add_missing_rows(name, added_to)
+                outcome = corrections.apply()
                 if options["verbosity"]:
-                    self.stdout.write(f"{name}: {added} nye rader.")
+                    self.stdout.write(f"{name}: {added} nye rader.{outcome_text(outcome)}")
             reset_sequences(added_to)
             if new_demo_round:
                 open_demo_round(demo_round.first())
+
+
+def outcome_text(outcome) -> str:
+    parts = []
+    if outcome.corrected:
+        parts.append(f"{outcome.corrected} rettet etter kilden")
+    if outcome.removed:
+        parts.append(f"{outcome.removed} fjernet etter kilden")
+    if outcome.kept:
+        parts.append(f"{outcome.kept} med tidligere innhold er endret i portalen og står urørt")
+    return f" {', '.join(parts)}." if parts else ""
 
 
 def open_demo_round(demo_round) -> None:
