@@ -22,7 +22,7 @@ from helsefellesskap.files import safe_filename
 from helsefellesskap.pdf import render_pdf
 
 from .grid import GridArea, GridGroup, GridMeasure, PlanGrid
-from .models import Measure, Plan, Status
+from .models import Measure, Plan, Status, VisionPoint
 
 # The same palette as static/css/portal.css (--status-*); dark text on all of them has a
 # contrast far above 4.5:1.
@@ -287,12 +287,14 @@ def _vision_slide(deck, area):
     frame.word_wrap = True
     heading = frame.paragraphs[0]
     _add_run(heading, "Målbilde", size=24, bold=True, colour=HEADING_COLOUR)
-    points = area.vision_points or ["Målbildet er ikke skrevet inn ennå."]
-    size = _vision_font_size(points, body.width - Inches(0.8), body.height - Inches(0.8))
+    points = area.vision_outline or [VisionPoint("Målbildet er ikke skrevet inn ennå.")]
+    lines = [text for point in points for text in (point.text, *point.sub_points)]
+    size = _vision_font_size(lines, body.width - Inches(0.8), body.height - Inches(0.8))
     for point in points:
-        paragraph = frame.add_paragraph()
-        paragraph.level = 1
-        _add_run(paragraph, point, size=size)
+        for level, text in [(1, point.text), *((2, sub_point) for sub_point in point.sub_points)]:
+            paragraph = frame.add_paragraph()
+            paragraph.level = level
+            _add_run(paragraph, text, size=size)
 
 
 def _vision_font_size(points: list[str], width: int, height: int) -> int:

@@ -9,7 +9,17 @@ export and the "changes since" comparison all read one thing.
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from .models import Cell, Column, FocusArea, Measure, MeasureGroup, Plan, Status
+from .models import (
+    Cell,
+    Column,
+    FocusArea,
+    Measure,
+    MeasureGroup,
+    Plan,
+    Status,
+    VisionPoint,
+    vision_outline,
+)
 
 
 @dataclass
@@ -65,6 +75,10 @@ class GridArea:
     name: str
     vision_points: list[str]
     groups: list[GridGroup] = field(default_factory=list)
+
+    @property
+    def vision_outline(self) -> list[VisionPoint]:
+        return vision_outline(self.vision_points)
 
     @property
     def measures(self) -> list[GridMeasure]:

@@ -7,6 +7,9 @@ A cell carries a version number so that two people editing the same cell cannot 
 overwrite each other (see `editing.py`).
 """
 
+import re
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -140,12 +143,39 @@ class FocusAreaQuerySet(models.QuerySet):
         return self.filter(chosen).order_by("plan", "position", "pk")
 
 
+SUB_POINT = re.compile(r"^[–-]\s+")
+
+
+@dataclass(frozen=True)
+class VisionPoint:
+    text: str
+    sub_points: tuple[str, ...] = ()
+
+
+def vision_outline(lines: list[str]) -> list[VisionPoint]:
+    """The vision's bullets as the slides lay them out: a line starting with a dash ("– ")
+    is a sub-point of the bullet above it (Psykisk helse voksne's first bullet has three)."""
+    outline: list[VisionPoint] = []
+    for line in lines:
+        if SUB_POINT.match(line) and outline:
+            last = outline[-1]
+            outline[-1] = VisionPoint(last.text, (*last.sub_points, SUB_POINT.sub("", line)))
+        else:
+            outline.append(VisionPoint(line))
+    return outline
+
+
 class FocusArea(models.Model):
     """An innsatsområde with its vision (målbilde): one bullet sentence per line."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
     name = models.CharField("navn", max_length=200)
-    vision = models.TextField("målbilde", blank=True, help_text="Ett kulepunkt per linje.")
+    vision = models.TextField(
+        "målbilde",
+        blank=True,
+        help_text="Ett kulepunkt per linje; en linje som begynner med «– » er et underpunkt til "
+        "kulepunktet over.",
+    )
     position = models.PositiveSmallIntegerField("rekkefølge", default=0)
 
     objects = FocusAreaQuerySet.as_manager()

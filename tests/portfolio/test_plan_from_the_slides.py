@@ -5,12 +5,16 @@ The slides of Psykisk helse barn og unge mark eight measures «Under arbeid»; F
 is unreadable, and the plan's note says so.
 """
 
+import io
 import re
 
 import pytest
 from django.core.management import call_command
+from pptx import Presentation
 
+from portfolio.documents import plan_pdf, plan_pptx
 from portfolio.models import FocusArea, Measure, Plan
+from tests.annual_report.test_versions import pdf_text
 
 
 @pytest.fixture
@@ -88,3 +92,43 @@ def test_the_legend_names_the_slides_four_statuses_and_describes_nothing(
     assert items == ["Ikke påbegynt", "Planlagt/påbegynt", "Under arbeid", "Ferdigstilt"]
     # The descriptions the portal once invented are gone from the page.
     assert "vedtatt eller ønsket" not in page and "Målet for året er nådd" not in page
+
+
+def test_the_adults_sub_points_stay_under_their_bullet_in_the_page_pdf_and_slides(
+    client, reader_user, real_plan
+):
+    first = "Voksne i Oslo skal ha tilgang til helsehjelp på rett nivå til rett tid"
+    subs = [
+        "Lett tilgjengelig kommunalt psykisk helsetilbud med nødvendig kompetanse og kapasitet, "
+        "tilpasset lokale forhold og behov",
+        "Gode overganger til andre tjenester i kommune og sykehus",
+        "Voksne med behov for koordinerte tjenester skal få tilbud om Individuell plan",
+    ]
+    client.force_login(reader_user)
+    page = client.get(real_plan.get_absolute_url()).content.decode()
+    nested = "".join(f"<li>{sub}</li>" for sub in subs)
+    assert f"<li>{first}<ul>{nested}</ul></li>" in page
+
+    # The PDF (pdftotext): each sub-point indented under the first bullet, not a bullet of
+    # its own beside it.
+    layout = pdf_text(plan_pdf(real_plan))
+    lines = [line for line in layout.splitlines() if line.strip()]
+    top = next(line for line in lines if first in line)
+    assert top.lstrip().startswith("• ")
+    for sub in ("Lett tilgjengelig kommunalt", "Gode overganger", "Voksne med behov"):
+        line = next(line for line in lines if sub in line)
+        assert "–" not in line and "•" not in line
+        assert len(line) - len(line.lstrip()) > len(top) - len(top.lstrip())
+
+    # The slides: the sub-points one level below their bullet.
+    deck = Presentation(io.BytesIO(plan_pptx(real_plan)))
+    paragraphs = [
+        (paragraph.level, paragraph.text)
+        for slide in deck.slides
+        if slide.shapes.title.text == "Psykisk helse voksne"
+        for shape in slide.placeholders
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+    ]
+    at = paragraphs.index((1, first))
+    assert paragraphs[at + 1 : at + 4] == [(2, sub) for sub in subs]
