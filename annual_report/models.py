@@ -103,7 +103,9 @@ class StatedRoundFigures(models.Model):
 class StatedApproval(models.Model):
     """A report's treatment as its source records it, for a report entered from an earlier
     document (the 2019 Ahus report: "Samarbeidsforum 2.6.2020 Godkjent"). The portal's own
-    approvals are its versions'."""
+    approvals are its versions'. Kept in the order they were entered, which is the source's
+    (its table lists Samarbeidsforum's approval before the Direktørmøte's undated row; by date
+    the undated row would come first on SQLite and last on PostgreSQL)."""
 
     report = models.ForeignKey(
         "AnnualReport",
@@ -121,7 +123,7 @@ class StatedApproval(models.Model):
     class Meta:
         verbose_name = "oppgitt behandling"
         verbose_name_plural = "oppgitte behandlinger"
-        ordering = ["report", "date", "pk"]
+        ordering = ["report", "pk"]
 
     def __str__(self):
         return f"{self.report}: {self.body} {self.date or ''}".strip()

@@ -36,6 +36,11 @@ def test_the_2019_ahus_report_says_what_the_seed_says(real_data, secretariat_use
     # The report's own treatment, as its last table: "Samarbeidsforum 2.6.2020 Godkjent".
     assert "Samarbeidsforum 2.6.2020 Godkjent" in text
     assert "Rapporten er ikke behandlet ennå" not in text
+    # In the seed's order: Samarbeidsforum's approval, then the Direktørmøte's undated row.
+    treatment = text[text.rindex("Behandlet Dato Merknad") :]
+    assert re.match(
+        r"Behandlet Dato Merknad Samarbeidsforum 2\.6\.2020 Godkjent Direktørmøte", treatment
+    )
 
     # Katrine Hippe's row keeps all of its marks: "x Sluttet - -".
     hippe = next(line for line in layout.splitlines() if "Katrine Hippe" in line)
