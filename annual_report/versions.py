@@ -70,24 +70,31 @@ def build_draft(params: dict, user) -> BuiltDocument:
 
 
 def generate_version(report: AnnualReport, user) -> ReportVersion:
+    """The report's next draft. Laid out before the transaction, which holds the report's lock
+    (on SQLite the database's one write lock, which every other write of the portal waits
+    for) only to store the file and the row: if another version or approval was stored while
+    this one was laid out, it is laid out again with the new number and approval log."""
     if not user.has_perm("annual_report.generate_version", report):
         raise PermissionDenied
     snapshot = assemble(report)
-    with transaction.atomic():
-        # One generation at a time per report, so two never take the same number.
-        AnnualReport.objects.select_for_update().get(pk=report.pk)
-        number = newest_number(report) + 1
-        pdf = render_report_pdf(snapshot, number=number, approvals=approval_log(report), draft=True)
-        version = ReportVersion(
-            report=report,
-            number=number,
-            snapshot=snapshot,
-            generated_at=timezone.now(),
-            generated_by=user,
-            pdf_size=len(pdf),
-        )
-        _save_file(version, pdf)
-    return version
+    while True:
+        number, approvals = newest_number(report) + 1, approval_log(report)
+        pdf = render_report_pdf(snapshot, number=number, approvals=approvals, draft=True)
+        with transaction.atomic():
+            # One generation at a time per report, so two never take the same number.
+            AnnualReport.objects.select_for_update().get(pk=report.pk)
+            if (newest_number(report) + 1, approval_log(report)) != (number, approvals):
+                continue
+            version = ReportVersion(
+                report=report,
+                number=number,
+                snapshot=snapshot,
+                generated_at=timezone.now(),
+                generated_by=user,
+                pdf_size=len(pdf),
+            )
+            _save_file(version, pdf)
+        return version
 
 
 def preview_pdf(report: AnnualReport) -> tuple[int, bytes]:

@@ -8,9 +8,11 @@ import subprocess
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from annual_report import versions
 from annual_report.models import ReportVersion
 from annual_report.versions import (
     ApprovalRefused,
@@ -194,3 +196,28 @@ def test_readers_download_published_versions_only(client, report, secretariat_us
     newer = generate_version(report, secretariat_user)
     assert client.get(reverse("annual_report:version_pdf", args=[newer.pk])).status_code == 404
     assert f"Versjon {newer.number}" not in client.get(reverse("annual_report:report_list")).text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_is_laid_out_outside_the_transaction_and_numbered_after_one_stored_meanwhile(
+    report, secretariat_user, monkeypatch
+):
+    """The layout takes tens of seconds for a large year: holding the report's lock (on SQLite
+    the database's only write lock) that long would stop every other write of the portal. A
+    version stored by someone else meanwhile gets its number; this one is laid out again."""
+    layouts = []
+    render = versions.render_report_pdf
+
+    def render_recorded(snapshot, *, number, approvals, draft):
+        layouts.append((number, connection.in_atomic_block))
+        if len(layouts) == 1:
+            generate_version(report, secretariat_user)  # stored while this one is laid out
+        return render(snapshot, number=number, approvals=approvals, draft=draft)
+
+    monkeypatch.setattr(versions, "render_report_pdf", render_recorded)
+    version = generate_version(report, secretariat_user)
+
+    assert layouts == [(1, False), (1, False), (2, False)]
+    assert version.number == 2
+    assert "UTKAST – versjon 2" in pdf_text(stored(version))
+    assert sorted(report.versions.values_list("number", flat=True)) == [1, 2]
