@@ -5,11 +5,14 @@ DJANGO_SETTINGS_MODULE=bench.settings and BENCH_DATABASE_URL set. Prints one JSO
     python -m bench.measure times N           # counts, then N interleaved rounds of requests
     python -m bench.measure session           # a logged-in session cookie for wrk
     python -m bench.measure document NAME     # one document: seconds and peak memory
+                                              # ("membership import": the admin's import)
     python -m bench.measure load-prepare USERS CELLS  # the load run's users, drafts and cells
     python -m bench.measure load-verify LOG   # the load run's acknowledged writes, looked up
 """
 
+import csv
 import datetime
+import io
 import json
 import os
 import resource
@@ -23,19 +26,22 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 django.setup()
 
+from django.contrib import admin  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.load import check_writes  # noqa: E402
 from grants.models import Application, BudgetLine, Round, Scheme  # noqa: E402
-from helsefellesskap.models import Organisation, Sector  # noqa: E402
+from helsefellesskap import admin_imports  # noqa: E402
+from helsefellesskap.models import Body, Membership, Organisation, Person, Sector  # noqa: E402
 from helsefellesskap.permissions import SECRETARIAT_GROUP  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 from portfolio.documents import plan_pdf, plan_pptx  # noqa: E402
@@ -48,6 +54,9 @@ USER = f"{USERNAME_PREFIX}sekretariat"
 # The load run's users: synthetic (deleted with the rest by generate_scale_data --delete).
 LOAD_USER = f"{USERNAME_PREFIX}last-"
 LOAD_READS = ["home", "plan page", "meeting page", "round page", "search"]
+# Issue 17's member list: 10 000 rows, the most the admin's import takes.
+IMPORT_ROWS = 10_000
+IMPORT_SOURCE = synthetic("Importtest i make bench")
 
 
 def client() -> Client:
@@ -124,6 +133,8 @@ def document(name: str) -> dict:
         .first()
     )
     year = plan.dated.year - 1
+    if name == "membership import":
+        return membership_import()
     runs = {
         # A plan this size is made by the background worker: timed as the worker makes it.
         "plan PDF": lambda: plan_pdf(plan),
@@ -150,6 +161,72 @@ def document(name: str) -> dict:
         "rss_before_mb": before / 1024,
         "what": detail,
     }
+
+
+def membership_import() -> dict:
+    """A 10 000-row member list (CSV) through the admin's import as the worker runs it
+    (helsefellesskap/admin_imports.py): stored as the admin stores an upload, then the trial run
+    and the import, timed together, without the portal's time limit (the bench measures how
+    long they take). The rows are deleted afterwards, history included."""
+    model_admin = admin.site._registry[Membership]
+    formats = model_admin.get_import_formats()
+    csv = next(index for index, f in enumerate(formats) if f().get_title() == "csv")
+    stored = model_admin.write_to_tmp_storage(
+        SimpleUploadedFile("medlemmer.csv", _member_list(IMPORT_ROWS)), formats[csv]()
+    )
+    params = {
+        "model": Membership._meta.label,
+        "resource": 0,
+        "format": csv,
+        "stored_name": stored.name,
+        "file_name": "medlemmer.csv",
+    }
+    user = User.objects.get(username=USER)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with override_settings(IMPORT_TIME_LIMIT=24 * 3600):
+        started = time.perf_counter()
+        admin_imports.run_import(params, user, dry_run=True)
+        tried = time.perf_counter()
+        built = admin_imports.run_import(params, user, dry_run=False)
+        seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    imported = Membership.objects.filter(source=IMPORT_SOURCE).count()
+    Membership.history.filter(source=IMPORT_SOURCE).delete()
+    Membership.objects.filter(source=IMPORT_SOURCE).delete()
+    if imported != IMPORT_ROWS:
+        raise SystemExit(f"Importen skrev {imported} rader, ikke {IMPORT_ROWS}: {built.message}")
+    return {
+        "seconds": seconds,
+        "trial_seconds": tried - started,
+        "import_seconds": seconds - (tried - started),
+        "peak_rss_mb": peak / 1024,
+        "rss_before_mb": before / 1024,
+        "what": f"{IMPORT_ROWS} medlemskap (CSV): kontroll og import",
+    }
+
+
+def _member_list(rows: int) -> bytes:
+    """Members of the synthetic bodies from 1.1 next year, people with a name of their own
+    (the import finds people and bodies by name)."""
+    names = list(
+        Person.objects.filter(name__endswith=MARKER)
+        .values("name")
+        .annotate(n=Count("pk"))
+        .filter(n=1)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    bodies = list(Body.objects.filter(name__endswith=MARKER).order_by("name").values_list("name"))
+    if len(names) * len(bodies) < rows:
+        raise SystemExit(f"For få personer og organer til {rows} medlemskap.")
+    start = f"01.01.{timezone.localdate().year + 1}"
+    text = io.StringIO()
+    sheet = csv.writer(text)
+    sheet.writerow(["person", "body", "role", "start", "source"])
+    for index in range(rows):
+        body = bodies[index % len(bodies)][0]
+        sheet.writerow([names[index // len(bodies)], body, "medlem", start, IMPORT_SOURCE])
+    return text.getvalue().encode()
 
 
 def load_prepare(users: int, cells: int) -> dict:

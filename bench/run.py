@@ -36,7 +36,14 @@ sys.path.insert(0, str(ROOT))  # run as a script: bench.load is shared with the 
 from bench.load import summarise  # noqa: E402
 
 PYTHON = sys.executable
-DOCUMENTS = ["minutes PDF", "plan Excel", "plan PowerPoint", "plan PDF", "annual report"]
+DOCUMENTS = [
+    "minutes PDF",
+    "plan Excel",
+    "plan PowerPoint",
+    "plan PDF",
+    "annual report",
+    "membership import",
+]
 
 
 def log(text: str) -> None:
