@@ -175,17 +175,14 @@ class GridFilterForm(NorwegianForm):
     aar = forms.TypedChoiceField(label="År", required=False, coerce=int)
     ansvarlig = forms.TypedChoiceField(label="Ansvarlig organ", required=False, coerce=int)
 
-    def __init__(self, *args, plan_grid, bodies, **kwargs):
+    def __init__(self, *args, areas, columns, bodies, **kwargs):
+        """`areas` and `bodies` as (pk, name), in the order shown."""
         super().__init__(*args, **kwargs)
-        self.fields["omrade"].choices = [("", "Alle områder")] + [
-            (area.pk, area.name) for area in plan_grid.areas
-        ]
+        self.fields["omrade"].choices = [("", "Alle områder"), *areas]
         self.fields["aar"].choices = [("", "Alle år")] + [
-            (column.year, column.heading) for column in plan_grid.columns
+            (column.year, column.heading) for column in columns
         ]
-        self.fields["ansvarlig"].choices = [("", "Alle organer")] + [
-            (body.pk, body.name) for body in bodies
-        ]
+        self.fields["ansvarlig"].choices = [("", "Alle organer"), *bodies]
 
     def grid_filter(self) -> GridFilter:
         """Each filter on its own: an unknown value drops that filter, not the others."""

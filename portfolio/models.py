@@ -7,12 +7,13 @@ A cell carries a version number so that two people editing the same cell cannot 
 overwrite each other (see `editing.py`).
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -37,6 +38,24 @@ CELL_TEXT_MAX_LENGTH = 300
 class PlanQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("body", "based_on")
+
+    def with_history_state(self):
+        """Each plan with `history_state`: for its areas, groups, measures and cells, the sum
+        of the ids of their history records, in the same query as the plan. Every change to
+        what the grid shows writes such a record (the version-checked cell save writes its
+        own), so the state grows with every committed change, whoever made it and in which
+        process; a record committed late under a lower id (PostgreSQL hands ids out before
+        the commit) still adds to its sum, which a highest id would miss. Read it before the
+        rows it stands for (`grid_cache`): what is read afterwards is then at least as new.
+
+        Raw SQL: the same four subqueries through the ORM cost more to compile (~5 ms) than
+        the whole page takes to serve from the cache."""
+        return self.annotate(
+            **{
+                f"_history_{name}": models.expressions.RawSQL(sql, (), models.BigIntegerField())
+                for name, sql in _history_sums().items()
+            }
+        )
 
 
 class Plan(models.Model):
@@ -81,6 +100,11 @@ class Plan(models.Model):
 
     def get_absolute_url(self):
         return reverse("portfolio:plan_detail", args=[self.pk])
+
+    @property
+    def history_state(self) -> tuple[int, ...]:
+        """See PlanQuerySet.with_history_state (only on plans read through it)."""
+        return tuple(getattr(self, f"_history_{name}") or 0 for name in _history_sums())
 
     @property
     def is_local(self) -> bool:
@@ -359,3 +383,33 @@ class PlanImport(models.Model):
 
     def __str__(self):
         return f"{self.file_name} til {self.plan}"
+
+
+@functools.cache
+def _history_sums() -> dict[str, str]:
+    """The subqueries of `with_history_state`, from the models' tables. Each level is reached
+    through its live parent: the records of a row under a deleted parent drop out of their
+    sum, but the parent's deletion record adds to the sum above, which only grows."""
+    table = {
+        model: connection.ops.quote_name(model._meta.db_table)
+        for model in (Plan, Column, FocusArea, MeasureGroup)
+    }
+
+    def summed(model, joins: str, plan_column: str) -> str:
+        history = connection.ops.quote_name(model.history.model._meta.db_table)
+        return (
+            f"SELECT SUM(h.history_id) FROM {history} h {joins} "
+            f"WHERE {plan_column} = {table[Plan]}.id"
+        )
+
+    area = f"JOIN {table[FocusArea]} a ON a.id = {{}}.area_id"
+    return {
+        "areas": summed(FocusArea, "", "h.plan_id"),
+        "groups": summed(MeasureGroup, area.format("h"), "a.plan_id"),
+        "measures": summed(
+            Measure,
+            f"JOIN {table[MeasureGroup]} g ON g.id = h.group_id {area.format('g')}",
+            "a.plan_id",
+        ),
+        "cells": summed(Cell, f"JOIN {table[Column]} c ON c.id = h.column_id", "c.plan_id"),
+    }

@@ -74,6 +74,16 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_plan_pages_from_another_test():
+    """The rendered plan grids are keyed by the plan's id and history state, which the next
+    test's rolled-back database can give again with other contents (in production ids are
+    never reused)."""
+    from django.core.cache import caches
+
+    caches["plan_pages"].clear()
+
+
+@pytest.fixture(autouse=True)
 def tasks_run_at_once(settings):
     """Background tasks run in the calling thread, so a test sees their result at once. Tests
     of the queue itself set the database backend and run `db_worker --batch`."""

@@ -1,6 +1,8 @@
 """The plans: the list, the grid page (today or as of a date), the changes between two dates,
 the overview chart, a new local plan, and a copy of a plan to start next year's."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -14,8 +16,8 @@ from helsefellesskap.pages import (
     UnprocessableFormMixin,
 )
 
-from .. import editing
-from ..cell_fragments import CellMode, render_grid_cells
+from .. import editing, grid_cache
+from ..cell_fragments import CellMode
 from ..documents import EMPTY_CELL_NOTE, legend
 from ..forms import (
     AsOfForm,
@@ -26,7 +28,7 @@ from ..forms import (
     PlanCopyForm,
     SelectColumnForm,
 )
-from ..grid import PlanGrid, changes_between
+from ..grid import PlanGrid
 from ..models import Plan
 from ..overview import STATUS_LABELS, STATUS_ORDER, status_chart, status_counts
 
@@ -36,10 +38,11 @@ class PlanMixin(PermissionRequiredMixin):
     against it."""
 
     permission_required = "portfolio.change_plan"
+    plan_queryset = Plan.objects.with_related()
 
     @cached_property
     def plan(self) -> Plan:
-        return get_object_or_404(Plan.objects.with_related(), pk=self.kwargs["plan_pk"])
+        return get_object_or_404(self.plan_queryset, pk=self.kwargs["plan_pk"])
 
     def get_permission_object(self):
         return self.plan
@@ -62,9 +65,11 @@ EXPORT_LINKS = [
 
 
 class PlanDetailView(ObjectPermissionRequiredMixin, DetailView):
-    """The grid, filtered, today or as of a date (then read-only)."""
+    """The grid, filtered, today or as of a date (then read-only); the grid itself is
+    rendered once per state of the plan (`grid_cache.plan_grid`)."""
 
-    queryset = Plan.objects.with_related()
+    # The plan's history state first: everything the grid shows is read after it.
+    queryset = Plan.objects.with_related().with_history_state().prefetch_related("columns")
     permission_required = "portfolio.view_plan"
     template_name = "portfolio/plan_detail.html"
 
@@ -72,18 +77,27 @@ class PlanDetailView(ObjectPermissionRequiredMixin, DetailView):
         plan = self.object
         as_of_form = AsOfForm(self.request.GET if "dato" in self.request.GET else None)
         moment = as_of_form.moment() if as_of_form.is_valid() else None
-        grid = PlanGrid.as_of(plan, moment) if moment else PlanGrid.current(plan)
-        filter_form = GridFilterForm(
-            self.request.GET, plan_grid=grid, bodies=plan.responsible_bodies()
-        )
-        grid_filter = filter_form.grid_filter()
-        grid = grid.filtered(grid_filter)
         can_edit = not moment and self.request.user.has_perm("portfolio.change_plan", plan)
-        render_grid_cells(grid, mode=_cell_mode(can_edit=can_edit, moment=moment))
+        bodies = list(plan.responsible_bodies().values_list("pk", "name"))
+        grid = grid_cache.plan_grid(
+            plan,
+            mode=_cell_mode(can_edit=can_edit, moment=moment),
+            moment=moment,
+            query=self.request.GET,
+            bodies=bodies,
+        )
+        columns = plan.columns.all()
+        # Built only when the forms' fragment is not in the cache (the template calls it).
+        filter_form = partial(
+            GridFilterForm, self.request.GET, areas=grid.areas, columns=columns, bodies=bodies
+        )
         return super().get_context_data(
-            grid=grid,
+            grid_html=grid.html,
             filter_form=filter_form,
-            filter_active=grid_filter.is_active,
+            tools_key=grid_cache.tools_key(
+                self.request.GET, areas=grid.areas, columns=columns, bodies=bodies
+            ),
+            filter_active=grid.filter_active,
             as_of_form=as_of_form,
             moment=moment,
             can_edit=can_edit,
@@ -111,19 +125,16 @@ class PlanReportMixin(PlanMixin):
 
 
 class PlanChangesView(PlanReportMixin, DetailView):
-    """Every cell that changed between two dates, by area: the secretariat's report to SSU."""
+    """Every cell that changed between two dates, by area: the secretariat's report to SSU
+    (rendered once per state of the plan and period, `grid_cache.plan_changes`)."""
 
+    plan_queryset = PlanDetailView.queryset
     template_name = "portfolio/plan_changes.html"
 
     def get_context_data(self, **kwargs):
         form = ChangesForm(self.request.GET if "fra" in self.request.GET else None)
-        changes = None
-        if form.is_valid():
-            start, end = form.period()
-            changes = changes_between(
-                PlanGrid.as_of(self.plan, start), PlanGrid.as_of(self.plan, end)
-            )
-        return super().get_context_data(form=form, changes=changes, **kwargs)
+        changes = grid_cache.plan_changes(self.plan, form) if form.is_valid() else None
+        return super().get_context_data(form=form, changes_html=changes, **kwargs)
 
 
 class PlanOverviewView(PlanReportMixin, DetailView):

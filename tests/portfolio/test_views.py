@@ -1,6 +1,9 @@
 """The secretariat reads and edits the plan in the browser's grid page."""
 
+import re
+
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -47,13 +50,21 @@ def test_plan_page_query_count_does_not_grow_with_the_plan(
     build_plan(plan, areas=10, measures_per_area=measures_per_area)
     client.force_login(secretariat_user)
     client.get(plan.get_absolute_url())  # warm the session and permission caches
+    caches["plan_pages"].clear()  # the grid rendered afresh, as after an edit
     with CaptureQueriesContext(connection) as queries:
         response = client.get(plan.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('class="cell') >= 10 * measures_per_area * 3
-    # session, user, plan, columns, cells, areas, groups, measures, bodies for the filter,
-    # the edit permission and the menu's role (groups): the same for 10 and for 400 measures.
+    # session, user, plan with its history state, columns, the edit permission, bodies for
+    # the filter, areas, groups, measures, cells and the menu's role (groups): the same for
+    # 10 and for 400 measures.
     assert len(queries) == 11, "\n".join(q["sql"][:150] for q in queries)
+    # The grid from the cache: areas, groups, measures and cells are not read at all.
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(plan.get_absolute_url()).content
+    token = rb'value="[^"]{64}"'  # the CSRF token, masked anew for every response
+    assert re.sub(token, b"", again) == re.sub(token, b"", response.content)
+    assert len(queries) == 7, "\n".join(q["sql"][:150] for q in queries)
 
 
 def test_saving_a_cell_in_place_returns_the_new_cell_and_announces_it(
