@@ -1,5 +1,6 @@
 """Two application servers against one PostgreSQL database (issue 18): eight people at a time,
-whose requests go to the two gunicorn servers in turn, edit the same plan cells, add items to
+whose requests go to the two gunicorn servers in turn, edit the same plan cells (and read the
+plan page, which every worker renders once per state of the plan and keeps), add items to
 the meetings of one body, draft grants against one allocation and adopt the decisions, approve
 the same minutes and share uploaded files, all at the same moment. No save is lost, no number
 is given twice, exactly as many win as may and the others are told so, and no request ends in
@@ -100,6 +101,12 @@ def the_same_cells_edited_at_once_lose_no_save(visitors):
         return f"/portefolje/{plan.pk}/tiltak/{measure.pk}/{year}/endre/"
 
     def open_cell(visitor, round):
+        # The plan page first, from whichever server and worker: every one of them keeps its
+        # own rendered grid, and each must show what the last round saved (through the other
+        # server, or another worker of this one).
+        saved = Cell.objects.filter(measure=measure).values_list("text", flat=True)
+        page = visitor.get(plan.get_absolute_url())
+        assert page.status_code == 200 and all(text in page.text for text in saved)
         return visitor.open_form(cell_path(round[1]))
 
     def save(visitor, round, fields):
@@ -114,6 +121,9 @@ def the_same_cells_edited_at_once_lose_no_save(visitors):
     results = at_once(visitors, rounds, open_cell, save)
 
     assert_no_server_errors(visitors)
+    final = list(Cell.objects.filter(measure=measure).values_list("text", flat=True))
+    pages = together(lambda visitor: visitor.get(plan.get_absolute_url()), [(v,) for v in visitors])
+    assert all(text in page.text for page in pages for text in final)
     answers = Counter(status for _, _, (status, _, _) in results)
     assert set(answers) == {302, 409}, answers
     # Everyone read the same version in a round, so exactly one save per round wins; every
