@@ -7,7 +7,7 @@ from helsefellesskap.models import Body, today
 from helsefellesskap.pages import FormPageMixin
 from helsefellesskap.permissions import is_secretariat
 
-from ..follow_ups import open_follow_ups_by_body
+from ..follow_ups import PER_BODY, body_follow_ups_page, group_by_body, open_follow_ups_by_body
 from ..forms import FollowUpForm
 from ..models import FollowUp, Meeting
 from .mixins import ItemMixin, MeetingPartMixin
@@ -48,8 +48,9 @@ class FollowUpUpdateView(MeetingPartMixin, FormPageMixin, UpdateView):
 
 
 class FollowUpListView(PermissionRequiredMixin, TemplateView):
-    """Open follow-ups per body (the body whose meeting left them), overdue ones first.
-    ?organ=<pk> shows one body's: those from its meetings and those it is responsible for."""
+    """Open follow-ups per body (the body whose meeting left them), overdue ones first: each
+    body's most urgent ones with a link to its own list. ?organ=<pk> shows one body's, those
+    from its meetings and those it is responsible for, a page at a time (?side=)."""
 
     template_name = "meetings/followup_list.html"
     permission_required = "meetings.view_followup"
@@ -58,12 +59,19 @@ class FollowUpListView(PermissionRequiredMixin, TemplateView):
         bodies = list(Body.objects.order_by("name"))
         selected = self.selected_body(bodies)
         day = today()
-        groups = open_follow_ups_by_body(body=selected, day=day)
+        page = None
+        if selected:
+            page = body_follow_ups_page(body=selected, day=day, page=self.request.GET.get("side"))
+            groups = group_by_body(page, day=day)
+        else:
+            groups = open_follow_ups_by_body(day=day)
         return super().get_context_data(
             bodies=bodies,
             selected_body=selected,
             groups=groups,
-            count=sum(len(group.follow_ups) for group in groups),
+            page_obj=page,
+            per_body=PER_BODY,
+            count=page.paginator.count if page else sum(group.open_count for group in groups),
             today=day,
             # Edit links for the secretariat; a body's own sekretær edits on the meeting page.
             can_edit=is_secretariat(self.request.user),

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from helsefellesskap.models import Membership, today
+from meetings.follow_ups import PAGE_SIZE, PER_BODY
 from meetings.forms import FollowUpForm
 from meetings.models import FollowUp
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
@@ -254,6 +255,61 @@ def test_the_overview_takes_a_fixed_number_of_queries(client, secretariat_user, 
         response = client.get(url)
     assert response.context["count"] == 10
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_the_overview_shows_a_bodys_most_urgent_and_links_to_all_of_them(client, reader_user, lsu):
+    """Ten years of open follow-ups do not make the overview longer: each body shows its
+    PER_BODY most urgent ones, says how many it has and links to its own list."""
+    client.force_login(reader_user)
+    meeting = MeetingFactory(body=lsu)
+    day = today()
+    for n in range(PER_BODY + 5):  # the first five are overdue
+        FollowUpFactory(
+            item=ItemFactory(meeting=meeting), title=f"Oppgave {n:02d}", due_on=day + (n - 5) * DAY
+        )
+    au_item = ItemFactory(meeting__body=BodyFactory(name="Arbeidsutvalget"))
+    FollowUpFactory(item=au_item, title="Eneste i AU")
+    response = client.get(reverse("meetings:followup_list"))
+    lsu_group = next(group for group in response.context["groups"] if group.body == lsu)
+    assert [f.title for f in lsu_group.follow_ups] == [f"Oppgave {n:02d}" for n in range(PER_BODY)]
+    assert (lsu_group.open_count, lsu_group.overdue_count) == (PER_BODY + 5, 5)
+    assert response.context["count"] == PER_BODY + 6
+    text = response.text
+    assert f"{PER_BODY + 5} åpne, 5 forfalte" in text
+    assert f'href="?organ={lsu.pk}">Alle {PER_BODY + 5} åpne oppfølginger' in text
+    assert "Oppgave 14" not in text
+    assert "Eneste i AU" in text and "Alle 1 åpne" not in text  # nothing more to show
+
+    # The body's own list has them all, a page at a time.
+    own = client.get(reverse("meetings:followup_list"), {"organ": lsu.pk})
+    assert [f.title for g in own.context["groups"] for f in g.follow_ups] == [
+        f"Oppgave {n:02d}" for n in range(PER_BODY + 5)
+    ]
+    assert "Eneste i AU" not in own.text
+
+
+@pytest.mark.django_db
+def test_a_bodys_own_list_is_paged(client, reader_user, lsu):
+    client.force_login(reader_user)
+    meeting = MeetingFactory(body=lsu)
+    for n in range(PAGE_SIZE + 2):
+        FollowUpFactory(
+            item=ItemFactory(meeting=meeting), title=f"Oppgave {n:03d}", due_on=today() + n * DAY
+        )
+    url = reverse("meetings:followup_list")
+    first = client.get(url, {"organ": lsu.pk})
+    assert len(first.context["groups"][0].follow_ups) == PAGE_SIZE
+    assert first.context["groups"][0].open_count == PAGE_SIZE + 2
+    assert f'href="?organ={lsu.pk}&amp;side=2">Neste side' in first.text
+    second = client.get(url, {"organ": lsu.pk, "side": "2"})
+    assert [f.title for f in second.context["groups"][0].follow_ups] == [
+        f"Oppgave {PAGE_SIZE:03d}",
+        f"Oppgave {PAGE_SIZE + 1:03d}",
+    ]
+    # A page that is not one gives the nearest, not an error.
+    assert client.get(url, {"organ": lsu.pk, "side": "x"}).status_code == 200
+    assert client.get(url, {"organ": lsu.pk, "side": "99"}).context["page_obj"].number == 2
 
 
 @pytest.mark.django_db
