@@ -217,6 +217,8 @@ class Meeting(GuardedRecord):
         verbose_name = "møte"
         verbose_name_plural = "møter"
         ordering = ["starts_at"]
+        # A year's meetings, a body's latest, the search's default period: ranges of time.
+        indexes = [models.Index(fields=["starts_at"], name="meetings_meeting_starts_at")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gte=models.F("starts_at")), name="meeting_ends_after_start"

@@ -1,7 +1,7 @@
 """One search box across the meetings: item titles, purposes and texts, decisions, minutes texts,
 the minutes' introductions and follow-ups («FACT-team», «Aclasta»).
 
-    hits = search("FACT-team", user=request.user)  # at most 50 SearchHits, best first
+    hits = search("FACT-team", user=request.user, since=recent_since())  # at most 50, best first
 
 Each kind of text is one source (SOURCES), searched with one query each: five queries whatever
 the number of hits. On PostgreSQL a source is a full-text search with the Norwegian
@@ -10,6 +10,10 @@ ranked with ts_rank on weighted fields; every source's vector has a GIN index on
 same expression (migration 0002_search_indexes), so the planner can use it. On SQLite a source
 is an icontains match per word (every word must be found), ranked by the weight of the fields
 that match; SQLite only folds the case of ASCII letters.
+
+By default a search looks in the meetings of the last RECENT_YEARS years, so that its cost
+(and on SQLite the LIKE scans) stays the same however many years the portal holds; the search
+page's "Alle år" widens it to every meeting (`since=None`).
 
 Minutes texts and decisions are only searched in minutes the user may read (the rule
 "meetings.view_minutes" in permissions.py, as a filter in the query): the secretariat reads
@@ -20,24 +24,27 @@ Items' titles, purposes and texts and the follow-ups are open to everyone logged
 import operator
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from functools import reduce
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, Q, Value, When
+from django.utils import timezone
 
-from helsefellesskap.models import Membership
+from helsefellesskap.models import Membership, today
 from helsefellesskap.permissions import is_secretariat
 
-from .models import FollowUp, Item, Minutes
+from .models import FollowUp, Item, Meeting, Minutes
 
 MAX_QUERY_LENGTH = 200
 MAX_HITS = 50
 MAX_TERMS = 10
 SEARCH_CONFIG = "norwegian"
 SNIPPET_LENGTH = 220
+RECENT_YEARS = 3  # the default period: the meetings of the last three years
+ALL_YEARS = "alle"
 
 KIND_LABELS = {
     "sak": "Sak",
@@ -167,16 +174,31 @@ def search_terms(text: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
-def search(text: str, *, user, limit: int = MAX_HITS) -> list[SearchHit]:
-    """The hits for `text` that `user` may see, best first, at most `limit`. Raises QueryError
-    for a text the search refuses; an empty text finds nothing."""
+def recent_since(day: date | None = None) -> date:
+    """The first day of the default period: the same day RECENT_YEARS years before `day`
+    (today); 29 February gives 28 February."""
+    day = day or today()
+    try:
+        return day.replace(year=day.year - RECENT_YEARS)
+    except ValueError:
+        return day.replace(year=day.year - RECENT_YEARS, day=28)
+
+
+def search(text: str, *, user, since: date | None, limit: int = MAX_HITS) -> list[SearchHit]:
+    """The hits for `text` that `user` may see in meetings from `since` on (every meeting for
+    None), best first, at most `limit`. Raises QueryError for a text the search refuses; an
+    empty text finds nothing."""
     text = check_query(text)
     terms = search_terms(text)
     if not terms:
         return []
-    hits = []
+    found = []  # (source, row): a hit's snippet is only made for those shown
+    # A bound on the indexed timestamp (a date lookup would wrap the column in a function).
+    starts = timezone.make_aware(datetime.combine(since, time.min)) if since else None
     for source in SOURCES:
         queryset = source.model.objects.select_related(*source.related)
+        if starts is not None:
+            queryset = queryset.filter(**{f"{source.meeting_path}starts_at__gte": starts})
         if source.minutes_text:
             queryset = queryset.filter(readable_minutes(user, source))
         if connection.vendor == "postgresql":
@@ -184,9 +206,9 @@ def search(text: str, *, user, limit: int = MAX_HITS) -> list[SearchHit]:
         else:
             queryset = _simple_match(queryset, source, terms)
         queryset = queryset.order_by("-rank", f"-{source.meeting_path}starts_at", "-pk")
-        hits.extend(_hit(source, obj, terms) for obj in queryset[:limit])
-    hits.sort(key=lambda hit: (-hit.rank, -hit.meeting_date.toordinal()))
-    return hits[:limit]
+        found.extend((source, obj) for obj in queryset[:limit])
+    found.sort(key=lambda pair: (-pair[1].rank, -_meeting(*pair).date.toordinal()))
+    return [_hit(source, obj, terms) for source, obj in found[:limit]]
 
 
 def readable_minutes(user, source: Source) -> Q:
@@ -223,6 +245,10 @@ def _simple_match(queryset, source: Source, terms: list[str]):
         ),
     )
     return queryset.annotate(rank=score)
+
+
+def _meeting(source: Source, obj) -> Meeting:
+    return obj.item.meeting if source.model is FollowUp else obj.meeting
 
 
 def _hit(source: Source, obj, terms: list[str]) -> SearchHit:
@@ -298,6 +324,16 @@ class SearchForm(forms.Form):
             "max_length": "Søket kan være høyst %(limit_value)d tegn (det har %(show_value)d)."
         },
     )
+
+    periode = forms.ChoiceField(
+        label="Periode",
+        required=False,
+        choices=[("", f"De siste {RECENT_YEARS} årene"), (ALL_YEARS, "Alle år")],
+    )
+
+    def since(self) -> date | None:
+        """The first day to search from (None: every year); valid forms only."""
+        return None if self.cleaned_data["periode"] == ALL_YEARS else recent_since()
 
     def clean_q(self):
         try:

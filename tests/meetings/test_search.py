@@ -12,9 +12,11 @@ from django.urls import reverse
 from meetings.models import Minutes
 from meetings.search import (
     MAX_HITS,
+    RECENT_YEARS,
     SOURCES,
     QueryError,
     _postgresql_match,
+    recent_since,
     search,
     search_terms,
     snippet_parts,
@@ -85,7 +87,7 @@ def kinds(hits):
 
 
 def test_finds_fact_team_in_the_minutes_text(reader_user, published_meeting):
-    hits = search("FACT-team", user=reader_user)
+    hits = search("FACT-team", user=reader_user, since=None)
     assert [hit.kind for hit in hits] == ["referat"]
     hit = hits[0]
     item = published_meeting.items.get()
@@ -99,7 +101,7 @@ def test_finds_fact_team_in_the_minutes_text(reader_user, published_meeting):
 
 
 def test_finds_aclasta_in_follow_ups_and_the_introduction(reader_user, published_meeting):
-    hits = search("Aclasta", user=reader_user)
+    hits = search("Aclasta", user=reader_user, since=None)
     assert {hit.kind for hit in hits} == {"oppfølging", "referat"}
     follow_up = next(hit for hit in hits if hit.kind == "oppfølging")
     assert follow_up.title.startswith("Sykehusdirektørene gir endelig svar")
@@ -109,14 +111,14 @@ def test_finds_aclasta_in_follow_ups_and_the_introduction(reader_user, published
 
 
 def test_finds_decisions_and_is_case_insensitive(reader_user, published_meeting):
-    hits = search("innsatsområdene", user=reader_user)
+    hits = search("innsatsområdene", user=reader_user, since=None)
     assert [hit.kind for hit in hits] == ["vedtak"]
-    assert search("fact-TEAM", user=reader_user)
+    assert search("fact-TEAM", user=reader_user, since=None)
 
 
 def test_every_word_must_match(reader_user, published_meeting):
-    assert search("FACT-team sektorer", user=reader_user)
-    assert search("FACT-team fotball", user=reader_user) == []
+    assert search("FACT-team sektorer", user=reader_user, since=None)
+    assert search("FACT-team fotball", user=reader_user, since=None) == []
 
 
 def test_ranks_a_title_match_above_a_text_match(reader_user):
@@ -127,7 +129,7 @@ def test_ranks_a_title_match_above_a_text_match(reader_user):
         background="Vi vil ha flere ambulante team, for eksempel FACT-team i bydelene.",
     )
     in_title = ItemFactory(meeting=meeting, title="FACT-team i alle sektorer")
-    hits = [hit for hit in search("FACT-team", user=reader_user) if hit.kind == "sak"]
+    hits = [hit for hit in search("FACT-team", user=reader_user, since=None) if hit.kind == "sak"]
     assert [hit.title for hit in hits] == [in_title.title, in_text.title]
     assert hits[0].rank > hits[1].rank
     assert "FACT-team" in hits[1].snippet
@@ -137,7 +139,7 @@ def test_at_most_fifty_hits(reader_user):
     meeting = MeetingFactory()
     for number in range(MAX_HITS + 5):
         ItemFactory(meeting=meeting, title=f"Aclasta del {number}")
-    assert len(search("Aclasta", user=reader_user)) == MAX_HITS
+    assert len(search("Aclasta", user=reader_user, since=None)) == MAX_HITS
 
 
 def test_query_count_does_not_grow_with_the_hits(reader_user):
@@ -146,7 +148,7 @@ def test_query_count_does_not_grow_with_the_hits(reader_user):
 
     def count():
         with CaptureQueriesContext(connection) as queries:
-            search("Aclasta", user=reader_user)
+            search("Aclasta", user=reader_user, since=None)
         return len(queries)
 
     ItemFactory(meeting=meeting, title="Aclasta", decision="Aclasta")
@@ -161,37 +163,37 @@ def test_query_count_does_not_grow_with_the_hits(reader_user):
 
 
 def test_draft_minutes_are_hidden_from_a_non_member(reader_user, draft_meeting):
-    hits = search("kvalitetsavvik", user=reader_user)
+    hits = search("kvalitetsavvik", user=reader_user, since=None)
     assert hits == []
     # The agenda itself is open to everyone.
-    assert kinds(search("rusomsorg", user=reader_user)) == [("sak", "1/25")]
-    assert search("Grünerløkka", user=reader_user) == []
+    assert kinds(search("rusomsorg", user=reader_user, since=None)) == [("sak", "1/25")]
+    assert search("Grünerløkka", user=reader_user, since=None) == []
 
 
 def test_members_and_the_secretariat_search_draft_minutes(
     member_user, secretariat_user, draft_meeting
 ):
     expected = [("referat", ""), ("referat", "1/25"), ("vedtak", "1/25")]
-    assert kinds(search("kvalitetsavvik", user=member_user)) == expected
-    assert kinds(search("kvalitetsavvik", user=secretariat_user)) == expected
+    assert kinds(search("kvalitetsavvik", user=member_user, since=None)) == expected
+    assert kinds(search("kvalitetsavvik", user=secretariat_user, since=None)) == expected
 
 
 def test_published_minutes_are_searchable_by_everyone(reader_user, draft_meeting):
     draft_meeting.minutes.status = Minutes.Status.PUBLISHED
     draft_meeting.minutes.save()
-    assert len(search("kvalitetsavvik", user=reader_user)) == 3
+    assert len(search("kvalitetsavvik", user=reader_user, since=None)) == 3
 
 
 def test_a_former_member_no_longer_reads_drafts(member_user, draft_meeting):
     membership = member_user.person.memberships.get()
     membership.end = datetime.date(2000, 1, 1)
     membership.save()
-    assert search("kvalitetsavvik", user=member_user) == []
+    assert search("kvalitetsavvik", user=member_user, since=None) == []
 
 
 def test_minutes_without_a_minutes_row_are_hidden(reader_user):
     ItemFactory(meeting=MeetingFactory(), minutes_text="Kvalitetsavvik uten referat.")
-    assert search("kvalitetsavvik", user=reader_user) == []
+    assert search("kvalitetsavvik", user=reader_user, since=None) == []
 
 
 # --- Bad input ---
@@ -199,15 +201,15 @@ def test_minutes_without_a_minutes_row_are_hidden(reader_user):
 
 @pytest.mark.parametrize("text", ["", "   ", "\t\n", "!!!", "-", '""', "or"])
 def test_empty_searches_find_nothing(reader_user, published_meeting, text):
-    assert search(text, user=reader_user) == []
+    assert search(text, user=reader_user, since=None) == []
 
 
 def test_too_long_and_nul_are_refused(reader_user):
     with pytest.raises(QueryError, match="høyst 200 tegn"):
-        search("a" * 201, user=reader_user)
+        search("a" * 201, user=reader_user, since=None)
     with pytest.raises(QueryError, match="null-tegn"):
-        search("Aclasta\x00", user=reader_user)
-    assert search("a" * 200, user=reader_user) == []
+        search("Aclasta\x00", user=reader_user, since=None)
+    assert search("a" * 200, user=reader_user, since=None) == []
 
 
 @pytest.mark.parametrize(
@@ -215,7 +217,7 @@ def test_too_long_and_nul_are_refused(reader_user):
     ["'", '"FACT', "FACT & | ! ( ) : *", "fact-team -", "a:* | b", "%_\\", "<script>", "æøå"],
 )
 def test_odd_characters_do_not_break_the_search(reader_user, published_meeting, text):
-    search(text, user=reader_user)
+    search(text, user=reader_user, since=None)
 
 
 def test_search_terms_ignore_operators():
@@ -235,6 +237,30 @@ def test_snippet_cuts_around_the_first_match():
     assert ("Aclasta", True) in parts
 
 
+def test_by_default_only_the_last_years_are_searched(reader_user, published_meeting):
+    """The search's cost stays the same over the years: by default it looks in the meetings
+    from recent_since() on, and `since=None` in every year."""
+    since = recent_since(datetime.date(2026, 11, 30))
+    assert since == datetime.date(2026 - RECENT_YEARS, 11, 30)
+    assert recent_since(datetime.date(2028, 2, 29)) == datetime.date(2028 - RECENT_YEARS, 2, 28)
+    old = MeetingFactory(
+        body=published_meeting.body, starts_at=datetime.datetime(2019, 3, 5, 9, 0, tzinfo=OSLO)
+    )
+    MinutesFactory(meeting=old, status=Minutes.Status.PUBLISHED)
+    ItemFactory(meeting=old, title="FACT-team i 2019")
+    FollowUpFactory(item=old.items.get(), title="Gammel oppfølging om Aclasta")
+    recent = search("FACT-team", user=reader_user, since=datetime.date(2025, 1, 1))
+    assert [hit.title for hit in recent] == [published_meeting.items.get().title]
+    assert "Gammel oppfølging om Aclasta" not in [
+        hit.title for hit in search("Aclasta", user=reader_user, since=datetime.date(2025, 1, 1))
+    ]
+    every = search("FACT-team", user=reader_user, since=None)
+    assert [hit.title for hit in every] == ["FACT-team i 2019", published_meeting.items.get().title]
+    # The first moment of the day counts (the meeting at 00:00 on `since`).
+    assert search("FACT-team", user=reader_user, since=datetime.date(2025, 10, 14))
+    assert not search("FACT-team", user=reader_user, since=datetime.date(2025, 10, 15))
+
+
 # --- The page ---
 
 
@@ -244,11 +270,30 @@ def test_search_page_lists_hits_with_body_date_and_item(client, reader_user, pub
     assert response.status_code == 200
     html = response.content.decode()
     item = published_meeting.items.get()
-    assert "1 treff på «FACT-team»." in html
+    since = recent_since().strftime("%d.%m.%Y")
+    assert f"1 treff på «FACT-team» i møtene fra {since}." in html
+    assert 'href="?q=FACT-team&amp;periode=alle">Søk i alle år</a>' in html
     assert "Partnerskapsmøtet, møte 14.10.2025, sak 1/25" in html
     assert f'href="{published_meeting.get_absolute_url()}#sak-{item.pk}"' in html
     assert "<mark>FACT-team</mark>" in html
     assert '<label for="id_q">' in html
+
+
+def test_search_page_widens_to_every_year(client, reader_user, published_meeting):
+    old = MeetingFactory(starts_at=datetime.datetime(2015, 3, 5, 9, 0, tzinfo=OSLO))
+    ItemFactory(meeting=old, title="Aclasta i 2015")
+    client.force_login(reader_user)
+    recent = client.get(reverse("meetings:search"), {"q": "Aclasta i 2015"})
+    assert "Aclasta i 2015</a>" not in recent.text
+    assert "Ingen treff på «Aclasta i 2015» i møtene fra" in recent.text
+    every = client.get(reverse("meetings:search"), {"q": "Aclasta i 2015", "periode": "alle"})
+    assert "Aclasta i 2015</a>" in every.text
+    assert "Søk i alle år" not in every.text  # already there
+    assert '<option value="alle" selected>Alle år</option>' in every.text
+    # A period the form does not offer is refused with a message, not an error page.
+    odd = client.get(reverse("meetings:search"), {"q": "Aclasta", "periode": "1900"})
+    assert odd.status_code == 200
+    assert "Velg et gyldig valg" in odd.text
 
 
 def test_search_page_escapes_user_text(client, reader_user):
@@ -271,7 +316,7 @@ def test_search_page_escapes_user_text(client, reader_user):
 def test_search_page_without_hits(client, reader_user, published_meeting):
     client.force_login(reader_user)
     html = client.get(reverse("meetings:search"), {"q": "fotball"}).content.decode()
-    assert "Ingen treff på «fotball»." in html
+    assert f"Ingen treff på «fotball» i møtene fra {recent_since():%d.%m.%Y}." in html
 
 
 def test_search_page_without_a_query(client, reader_user):
