@@ -22,7 +22,14 @@ ROLE_GROUPS = (SECRETARIAT_GROUP, DECISION_MAKER_GROUP, READER_GROUP)
 
 @rules.predicate
 def is_secretariat(user):
-    return user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()
+    """Asked of the database once per user object, as Django's own backend caches a user's
+    permissions on it: a page asks it many times, and a change of groups shows from the next
+    request (which loads the user anew)."""
+    known = getattr(user, "_portal_is_secretariat", None)
+    if known is None:
+        known = user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()
+        user._portal_is_secretariat = known
+    return known
 
 
 is_decision_maker = rules.is_group_member(DECISION_MAKER_GROUP)

@@ -138,36 +138,15 @@ class MeetingQuerySet(RecordQuerySet):
         )
         return self.annotate(day=TruncDate("starts_at")).filter(models.Exists(member_that_day))
 
-    def with_agenda(self):
-        """The meeting page's query shape: body, minutes, items with their links, attendance."""
+    def with_header(self):
+        """The meeting page's own row: body, minutes and how they were approved."""
         return self.select_related(
-            "body", "minutes", "minutes__approved_at_meeting"
-        ).prefetch_related(
-            Prefetch(
-                "items",
-                queryset=Item.objects.select_related("body").prefetch_related(
-                    "attachments",
-                    "parts",
-                    Prefetch(
-                        "announcements",
-                        queryset=MembershipAnnouncement.objects.select_related("membership__body"),
-                    ),
-                    Prefetch("measures", queryset=Measure.objects.select_related("group__area")),
-                    Prefetch(
-                        "follow_ups",
-                        queryset=FollowUp.objects.select_related(
-                            "responsible_body", "responsible_person"
-                        ),
-                    ),
-                ),
-            ),
-            Prefetch(
-                "attendances",
-                queryset=Attendance.objects.select_related(
-                    "person__organisation", "deputy_for", "group"
-                ).in_list_order(),
-            ),
+            "body", "minutes", "minutes__approved_at_meeting", "minutes__approved_in_item"
         )
+
+    def with_agenda(self):
+        """The meeting with its agenda and attendance (`agenda_prefetches`) loaded."""
+        return self.with_header().prefetch_related(*agenda_prefetches())
 
 
 class Meeting(GuardedRecord):
@@ -808,3 +787,34 @@ def refuse_deleting_the_record(sender, instance, **kwargs):
         and instance.record_locked
     ):
         raise RecordLocked
+
+
+def agenda_prefetches() -> list[Prefetch]:
+    """What the agenda and the participant list show of a meeting: its items with their links,
+    and the attendance in the minutes' order (`prefetch_related_objects` takes them too)."""
+    return [
+        Prefetch(
+            "items",
+            queryset=Item.objects.select_related("body").prefetch_related(
+                "attachments",
+                "parts",
+                Prefetch(
+                    "announcements",
+                    queryset=MembershipAnnouncement.objects.select_related("membership__body"),
+                ),
+                Prefetch("measures", queryset=Measure.objects.select_related("group__area")),
+                Prefetch(
+                    "follow_ups",
+                    queryset=FollowUp.objects.select_related(
+                        "responsible_body", "responsible_person"
+                    ),
+                ),
+            ),
+        ),
+        Prefetch(
+            "attendances",
+            queryset=Attendance.objects.select_related(
+                "person__organisation", "deputy_for", "group"
+            ).in_list_order(),
+        ),
+    ]

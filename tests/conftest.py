@@ -74,13 +74,14 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def no_plan_pages_from_another_test():
-    """The rendered plan grids are keyed by the plan's id and history state, which the next
-    test's rolled-back database can give again with other contents (in production ids are
-    never reused)."""
+def empty_caches():
+    """Each test starts with empty caches: the rendered plan grids, meeting records and year
+    wheels are keyed by ids and history state, which the next test's rolled-back database can
+    give again with other contents (in production ids are never reused)."""
     from django.core.cache import caches
 
-    caches["plan_pages"].clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,8 @@ from helsefellesskap.pages import FormPageMixin, UnprocessableFormMixin
 from .. import minutes
 from ..agenda import DOWN, UP, AgendaFixed, move_item
 from ..forms import AnnouncementForm, ItemForm
+from ..meeting_page import agenda_context
 from ..models import Item, Meeting
-from .meetings import agenda_context
 from .mixins import ItemMixin, MeetingKeeperMixin
 
 

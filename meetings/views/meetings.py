@@ -16,9 +16,9 @@ from helsefellesskap.pages import (
 )
 from helsefellesskap.permissions import is_secretariat
 
-from ..agenda import can_reorder
 from ..cancelling import cancel_meeting
 from ..forms import CancelMeetingForm, MeetingForm
+from ..meeting_page import agenda_flags, record_html
 from ..minutes import MinutesLocked
 from ..models import Meeting
 from ..permissions import bodies_kept_by
@@ -49,34 +49,23 @@ class MeetingListView(YearMixin, ListView):
 
 
 class MeetingDetailView(ObjectPermissionRequiredMixin, DetailView):
-    queryset = Meeting.objects.with_agenda()
+    """A meeting's page; its agenda and participants come from meeting_page.py (cached once
+    the minutes are locked)."""
+
+    queryset = Meeting.objects.with_header()
     permission_required = "meetings.view_meeting"
     template_name = "meetings/meeting_detail.html"
 
     def get_context_data(self, **kwargs):
         meeting = self.object
         user = self.request.user
+        flags = agenda_flags(meeting, user)
         return super().get_context_data(
-            attendances=list(meeting.attendances.all()),
             can_manage_minutes=user.has_perm("meetings.manage_minutes", meeting),
-            **agenda_context(meeting, user),
+            record=record_html(meeting, request=self.request, flags=flags),
+            **flags,
             **kwargs,
         )
-
-
-def agenda_context(meeting: Meeting, user) -> dict:
-    """What the agenda (templates/meetings/_agenda.html) needs, on the meeting's page and
-    after an item is moved; `meeting` comes from Meeting.objects.with_agenda()."""
-    can_keep = user.has_perm("meetings.change_meeting", meeting)
-    can_change_agenda = can_keep and not meeting.minutes_locked
-    return {
-        "meeting": meeting,
-        "items": list(meeting.items.all()),
-        "can_keep": can_keep,
-        "can_change_agenda": can_change_agenda,
-        "can_reorder": can_change_agenda and can_reorder(meeting),
-        "can_view_minutes": user.has_perm("meetings.view_minutes", meeting),
-    }
 
 
 class MeetingCreateView(PermissionRequiredMixin, FormPageMixin, CreateView):
