@@ -4,16 +4,13 @@
 for instance, the history of its memberships) and returns entries newest first. It runs a fixed
 number of queries per history queryset: the records, the objects they belong to, and one per
 related model whose names it shows.
-
-`history_stamp()` names the newest change to a set of models, for cache keys of renderings.
 """
 
-import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -143,24 +140,3 @@ def _entries_for(history_qs) -> list[HistoryEntry]:
 def change_log(*history_querysets) -> list[HistoryEntry]:
     entries = [entry for qs in history_querysets for entry in _entries_for(qs)]
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
-
-
-def history_stamp(models_shown: tuple[type[models.Model], ...]) -> str:
-    """The newest history row of each of `models_shown`, as one string, in one query (an index
-    lookup per history table, whatever their size). Every save and delete writes a history
-    row, so the stamp changes with any change to those models: a cache key that holds it
-    never finds a rendering older than the data it shows."""
-    with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql(models_shown))
-        return "-".join(str(newest or 0) for newest in cursor.fetchone())
-
-
-@functools.cache
-def _stamp_sql(models_shown: tuple[type[models.Model], ...]) -> str:
-    # Made once per set of models: reaching a model's history model builds a manager each time.
-    quote = connection.ops.quote_name
-    newest = []
-    for model in models_shown:
-        history = model.history.model._meta
-        newest.append(f"(SELECT MAX({quote(history.pk.column)}) FROM {quote(history.db_table)})")
-    return f"SELECT {', '.join(newest)}"

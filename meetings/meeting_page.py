@@ -10,23 +10,21 @@ than it is written. So the rendered part is kept in Django's cache, under a key 
 that can make it stale:
 - the meeting, what the user may see and do there (`agenda_flags`), and the language;
 - today's date (a follow-up becomes "Forfalt" as the days pass);
-- the record stamp (`history_stamp`): the newest history row of every model the part shows,
-  from the meeting's items to the names of the people, bodies and measures. Every save and
-  delete, a correction of approved minutes and an edit in the admin included, writes a history
-  row, so any change gives a new key and the old rendering is never read again (it expires).
-  One query, an index lookup per table, however much data there is.
+- the record stamp (helsefellesskap/fragments.py): the newest history row of every model the
+  part shows, from the meeting's items to the names of the people, bodies and measures. A
+  correction of approved minutes and an edit in the admin write history rows too, so any
+  change gives a new key and the old rendering is never read again.
 A meeting whose minutes are open is rendered every time (its agenda carries forms).
 """
 
 import datetime
 
-from django.core.cache import cache
 from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from helsefellesskap.history import history_stamp
+from helsefellesskap.fragments import cached_html, history_stamp
 from helsefellesskap.models import Body, Membership, Organisation, Person, today
 from portfolio.models import FocusArea, Measure, MeasureGroup
 
@@ -45,7 +43,6 @@ from .models import (
 )
 
 RECORD_TEMPLATE = "meetings/_meeting_record.html"
-CACHE_SECONDS = 24 * 60 * 60
 # Every model whose rows the record part shows (each has django-simple-history's history).
 SHOWN_MODELS = (
     Meeting,
@@ -91,11 +88,7 @@ def record_html(meeting: Meeting, *, request, flags: dict[str, bool]) -> SafeStr
     if not meeting.minutes_locked:
         return _render(meeting, request, flags)
     key = record_cache_key(meeting, flags=flags, day=today())
-    html = cache.get(key)
-    if html is None:
-        html = _render(meeting, request, flags)
-        cache.set(key, html, CACHE_SECONDS)
-    return mark_safe(html)
+    return cached_html(key, lambda: _render(meeting, request, flags))
 
 
 def record_cache_key(meeting: Meeting, *, flags: dict[str, bool], day: datetime.date) -> str:

@@ -9,6 +9,8 @@ date; an activity is an arc from its start to its deadline, or a diamond when it
 `year_wheel()` computes the geometry and the same content as a month-by-month list (the
 accessible alternative beside the picture); the template only draws. Two queries, whatever
 the number of meetings: the meetings with their bodies, and the activities with theirs.
+`year_wheel_html()` renders it, kept in the cache until a meeting, an activity or a body
+changes (helsefellesskap/fragments.py) or the day does (the line for today).
 """
 
 import calendar
@@ -18,8 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 
+from helsefellesskap.fragments import cached_html, history_stamp
 from helsefellesskap.models import Body
 
 from .models import Activity, Meeting
@@ -215,6 +221,31 @@ def _months(inner_radius: float) -> list[Month]:
         rotation = middle - 180 if 90 < middle < 270 else middle
         months.append(Month(number, name, (x1, y1, x2, y2), label_x, label_y, rotation))
     return months
+
+
+WHEEL_TEMPLATE = "meetings/_year_wheel.html"
+SHOWN_MODELS = (Meeting, Activity, Body)
+
+
+def year_wheel_html(year: int, *, link_activities: bool) -> SafeString:
+    """The wheel of `year` and its list, rendered; with `link_activities` each activity links
+    to its edit page (the secretariat's)."""
+    day = timezone.localdate()
+    link = "lenker" if link_activities else "uten-lenker"
+    stamp = history_stamp(SHOWN_MODELS)
+    key = f"meetings:wheel:1:{translation.get_language()}:{year}:{link}:{day}:{stamp}"
+
+    def render() -> str:
+        wheel = year_wheel(
+            year, activity_url=_activity_edit_url if link_activities else None, day=day
+        )
+        return render_to_string(WHEEL_TEMPLATE, {"year": year, "wheel": wheel})
+
+    return cached_html(key, render)
+
+
+def _activity_edit_url(activity: Activity) -> str:
+    return reverse("meetings:activity_edit", args=[activity.pk])
 
 
 def year_wheel(

@@ -12,7 +12,7 @@ from helsefellesskap.pages import FormPageMixin, ObjectPermissionRequiredMixin
 
 from ..forms import ActivityForm
 from ..models import Activity
-from ..wheel import year_wheel
+from ..wheel import year_wheel_html
 from ..year_plan import draft_next_year, plan_next_year
 from .calendar import body_feed_url, person_feed_url
 from .mixins import YearMixin
@@ -25,18 +25,14 @@ class YearWheelView(YearMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        can_edit_activities = user.has_perm("meetings.change_activity")
-        wheel = year_wheel(
-            self.year,
-            activity_url=(lambda a: reverse("meetings:activity_edit", args=[a.pk]))
-            if can_edit_activities
-            else None,
+        wheel_html = year_wheel_html(
+            self.year, link_activities=user.has_perm("meetings.change_activity")
         )
         bodies = Body.objects.filter(Q(dissolved__isnull=True) | Q(dissolved__gte=today()))
         person = getattr(user, "person", None)
         return super().get_context_data(
             year=self.year,
-            wheel=wheel,
+            wheel_html=wheel_html,
             can_add_activity=user.has_perm("meetings.add_activity"),
             can_draft=user.has_perm("meetings.add_meeting"),
             body_feeds=[

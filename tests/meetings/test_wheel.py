@@ -5,6 +5,7 @@ import datetime
 import math
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -177,16 +178,44 @@ def test_the_page_query_count_does_not_grow(client, secretariat_user, meetings_p
     bodies = [BodyFactory(), BodyFactory()]
     client.force_login(secretariat_user)
     client.get(wheel_url(2025))
+    cache.clear()  # the wheel drawn anew (a change to the data would do the same)
     with CaptureQueriesContext(connection) as empty:
         client.get(wheel_url(2025))
     for body in bodies:
         for n in range(meetings_per_body):
             MeetingFactory(body=body, starts_at=at(datetime.date(2025, 1 + n, 10)))
         ActivityFactory(body=body)
+    cache.clear()
     with CaptureQueriesContext(connection) as full:
         response = client.get(wheel_url(2025))
     assert response.content.decode().count('class="wheel-mark ') == 2 * meetings_per_body + 2
     assert len(full) == len(empty), "\n".join(q["sql"][:150] for q in full)
+    with CaptureQueriesContext(connection) as kept:
+        client.get(wheel_url(2025))
+    assert len(kept) < len(full)  # drawn once, then read from the cache
+
+
+def test_the_kept_wheel_follows_every_change_and_each_users_rights(
+    client, secretariat_user, reader_user, lsu, year_2025
+):
+    meeting, activity = year_2025
+    edit_url = reverse("meetings:activity_edit", args=[activity.pk])
+    client.force_login(secretariat_user)
+    assert edit_url in client.get(wheel_url(2025)).text
+    client.force_login(reader_user)
+    html = client.get(wheel_url(2025)).text
+    assert edit_url not in html  # not the secretariat's rendering
+    assert "LSU-møte om tilskudd" in html
+    meeting.title = "LSU-møte om tilskudd og plan"
+    meeting.save()
+    assert "LSU-møte om tilskudd og plan" in client.get(wheel_url(2025)).text
+    lsu.short_name = "LSU Ny"
+    lsu.save()
+    assert "LSU Ny" in client.get(wheel_url(2025)).text
+    MeetingFactory(body=lsu, title="Ekstra møte", starts_at=at(datetime.date(2025, 12, 1)))
+    assert "Ekstra møte" in client.get(wheel_url(2025)).text
+    activity.delete()
+    assert "Tilskuddsrunde 2025" not in client.get(wheel_url(2025)).text
 
 
 def test_the_secretariat_adds_an_activity_with_a_reason(client, secretariat_user):
