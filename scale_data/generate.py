@@ -57,17 +57,18 @@ def generate(sizes: Sizes, *, log: Callable[[str], None] = lambda _: None) -> di
 
 
 def _annual_reports(sizes: Sizes, partnership) -> None:
-    """A report per sector and finished year. Looked up by name: the annual report sits beside
-    this app at the top of the layers, and neither imports the other."""
+    """A report per sector and finished year, from the year before the data begins (the
+    report written on it), so that one year of data lists reports as ten years do. Looked up
+    by name: the annual report sits beside this app at the top of the layers, and neither
+    imports the other."""
     AnnualReport = apps.get_model("annual_report", "AnnualReport")  # noqa: N806
-    for year in sizes.year_range:
-        if year < sizes.until.year:
-            for sector in partnership.sectors:
-                AnnualReport(
-                    year=year,
-                    sector=sector,
-                    introduction=f"Årsrapport for {sector.name} {year}.",
-                ).save()
+    for year in range(sizes.first_year - 1, sizes.until.year):
+        for sector in partnership.sectors:
+            AnnualReport(
+                year=year,
+                sector=sector,
+                introduction=f"Årsrapport for {sector.name} {year}.",
+            ).save()
 
 
 def counts() -> dict[str, int]:

@@ -55,16 +55,16 @@ def test_plan_page_query_count_does_not_grow_with_the_plan(
         response = client.get(plan.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('class="cell') >= 10 * measures_per_area * 3
-    # session, user, plan with its history state, columns, the edit permission, bodies for
-    # the filter, areas, groups, measures, cells and the menu's role (groups): the same for
-    # 10 and for 400 measures.
-    assert len(queries) == 11, "\n".join(q["sql"][:150] for q in queries)
+    # session, user, plan with its history state, columns, the user's role (groups, asked
+    # once for the edit permission and the menu), bodies for the filter, areas, groups,
+    # measures and cells: the same for 10 and for 400 measures.
+    assert len(queries) == 10, "\n".join(q["sql"][:150] for q in queries)
     # The grid from the cache: areas, groups, measures and cells are not read at all.
     with CaptureQueriesContext(connection) as queries:
         again = client.get(plan.get_absolute_url()).content
     token = rb'value="[^"]{64}"'  # the CSRF token, masked anew for every response
     assert re.sub(token, b"", again) == re.sub(token, b"", response.content)
-    assert len(queries) == 7, "\n".join(q["sql"][:150] for q in queries)
+    assert len(queries) == 6, "\n".join(q["sql"][:150] for q in queries)
 
 
 def test_saving_a_cell_in_place_returns_the_new_cell_and_announces_it(
