@@ -147,8 +147,9 @@ def test_query_count_does_not_grow_with_the_hits(reader_user):
     MinutesFactory(meeting=meeting, status=Minutes.Status.PUBLISHED)
 
     def count():
+        user = type(reader_user).objects.get(pk=reader_user.pk)  # as a request loads it
         with CaptureQueriesContext(connection) as queries:
-            search("Aclasta", user=reader_user, since=None)
+            search("Aclasta", user=user, since=None)
         return len(queries)
 
     ItemFactory(meeting=meeting, title="Aclasta", decision="Aclasta")
