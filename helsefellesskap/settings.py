@@ -138,7 +138,8 @@ IMPORT_TIME_LIMIT = int(os.environ.get("PORTAL_IMPORT_TIME_LIMIT", "60"))
 # aged out. Room for the cells of several 400-measure plans (Django's default keeps only 300).
 # "plan_pages": whole plan grids and change tables (portfolio/grid_cache.py), keyed by the
 # plan's state as the database holds it, so a process's own copy is never stale however many
-# workers and servers there are: each renders a state once. Up to ~0.6 MB an entry: few.
+# workers and servers there are: each renders a state once. Up to ~0.6 MB an entry: at most
+# 100 (also the plan page's forms, whose keys follow the query string), ~60 MB a process.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -148,7 +149,7 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "plan-pages",
         "TIMEOUT": 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": 60},
+        "OPTIONS": {"MAX_ENTRIES": 100},
     },
 }
 
