@@ -16,7 +16,7 @@ from helsefellesskap.models import Body
 
 from .models import FollowUp
 
-PER_BODY = 10  # the overview: a body's most urgent open follow-ups
+PER_BODY = 5  # the overview: a body's most urgent open follow-ups
 PAGE_SIZE = 50  # one body's list, a page
 
 
