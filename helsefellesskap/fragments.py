@@ -13,19 +13,20 @@ rendering older than its data is never read again: it only ages out.
 import functools
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection, models
 from django.utils.safestring import SafeString, mark_safe
 
-TIMEOUT = 24 * 60 * 60  # an entry nobody asks for any more leaves after a day
+CACHE = "fragments"  # bounded in settings.CACHES: edits make new keys, old entries age out
 
 
 def cached_html(key: str, render: Callable[[], str]) -> SafeString:
     """The rendering kept under `key`, or `render()` now (and kept)."""
+    cache = caches[CACHE]
     html = cache.get(key)
     if html is None:
         html = render()
-        cache.set(key, html, TIMEOUT)
+        cache.set(key, html)
     return mark_safe(html)
 
 

@@ -151,6 +151,15 @@ CACHES = {
         "TIMEOUT": 24 * 3600,
         "OPTIONS": {"MAX_ENTRIES": 100},
     },
+    # Rendered parts of other pages (helsefellesskap/fragments.py: a locked meeting's record,
+    # the year wheel), keyed by the history state like the plan's: up to ~0.15 MB an entry,
+    # at most 500, ~75 MB a process however many new keys edits make.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
 }
 
 # --- Authentication, roles and login throttling ---

@@ -6,10 +6,11 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from helsefellesskap.fragments import CACHE
 from helsefellesskap.models import today
 from meetings import minutes
 from meetings.meeting_page import agenda_flags, record_cache_key
@@ -157,4 +158,4 @@ def test_a_meeting_with_open_minutes_is_rendered_every_time(client, secretariat_
     html = page(client, meeting)
     assert "Flytt ned" in html
     key = record_cache_key(meeting, flags=agenda_flags(meeting, secretariat_user), day=today())
-    assert cache.get(key) is None
+    assert caches[CACHE].get(key) is None

@@ -5,12 +5,13 @@ import datetime
 import math
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from helsefellesskap.fragments import CACHE
 from meetings.models import Activity
 from meetings.wheel import CX, CY, date_angle, year_wheel
 from tests.factories import BodyFactory
@@ -178,14 +179,14 @@ def test_the_page_query_count_does_not_grow(client, secretariat_user, meetings_p
     bodies = [BodyFactory(), BodyFactory()]
     client.force_login(secretariat_user)
     client.get(wheel_url(2025))
-    cache.clear()  # the wheel drawn anew (a change to the data would do the same)
+    caches[CACHE].clear()  # the wheel drawn anew (a change to the data would do the same)
     with CaptureQueriesContext(connection) as empty:
         client.get(wheel_url(2025))
     for body in bodies:
         for n in range(meetings_per_body):
             MeetingFactory(body=body, starts_at=at(datetime.date(2025, 1 + n, 10)))
         ActivityFactory(body=body)
-    cache.clear()
+    caches[CACHE].clear()
     with CaptureQueriesContext(connection) as full:
         response = client.get(wheel_url(2025))
     assert response.content.decode().count('class="wheel-mark ') == 2 * meetings_per_body + 2
