@@ -57,6 +57,8 @@ class BodyDetailView(DetailView):
             composition=composition_status(requirements, current),
             composition_gaps=composition_gaps(requirements, current),
             children=self.object.children.order_by("position", "name"),
+            can_edit_requirements=self.request.user.is_staff
+            and self.request.user.has_perm("helsefellesskap.change_compositionrequirement"),
             can_view_history=self.request.user.has_perm(
                 "helsefellesskap.view_body_history", self.object
             ),

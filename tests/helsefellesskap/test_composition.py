@@ -295,3 +295,18 @@ def test_the_admins_membership_form_names_each_seat_with_its_body(client, secret
         "Lokalt samarbeidsutvalg Testsektoren: Klinikkleder, Oslo universitetssykehus HF",
         "SSU: Observatør, Sunnaas sykehus HF",
     ]
+
+
+def test_the_secretariat_finds_the_way_to_the_requirements_from_the_body_page(
+    client, secretariat_user, reader_user
+):
+    network = BodyFactory(kind=Body.Kind.NETWORK)
+    admin = reverse("admin:helsefellesskap_body_change", args=[network.pk])
+    client.force_login(secretariat_user)
+    page = client.get(network.get_absolute_url()).text
+    assert "Ingen krav til sammensetning er registrert." in page
+    assert f'<a href="{admin}">Endre kravene til sammensetning i administrasjonen</a>' in page
+
+    client.force_login(reader_user)
+    page = client.get(network.get_absolute_url()).text
+    assert "Krav til sammensetning" not in page and admin not in page
