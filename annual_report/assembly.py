@@ -37,7 +37,13 @@ from portfolio.models import Plan, Status
 from portfolio.overview import STATUS_LABELS, STATUS_ORDER, status_chart, status_counts
 
 from . import charts
-from .models import AnnualReport, StatedFigures, StatedRoundFigures
+from .models import (
+    BEFORE_PARTNERSHIP,
+    WHOLE_PARTNERSHIP,
+    AnnualReport,
+    StatedFigures,
+    StatedRoundFigures,
+)
 
 # Committees get the full treatment (mandate, representatives and attendance, items); networks,
 # dialogue meetings and other forums are reported by their meetings' dates, places, themes
@@ -72,6 +78,10 @@ class Period:
     def last(self) -> date:
         return date(self.year, 12, 31)
 
+    def last_day_of(self, body: Body) -> date:
+        """The last day of the year the body existed."""
+        return min(self.last, body.dissolved) if body.dissolved else self.last
+
     def moment(self, day: date) -> datetime:
         """The start of a day in the portal's time zone."""
         return timezone.make_aware(datetime.combine(day, time.min))
@@ -80,6 +90,7 @@ class Period:
 def assemble(report: AnnualReport) -> dict:
     period = Period(report.year)
     bodies = scope_bodies(report, period)
+    scope_label = scope_label_in(report, period)
     body_ids = [body.pk for body in bodies]
     meetings = list(
         Meeting.objects.in_year(period.year)
@@ -107,9 +118,10 @@ def assemble(report: AnnualReport) -> dict:
     grants = grant_sections(report, period)
     follow_ups = open_follow_ups(body_ids, period)
     return {
-        "title": report.title,
+        "title": f"Årsrapport {period.year} – {scope_label}",
         "year": period.year,
-        "scope_label": report.scope_label,
+        "scope_label": scope_label,
+        "organisation": organisation_in(period),
         "generated_on": long_date(timezone.localdate()),
         "has_data": bool(meetings or activity.stated or portfolio or grants or follow_ups),
         "texts": {
@@ -147,8 +159,9 @@ def assemble(report: AnnualReport) -> dict:
 
 
 def scope_bodies(report: AnnualReport, period: Period) -> list[Body]:
-    """The bodies the report covers, in the order of the body tree, that existed in the year."""
-    bodies = list(Body.objects.order_by("position", "name"))
+    """The bodies the report covers, in the order of the body tree, that existed in the year,
+    with their earlier names loaded (`body_heading` names them as they were named then)."""
+    bodies = list(Body.objects.with_names().order_by("position", "name"))
     children = defaultdict(list)
     for body in bodies:
         children[body.parent_id].append(body)
@@ -176,10 +189,28 @@ def scope_bodies(report: AnnualReport, period: Period) -> list[Body]:
     return [
         body
         for body in in_tree_order
-        if body.pk in wanted
-        and (body.established is None or body.established <= period.last)
-        and (body.dissolved is None or body.dissolved >= period.first)
+        if body.pk in wanted and body.existed_during(period.first, period.last)
     ]
+
+
+def scope_label_in(report: AnnualReport, period: Period) -> str:
+    """The scope as it was named in the year: a body by its name then; the whole partnership
+    as the structure was called before Helsefellesskap Oslo was established."""
+    if report.body_id:
+        body = Body.objects.with_names().get(pk=report.body_id)
+        return body.name_on(period.last_day_of(body))
+    if report.sector_id:
+        return str(report.sector)
+    return organisation_in(period)
+
+
+def organisation_in(period: Period) -> str:
+    """«Helsefellesskap Oslo» from the year it was established; before it, the structure's
+    name in the sources of the time (Årsrapport 2019, Ahus-sektoren)."""
+    established = Body.objects.partnership_established()
+    if established is None or established <= period.last:
+        return WHOLE_PARTNERSHIP
+    return BEFORE_PARTNERSHIP
 
 
 @dataclass
@@ -270,7 +301,7 @@ def committee_section(body: Body, activity: BodyActivity) -> dict:
         key=lambda m: (ROLE_ORDER.get(m.role, 1), m.pk),
     )
     return {
-        **body_heading(body),
+        **body_heading(body, activity.period),
         **activity.counts(body),
         "mandate": text_blocks(body.mandate),
         "secretariat": body.secretariat,
@@ -318,7 +349,7 @@ def network_section(body: Body, activity: BodyActivity) -> dict:
     counts["meeting_length"] = stated.meeting_length if stated else ""
     counts["total_length"] = ""
     return {
-        **body_heading(body),
+        **body_heading(body, activity.period),
         **counts,
         "mandate": text_blocks(body.mandate),
         "meetings": [
@@ -334,11 +365,22 @@ def network_section(body: Body, activity: BodyActivity) -> dict:
     }
 
 
-def body_heading(body: Body) -> dict:
+def body_heading(body: Body, period: Period) -> dict:
+    """The body as it was named at the end of the year (or when it was closed), and the other
+    names it had during the year («Het Direktørmøtet til 31.5.2021»)."""
+    last = period.last_day_of(body)
+    name = body.name_on(last)
+    others = [
+        f"{period_name.name} til {long_date(period_name.valid_to)}"
+        for period_name in body.names_over_time()
+        if period_name.valid_to
+        and period.first <= period_name.valid_to < last
+        and period_name.name != name
+    ]
     return {
         "anchor": f"organ-{body.pk}",
-        "name": body.name,
-        "former_names": body.former_names,
+        "name": name,
+        "names_in_year": others,
         "kind": body.get_kind_display(),
     }
 
@@ -368,7 +410,7 @@ def attendance_marks(membership: Membership, meetings, activity: BodyActivity) -
         if membership.end and membership.end < day:
             marks.append(ABSENT if left_marked else LEFT)
             left_marked = True
-        elif membership.start and membership.start > day:
+        elif membership.start > day:
             marks.append("")
         elif (meeting.pk, person_id) in activity.deputised:
             marks.append(DEPUTY_MET)
@@ -543,6 +585,7 @@ def open_follow_ups(body_ids, period: Period) -> list[dict]:
     they are carried into the next year."""
     follow_ups = (
         FollowUp.objects.with_related()
+        .prefetch_related("item__meeting__body__names")
         .filter(
             item__meeting__body__in=body_ids,
             item__meeting__starts_at__lt=period.moment(period.last + timedelta(days=1)),
@@ -553,7 +596,7 @@ def open_follow_ups(body_ids, period: Period) -> list[dict]:
     return [
         {
             "item": f"Sak {follow_up.item.label}",
-            "body": follow_up.item.meeting.body.name,
+            "body": follow_up.item.meeting.body_name,
             "meeting_date": long_date(follow_up.item.meeting.date),
             "title": follow_up.title,
             "responsible": follow_up.responsible,

@@ -29,6 +29,9 @@ from helsefellesskap.models import Body, Sector
 from helsefellesskap.records import GuardedQuerySet, guards_are_lifted
 
 WHOLE_PARTNERSHIP = "Helsefellesskap Oslo"
+# The cooperation before Helsefellesskap Oslo was established (June 2021), in the words of the
+# 2019 Ahus report's heading «Samhandlingsstrukturen mellom Oslo kommune og Helse Sør-Øst RHF».
+BEFORE_PARTNERSHIP = "Samhandlingsstrukturen mellom Oslo kommune og Helse Sør-Øst RHF"
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 

@@ -8,6 +8,7 @@ from import_export.widgets import DateWidget
 from .admin_base import NameWidget, PortalAdmin, PortalImportExportAdmin, PortalResource
 from .models import (
     Body,
+    BodyName,
     CompositionRequirement,
     Membership,
     Organisation,
@@ -69,6 +70,7 @@ class MembershipResource(PortalResource):
             "representative_kind",
             "position",
             "start",
+            "start_unknown",
             "end",
             "source",
         )
@@ -105,9 +107,15 @@ class CompositionRequirementInline(admin.TabularInline):
     extra = 0
 
 
+class BodyNameInline(admin.TabularInline):
+    model = BodyName
+    extra = 0
+    fields = ("name", "short_name", "valid_from", "valid_to", "source")
+
+
 @admin.register(Body)
 class BodyAdmin(PortalAdmin):
-    inlines = [CompositionRequirementInline]
+    inlines = [BodyNameInline, CompositionRequirementInline]
     list_display = ("name", "kind", "parent", "sector")
     list_filter = ("kind", "sector")
     search_fields = ("name", "short_name")
@@ -124,7 +132,15 @@ class PersonAdmin(PortalImportExportAdmin):
 @admin.register(Membership)
 class MembershipAdmin(PortalImportExportAdmin):
     resource_classes = [MembershipResource]
-    list_display = ("person", "body", "role", "representative_kind", "start", "end")
+    list_display = (
+        "person",
+        "body",
+        "role",
+        "representative_kind",
+        "start",
+        "start_unknown",
+        "end",
+    )
     list_filter = ("body", "role", "representative_kind")
     search_fields = ("person__name", "body__name")
     autocomplete_fields = ("person", "organisation")

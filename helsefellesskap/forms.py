@@ -6,7 +6,7 @@ reason for a change, and choices limited to what makes sense for the field.
 
 from django import forms
 
-from .models import Body, Membership, Organisation, Person, SectorAssignment
+from .models import Body, BodyName, Membership, Organisation, Person, SectorAssignment
 
 
 class DateInput(forms.DateInput):
@@ -102,9 +102,10 @@ class BodyForm(ChangeReasonForm):
             "sector",
             "mandate",
             "secretariat",
-            "former_names",
             "established",
             "dissolved",
+            "period_source",
+            "successor",
             "position",
         ]
         widgets = {
@@ -113,6 +114,23 @@ class BodyForm(ChangeReasonForm):
             "mandate": forms.Textarea(attrs={"rows": 5}),
             "secretariat": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class BodyNameForm(ChangeReasonForm):
+    """An earlier name of one body; the body comes from the page the form is on."""
+
+    class Meta:
+        model = BodyName
+        fields = ["name", "short_name", "valid_from", "valid_to", "source"]
+        widgets = {"valid_from": DateInput(), "valid_to": DateInput()}
+
+    def __init__(self, *args, body: Body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.body = body
+
+
+class TreeDateForm(NorwegianForm):
+    dato = forms.DateField(label="Vis organene slik de var", required=False, widget=DateInput())
 
 
 class PersonForm(ChangeReasonForm):
@@ -146,6 +164,7 @@ class MembershipForm(ChangeReasonForm):
             "position",
             "deputy_for",
             "start",
+            "start_unknown",
             "end",
             "source",
         ]

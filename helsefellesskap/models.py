@@ -7,7 +7,7 @@ full history (django-simple-history) with the acting user.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -236,14 +236,38 @@ class SectorAssignment(models.Model):
 
 
 class BodyQuerySet(models.QuerySet):
-    def as_tree(self, day: date) -> list["BodyNode"]:
-        """The bodies as nested nodes with their member count on `day` and what their
-        composition requirements in force that day lack.
+    def with_names(self):
+        """Each body with its earlier names loaded, so `name_on(day)` asks nothing more."""
+        return self.prefetch_related("names")
 
-        Three queries whatever the number of bodies: the bodies, their active memberships and
-        their requirements in force.
+    def existing_during(self, first: date, last: date):
+        """Bodies that existed on at least one day of the period (an unknown establishment
+        date means "since before our records", an unknown closing date "still exists")."""
+        return self.filter(
+            Q(established__isnull=True) | Q(established__lte=last),
+            Q(dissolved__isnull=True) | Q(dissolved__gte=first),
+        )
+
+    def existing_on(self, day: date):
+        return self.existing_during(day, day)
+
+    def partnership_established(self) -> date | None:
+        """The day Helsefellesskap Oslo was established: its partnership meeting's first day."""
+        return self.filter(kind=Body.Kind.PARTNERSHIP_MEETING).aggregate(
+            first=models.Min("established")
+        )["first"]
+
+    def as_tree(self, day: date) -> list["BodyNode"]:
+        """The bodies that existed on `day` as nested nodes, named as they were named that
+        day, with their member count on `day` and what their composition requirements in
+        force that day lack. A body whose parent did not exist that day stands at the top.
+
+        Four queries whatever the number of bodies: the bodies, their earlier names, their
+        active memberships and their requirements in force.
         """
-        bodies = list(self.select_related("sector").order_by("position", "name"))
+        bodies = list(
+            self.existing_on(day).with_names().select_related("sector").order_by("position", "name")
+        )
         body_ids = [body.pk for body in bodies]
         active = defaultdict(list)
         for membership in (
@@ -256,6 +280,7 @@ class BodyQuerySet(models.QuerySet):
         nodes = {
             body.pk: BodyNode(
                 body=body,
+                name=body.name_on(day),
                 member_count=len(active[body.pk]),
                 missing=composition_gaps(requirements[body.pk], active[body.pk]),
             )
@@ -307,9 +332,27 @@ class Body(models.Model):
         blank=True,
         help_text="Hvem som har sekretariatet, for eksempel «roterer mellom Oslo kommune og OUS».",
     )
-    former_names = models.CharField("tidligere navn", max_length=300, blank=True)
-    established = models.DateField("opprettet", null=True, blank=True)
-    dissolved = models.DateField("nedlagt", null=True, blank=True)
+    established = models.DateField(
+        "opprettet", null=True, blank=True, help_text="Tom hvis ukjent (fra før registeret)."
+    )
+    dissolved = models.DateField(
+        "nedlagt", null=True, blank=True, help_text="Siste dag organet fantes."
+    )
+    period_source = models.CharField(
+        "kilde for perioden",
+        max_length=300,
+        blank=True,
+        help_text="Hvor opprettelse og nedleggelse står, og om bare året er kjent.",
+    )
+    successor = models.ForeignKey(
+        "self",
+        verbose_name="videreført som",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text="Organet som overtok da dette ble nedlagt.",
+    )
     position = models.PositiveSmallIntegerField(
         "rekkefølge", default=100, help_text="Sortering blant organer på samme nivå."
     )
@@ -338,11 +381,130 @@ class Body(models.Model):
             if ancestor.pk == self.pk:
                 raise ValidationError({"parent": "Et organ kan ikke ligge under seg selv."})
             ancestor = ancestor.parent
+        if self.successor_id and self.successor_id == self.pk:
+            raise ValidationError({"successor": "Et organ kan ikke videreføres som seg selv."})
+        if self.successor_id and not self.dissolved:
+            raise ValidationError(
+                {"dissolved": "Oppgi når organet ble nedlagt, når et annet organ overtok."}
+            )
+
+    def existed_during(self, first: date, last: date) -> bool:
+        return (self.established is None or self.established <= last) and (
+            self.dissolved is None or self.dissolved >= first
+        )
+
+    def _earlier_name_on(self, day: date) -> "BodyName | None":
+        if self.pk is None:  # a body not saved (yet) has no earlier names
+            return None
+        # `names.all()` is the prefetched list where the caller used `with_names()`.
+        return next((name for name in self.names.all() if name.used_on(day)), None)
+
+    def name_on(self, day: date) -> str:
+        """The name the body had on `day`: an earlier name whose period covers the day, else
+        its name today."""
+        earlier = self._earlier_name_on(day)
+        return earlier.name if earlier else self.name
+
+    def short_name_on(self, day: date) -> str:
+        earlier = self._earlier_name_on(day)
+        return earlier.short_name if earlier else self.short_name
+
+    def names_over_time(self) -> list["NamePeriod"]:
+        """The earlier names, oldest first (undated ones first of all), then today's name
+        from the day after the last dated one ended (or from the establishment)."""
+        earlier = sorted(
+            self.names.all(),
+            key=lambda n: (n.valid_to is not None, n.valid_to or date.min, n.name),
+        )
+        periods = [
+            NamePeriod(n.name, n.short_name, n.valid_from, n.valid_to, n.source, n.pk)
+            for n in earlier
+        ]
+        ends = [n.valid_to for n in earlier if n.valid_to]
+        since = max(ends) + timedelta(days=1) if ends else self.established
+        periods.append(NamePeriod(self.name, self.short_name, since, self.dissolved, ""))
+        return periods
+
+
+class BodyName(models.Model):
+    """An earlier name of a body ("Direktørmøtet" before the LSUs), with its short name and the
+    days it was used. The body's own `name` is its name after the last of them. An earlier
+    name without an end date is kept and listed, but not used for any date."""
+
+    body = models.ForeignKey(
+        Body, verbose_name="organ", on_delete=models.CASCADE, related_name="names"
+    )
+    name = models.CharField("navn", max_length=200)
+    short_name = models.CharField("kortnavn", max_length=30, blank=True)
+    valid_from = models.DateField("brukt fra", null=True, blank=True, help_text="Tom hvis ukjent.")
+    valid_to = models.DateField(
+        "brukt til",
+        null=True,
+        blank=True,
+        help_text="Siste dag navnet ble brukt. Tom hvis ukjent: da brukes navnet ikke for "
+        "noen dato, men vises som tidligere navn.",
+    )
+    source = models.CharField(
+        "kilde", max_length=300, blank=True, help_text="Hvor navnet og perioden står."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "tidligere navn"
+        verbose_name_plural = "tidligere navn"
+        ordering = [F("valid_to").asc(nulls_first=True), "name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.period_display})"
+
+    def used_on(self, day: date) -> bool:
+        return (
+            self.valid_to is not None
+            and self.valid_to >= day
+            and (self.valid_from is None or self.valid_from <= day)
+        )
+
+    @property
+    def period_display(self) -> str:
+        return NamePeriod(self.name, self.short_name, self.valid_from, self.valid_to, "").display
+
+    def clean(self):
+        validate_period(self.valid_from, self.valid_to, end_field="valid_to")
+        if not self.body_id or self.valid_to is None:
+            return
+        others = BodyName.objects.filter(body_id=self.body_id, valid_to__isnull=False).exclude(
+            pk=self.pk
+        )
+        for other in others:
+            if periods_overlap(self.valid_from, self.valid_to, other.valid_from, other.valid_to):
+                raise ValidationError(f"Perioden overlapper med et annet tidligere navn: {other}.")
+
+
+@dataclass(frozen=True)
+class NamePeriod:
+    name: str
+    short_name: str
+    valid_from: date | None
+    valid_to: date | None
+    source: str
+    pk: int | None = None
+
+    @property
+    def display(self) -> str:
+        if not self.valid_from and not self.valid_to:
+            return "periode ukjent"
+        return f"{format_day(self.valid_from) or '…'}–{format_day(self.valid_to)}"
+
+
+def format_day(day: date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else ""
 
 
 @dataclass
 class BodyNode:
     body: "Body"
+    name: str
     member_count: int
     missing: list[str]
     children: list["BodyNode"] = field(default_factory=list)
@@ -429,11 +591,12 @@ class MembershipQuerySet(models.QuerySet):
         return self.active_on(today())
 
     def active_during(self, first: date, last: date):
-        """Memberships active on at least one day of the period (both ends inclusive)."""
-        return self.filter(
-            Q(start__isnull=True) | Q(start__lte=last),
-            Q(end__isnull=True) | Q(end__gte=first),
-        )
+        """Memberships active on at least one day of the period (both ends inclusive).
+
+        Every membership has a start: where the real start is unknown (`start_unknown`) it is
+        the first date a source confirms, so no membership counts before it is confirmed.
+        """
+        return self.filter(start__lte=last).filter(Q(end__isnull=True) | Q(end__gte=first))
 
     def not_ended_before(self, day: date):
         """Memberships running on `day`, starting later, or ended on it or after."""
@@ -451,8 +614,7 @@ class MembershipQuerySet(models.QuerySet):
         return self.filter(role__in=Membership.LEADING_ROLES)
 
     def newest_first(self):
-        # An unknown start counts as oldest, on every database (PostgreSQL and SQLite differ).
-        return self.order_by(F("start").desc(nulls_last=True), "body__name")
+        return self.order_by("-start", "body__name")
 
 
 class Membership(models.Model):
@@ -526,7 +688,17 @@ class Membership(models.Model):
         blank=True,
         related_name="deputies",
     )
-    start = models.DateField("fra", null=True, blank=True, help_text="Tom hvis ukjent.")
+    start = models.DateField(
+        "fra",
+        help_text="Første dag i vervet. Er den ukjent: den første datoen en kilde bekrefter "
+        "vervet, og kryss av for «startdato ukjent».",
+    )
+    start_unknown = models.BooleanField(
+        "startdato ukjent – første bekreftede dato",
+        default=False,
+        help_text="«Fra» er da ikke vervets første dag, men den første datoen en kilde "
+        "bekrefter det (for eksempel et referat). Vervet telles aldri før den.",
+    )
     end = models.DateField("til", null=True, blank=True, help_text="Siste dag i vervet.")
     source = models.CharField(
         "kilde",
@@ -551,7 +723,7 @@ class Membership(models.Model):
         return reverse("membership_edit", args=[self.pk])
 
     def is_active_on(self, day: date) -> bool:
-        return (self.start is None or self.start <= day) and (self.end is None or self.end >= day)
+        return self.start <= day and (self.end is None or self.end >= day)
 
     def clean(self):
         validate_period(self.start, self.end, end_field="end")
@@ -578,13 +750,16 @@ class Membership(models.Model):
                 )
 
     @property
-    def period_display(self) -> str:
-        def fmt(day):
-            return day.strftime("%d.%m.%Y") if day else ""
+    def start_display(self) -> str:
+        if self.start_unknown:
+            return f"ukjent, bekreftet fra {format_day(self.start)}"
+        return format_day(self.start)
 
-        if not self.start and not self.end:
-            return "periode ukjent"
-        return f"{fmt(self.start) or '…'}–{fmt(self.end)}"
+    @property
+    def period_display(self) -> str:
+        """«01.01.2024–14.10.2025»; «ukjent, bekreftet fra 14.10.2025–» where the start is
+        only the first date a source confirms."""
+        return f"{self.start_display}–{format_day(self.end)}"
 
 
 class CompositionRequirementQuerySet(InForceQuerySet):

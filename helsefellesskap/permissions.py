@@ -82,6 +82,7 @@ for model in (
     "sector",
     "sectorassignment",
     "body",
+    "bodyname",
     "compositionrequirement",
     "person",
     "membership",

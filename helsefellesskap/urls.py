@@ -20,6 +20,14 @@ urlpatterns = [
     path("organer/<int:pk>/endre/", bodies.BodyUpdateView.as_view(), name="body_edit"),
     path("organer/<int:pk>/historikk/", bodies.BodyHistoryView.as_view(), name="body_history"),
     path(
+        "organer/<int:body_pk>/navn/nytt/",
+        bodies.BodyNameCreateView.as_view(),
+        name="body_name_create",
+    ),
+    path(
+        "organer/navn/<int:pk>/endre/", bodies.BodyNameUpdateView.as_view(), name="body_name_edit"
+    ),
+    path(
         "organer/<int:pk>/tidligere-medlemmer/",
         bodies.BodyPastMembersView.as_view(),
         name="body_past_members",

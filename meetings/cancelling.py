@@ -46,7 +46,7 @@ def tell_members(meeting: Meeting, *, user) -> int:
     mail server is logged, the cancellation stands."""
     with translation.override(settings.LANGUAGE_CODE):
         day = date_format(meeting.date, "d.m.Y")
-        subject = " ".join(f"Avlyst: {meeting.body} {day}".split())
+        subject = " ".join(f"Avlyst: {meeting.body_name} {day}".split())
         context = {"meeting": meeting, "meeting_url": absolute_url(meeting.get_absolute_url())}
         text, html = render_bodies("meetings/email/cancelled", context)
     reply_to = [user.email] if getattr(user, "email", "") else []

@@ -128,7 +128,7 @@ def minutes_context(meeting: Meeting) -> dict:
         "participant_groups": participant_groups(meeting.attendances.all()),
         "meeting_time": meeting.time_text,
         "date_text": date_text,
-        "document_title": f"Referat – {meeting.body} {date_text}",
+        "document_title": f"Referat – {meeting.body_name} {date_text}",
         "approval": approval_text(minutes),
         "is_draft": minutes is None or minutes.status == Minutes.Status.DRAFT,
     }
@@ -142,5 +142,5 @@ def minutes_pdf(meeting: Meeting, *, request=None) -> bytes:
 
 def minutes_filename(meeting: Meeting) -> str:
     """«referat-partnerskapsmotet-2025-10-14.pdf» (ASCII, no paths)."""
-    name = meeting.body.short_name or meeting.body.name
+    name = meeting.body_short_name
     return safe_filename(f"referat-{name}-{meeting.date:%Y-%m-%d}.pdf", default="referat")

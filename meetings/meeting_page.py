@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 
 from helsefellesskap.fragments import cached_html, history_stamp
-from helsefellesskap.models import Body, Membership, Organisation, Person, today
+from helsefellesskap.models import Body, BodyName, Membership, Organisation, Person, today
 from portfolio.models import FocusArea, Measure, MeasureGroup
 
 from .agenda import can_reorder
@@ -56,6 +56,7 @@ SHOWN_MODELS = (
     Attendance,
     Membership,
     Body,
+    BodyName,
     Person,
     Organisation,
     Measure,

@@ -133,7 +133,7 @@ class MeetingQuerySet(RecordQuerySet):
             person=person,
             body=models.OuterRef("body"),
         ).filter(
-            Q(start__isnull=True) | Q(start__lte=models.OuterRef("day")),
+            Q(start__lte=models.OuterRef("day")),
             Q(end__isnull=True) | Q(end__gte=models.OuterRef("day")),
         )
         return self.annotate(day=TruncDate("starts_at")).filter(models.Exists(member_that_day))
@@ -142,7 +142,7 @@ class MeetingQuerySet(RecordQuerySet):
         """The meeting page's own row: body, minutes and how they were approved."""
         return self.select_related(
             "body", "minutes", "minutes__approved_at_meeting", "minutes__approved_in_item"
-        )
+        ).prefetch_related("body__names")
 
     def with_agenda(self):
         """The meeting with its agenda and attendance (`agenda_prefetches`) loaded."""
@@ -218,7 +218,17 @@ class Meeting(GuardedRecord):
 
     @property
     def display_title(self) -> str:
-        return self.title or f"Møte i {self.body}"
+        return self.title or f"Møte i {self.body_name}"
+
+    @property
+    def body_name(self) -> str:
+        """The body's name on the meeting day ("Direktørmøtet" in 2019, the LSU's name since
+        2021); one query unless the body's names were prefetched (`body__names`)."""
+        return self.body.name_on(self.date)
+
+    @property
+    def body_short_name(self) -> str:
+        return self.body.short_name_on(self.date) or self.body_name
 
     @property
     def date(self) -> datetime.date:
@@ -551,8 +561,8 @@ class Attendance(GuardedRecord):
         if self.status not in self.OUTSIDERS and self.person_id not in invited:
             raise ValidationError(
                 {
-                    "person": f"{self.person} er ikke medlem av {self.meeting.body} på møtedagen. "
-                    "Registrer vedkommende som gjest eller observatør."
+                    "person": f"{self.person} er ikke medlem av {self.meeting.body_name} på "
+                    "møtedagen. Registrer vedkommende som gjest eller observatør."
                 }
             )
         if self.group_id and self.group.meeting_id != self.meeting_id:

@@ -83,7 +83,7 @@ def notice_recipients(meeting: Meeting) -> Recipients:
 
 def notice_subject(meeting: Meeting) -> str:
     day = date_format(meeting.date, "d.m.Y")
-    return " ".join(f"Møteinnkalling: {meeting.body} {day}".split())  # one line, always
+    return " ".join(f"Møteinnkalling: {meeting.body_name} {day}".split())  # one line, always
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def send_notice(meeting: Meeting, *, user) -> int:
     recipients = notice_recipients(meeting)
     if not recipients.with_email:
         raise NoticeError(
-            f"Ingen av medlemmene i {meeting.body} har e-postadresse i registeret. "
+            f"Ingen av medlemmene i {meeting.body_name} har e-postadresse i registeret. "
             "Legg inn e-postadressene før innkallingen sendes."
         )
     if meeting.notice_sent_at is None:

@@ -43,7 +43,7 @@ def load_meeting(pk: int) -> Meeting:
     items = Item.objects.prefetch_related("parts", "attachments")
     return (
         Meeting.objects.select_related("body")
-        .prefetch_related(Prefetch("items", queryset=items))
+        .prefetch_related("body__names", Prefetch("items", queryset=items))
         .get(pk=pk)
     )
 
@@ -53,7 +53,7 @@ def header_fields(meeting: Meeting) -> list[HeaderField]:
     fields = (
         ("Til", meeting.addressed_to),
         ("Fra", meeting.sender),
-        ("Møtegruppe", str(meeting.body)),
+        ("Møtegruppe", meeting.body_name),
         ("Møtested", meeting.location),
         ("Møtetid", meeting.time_text),
         ("Saksbehandler", meeting.case_officer),
@@ -91,7 +91,7 @@ def notice_context(meeting: Meeting, *, sent_at: datetime.datetime | None) -> di
         "header_fields": header_fields(meeting),
         "items": agenda_items(meeting),
         "date_text": date_text,
-        "document_title": f"Innkalling – {meeting.body} {date_text}",
+        "document_title": f"Innkalling – {meeting.body_name} {date_text}",
         "is_draft": sent_at is None,
         "status": status_text(sent_at),
         "meeting_url": absolute_url(meeting.get_absolute_url()),
@@ -112,5 +112,5 @@ def notice_pdf(meeting: Meeting, *, request=None) -> bytes:
 
 def notice_filename(meeting: Meeting) -> str:
     """«innkalling-lsu-ous-2026-03-10.pdf» (ASCII, no paths)."""
-    name = meeting.body.short_name or meeting.body.name
+    name = meeting.body_short_name
     return safe_filename(f"innkalling-{name}-{meeting.date:%Y-%m-%d}.pdf", default="innkalling")

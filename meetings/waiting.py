@@ -70,11 +70,12 @@ def _next_meetings(viewer: Viewer) -> list[Task]:
     meetings = (
         Meeting.objects.filter(body_id__in=viewer.body_ids, starts_at__gte=timezone.now())
         .select_related("body")
+        .prefetch_related("body__names")
         .order_by("starts_at")[:NEXT_MEETINGS]
     )
     return [
         Task(
-            text=f"Neste møte: {meeting.body} {_when(meeting)}",
+            text=f"Neste møte: {meeting.body_name} {_when(meeting)}",
             url=meeting.get_absolute_url(),
         )
         for meeting in meetings

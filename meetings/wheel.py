@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 
 from helsefellesskap.fragments import cached_html, history_stamp
-from helsefellesskap.models import Body
+from helsefellesskap.models import Body, BodyName
 
 from .models import Activity, Meeting
 
@@ -224,7 +224,7 @@ def _months(inner_radius: float) -> list[Month]:
 
 
 WHEEL_TEMPLATE = "meetings/_year_wheel.html"
-SHOWN_MODELS = (Meeting, Activity, Body)
+SHOWN_MODELS = (Meeting, Activity, Body, BodyName)  # a meeting is named by its body then
 
 
 def year_wheel_html(year: int, *, link_activities: bool) -> SafeString:
@@ -307,7 +307,12 @@ def year_wheel(
 def _meetings_and_activities(year: int) -> tuple[list[Meeting], list[Activity]]:
     """The year's meetings, and its activities with those begun the year before."""
     first = datetime.date(year, 1, 1)
-    meetings = list(Meeting.objects.in_year(year).select_related("body").order_by("starts_at"))
+    meetings = list(
+        Meeting.objects.in_year(year)
+        .select_related("body")
+        .prefetch_related("body__names")
+        .order_by("starts_at")
+    )
     activities = list(
         Activity.objects.filter(
             Q(starts_on__year=year) | Q(starts_on__lt=first, ends_on__gte=first)
@@ -413,7 +418,7 @@ def _place_meeting(meeting: Meeting, ring: Ring, mark_size: float) -> tuple[Mark
         end=None,
         when=format_date(starts.date()),
         time=hours,
-        body=_short(meeting.body),
+        body=meeting.body_short_name,
         kind="Møte",
         title=title,
         url=meeting.get_absolute_url(),

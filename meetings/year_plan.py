@@ -78,7 +78,12 @@ def plan_next_year(year: int) -> Draft:
     )
 
     meetings, existing_meetings = [], 0
-    for meeting in Meeting.objects.in_year(year).select_related("body").order_by("starts_at"):
+    for meeting in (
+        Meeting.objects.in_year(year)
+        .select_related("body")
+        .prefetch_related("body__names")
+        .order_by("starts_at")
+    ):
         old_day = timezone.localtime(meeting.starts_at).date()
         new_day = same_week_next_year(old_day)
         if (meeting.body_id, new_day) in taken_days:

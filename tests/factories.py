@@ -1,5 +1,7 @@
 """Factories for the register. Later apps add their own next to their tests."""
 
+import datetime
+
 import factory
 from django.contrib.auth.models import Group, User
 
@@ -88,6 +90,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     body = factory.SubFactory(BodyFactory)
     role = Membership.Role.MEMBER
+    # A seat held long before any date the tests look at, unless a test says otherwise.
+    start = datetime.date(2000, 1, 1)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -4,6 +4,8 @@ Later issues add their URLs to MATRIX; `test_every_portal_url_is_in_the_matrix` 
 named URL exists that the matrix does not cover.
 """
 
+import datetime
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -13,7 +15,7 @@ from annual_report import versions
 from annual_report.models import AnnualReport
 from annual_report.versions import approve_version, generate_version
 from helsefellesskap.jobs import DocumentJob
-from helsefellesskap.models import Person
+from helsefellesskap.models import BodyName, Person
 from meetings.calendar_feeds import feed_token
 from meetings.models import ItemPart
 from portfolio.models import PlanImport
@@ -55,6 +57,8 @@ MATRIX = {
     "body_detail": (lambda d: [d["lsu"].pk], EVERYONE),
     "body_past_members": (lambda d: [d["lsu"].pk], EVERYONE),
     "body_edit": (lambda d: [d["lsu"].pk], SECRETARIAT_ONLY),
+    "body_name_create": (lambda d: [d["lsu"].pk], SECRETARIAT_ONLY),
+    "body_name_edit": (lambda d: [d["body_name"].pk], SECRETARIAT_ONLY),
     # A body's leader and secretary follow changes to their own body.
     "body_history": (lambda d: [d["lsu"].pk], SECRETARIAT_ONLY | {"leader": OK}),
     "membership_create": (lambda d: [d["lsu"].pk], SECRETARIAT_ONLY),
@@ -374,6 +378,9 @@ def register_data(lsu, annual_report_data, document_job, secretariat_user):
         "measure": measure,
         "cell": [measure.group.area.plan.pk, measure.pk, 2026],
         "lsu": lsu,
+        "body_name": BodyName.objects.create(
+            body=lsu, name="Direktørmøtet", valid_to=datetime.date(2021, 5, 31)
+        ),
         "membership": membership,
         "person": membership.person,
         "organisation": assignment.organisation,

@@ -6,26 +6,45 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import CreateView, DetailView, ListView, TemplateView, UpdateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from ..forms import BodyForm
+from ..forms import BodyForm, BodyNameForm, TreeDateForm
 from ..models import (
     Body,
+    BodyName,
     CompositionRequirement,
     Membership,
     composition_gaps,
     composition_status,
     today,
 )
-from ..pages import FormPageMixin, HistoryView, ObjectPermissionRequiredMixin
+from ..pages import (
+    FormPageMixin,
+    HistoryView,
+    ObjectPermissionRequiredMixin,
+    UnprocessableFormMixin,
+)
 
 # How far back a body's page lists ended memberships (the rest is on the history page).
 RECENT_HISTORY = datetime.timedelta(days=2 * 365)
 
 
 class BodyTreeView(TemplateView):
+    """The bodies as they were on a day (`?dato=`, today by default): only those that existed,
+    under the names they had."""
+
     template_name = "helsefellesskap/body_tree.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(tree=Body.objects.as_tree(today()), **kwargs)
+        form = TreeDateForm(self.request.GET or None)
+        day = (
+            form.cleaned_data["dato"] if form.is_valid() and form.cleaned_data["dato"] else today()
+        )
+        return super().get_context_data(
+            tree=Body.objects.as_tree(day),
+            day=day,
+            is_today=day == today(),
+            date_form=form,
+            **kwargs,
+        )
 
 
 class BodyDetailView(DetailView):
@@ -33,7 +52,9 @@ class BodyDetailView(DetailView):
     ended memberships is paged on its own page, so this one stays the same size over the years."""
 
     model = Body
-    queryset = Body.objects.select_related("parent", "sector")
+    queryset = Body.objects.select_related("parent", "sector", "successor").prefetch_related(
+        "names", "predecessors"
+    )
 
     def get_context_data(self, **kwargs):
         day = today()
@@ -53,7 +74,8 @@ class BodyDetailView(DetailView):
             past_members=recent_past,
             older_past_count=older_past_count,
             past_count=len(recent_past) + older_past_count,
-            future_members=[m for m in memberships if m.start and m.start > day],
+            future_members=[m for m in memberships if m.start > day],
+            names_over_time=self.object.names_over_time(),
             composition=composition_status(requirements, current),
             composition_gaps=composition_gaps(requirements, current),
             children=self.object.children.order_by("position", "name"),
@@ -105,6 +127,45 @@ class BodyHistoryView(HistoryView):
     def history_sources(self):
         return [
             self.object.history.all(),
+            BodyName.history.filter(body_id=self.object.pk),
             Membership.history.filter(body_id=self.object.pk),
             CompositionRequirement.history.filter(body_id=self.object.pk),
         ]
+
+
+class BodyNameFormMixin(ObjectPermissionRequiredMixin, UnprocessableFormMixin, FormPageMixin):
+    """An earlier name of a body, added or changed from the body's page."""
+
+    model = BodyName
+    form_class = BodyNameForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "body": self.body}
+
+    def get_success_url(self):
+        return self.body.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(body=self.body, **kwargs) | {
+            "cancel_url": self.body.get_absolute_url()
+        }
+
+
+class BodyNameCreateView(BodyNameFormMixin, CreateView):
+    permission_required = "helsefellesskap.add_bodyname"
+    create_title = "Tidligere navn"
+    saved_message = "Lagt til: {object}."
+
+    def dispatch(self, request, *args, **kwargs):
+        self.body = get_object_or_404(Body, pk=kwargs["body_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class BodyNameUpdateView(BodyNameFormMixin, UpdateView):
+    permission_required = "helsefellesskap.change_bodyname"
+    queryset = BodyName.objects.select_related("body")
+
+    def get_object(self, queryset=None):
+        name = super().get_object(queryset)
+        self.body = name.body
+        return name

@@ -19,7 +19,11 @@ register = template.Library()
 @register.inclusion_tag("meetings/_body_meetings.html", takes_context=True)
 def body_meetings(context, body):
     now = timezone.now()
-    meetings = Meeting.objects.filter(body=body).select_related("body", "minutes")
+    meetings = (
+        Meeting.objects.filter(body=body)
+        .select_related("body", "minutes")
+        .prefetch_related("body__names")
+    )
     user = context["request"].user
     return {
         "body": body,

@@ -39,7 +39,7 @@ class MeetingListView(YearMixin, ListView):
         return Body.objects.filter(pk=pk).first() if pk.isdigit() else None
 
     def get_queryset(self):
-        meetings = Meeting.objects.select_related("body", "minutes")
+        meetings = Meeting.objects.select_related("body", "minutes").prefetch_related("body__names")
         if self.body is not None:
             return meetings.filter(body=self.body).order_by("-starts_at")
         return meetings.in_year(self.year)

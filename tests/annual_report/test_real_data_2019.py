@@ -153,7 +153,9 @@ def test_the_attendance_is_the_reports_table(real_data, body_name, expected):
     # Nobody outside the report's table has an attendance row.
     assert set(table) <= set(expected)
     # Everybody in the table is a member of the body in 2019, deputies as "vara".
-    members = Membership.objects.filter(body__name=body_name).active_on(date(2019, 3, 1))
+    members = Membership.objects.filter(body__name=body_name).active_during(
+        date(2019, 1, 1), date(2019, 12, 31)
+    )
     assert {m.person.name for m in members.select_related("person")} == set(expected)
 
 

@@ -35,6 +35,10 @@ def snapshot():
     return assemble(AnnualReport.objects.get(year=2019, sector__short_name="Ahus"))
 
 
+# The LSU of the Ahus sector was the Direktørmøte until Helsefellesskap Oslo was established.
+DIRECTORS_IN_2019 = "Direktørmøtet (Ahus-sektoren)"
+
+
 def body(snapshot, name):
     return next(s for s in snapshot["committees"] + snapshot["networks"] if s["name"] == name)
 
@@ -44,8 +48,8 @@ def printed_table(section):
 
 
 def test_the_directors_table_and_counts_are_the_seeds(snapshot):
-    directors = body(snapshot, DIRECTORS)
-    assert directors["former_names"] == "Direktørmøtet"
+    directors = body(snapshot, DIRECTORS_IN_2019)
+    assert directors["names_in_year"] == []
     assert directors["meeting_dates"] == ["28.3.19", "12.12.19"]
     assert printed_table(directors) == PRINTED_DIRECTORS
     assert directors["leaders"] == "Øystein Mæland"
@@ -100,3 +104,33 @@ def test_the_generated_pdf_says_what_the_seed_says(snapshot, secretariat_user):
     )
     assert "Utrede muligheten for å opprette et FACT-team" in text
     assert "Kommunikasjon og dialog ved stor pågang" in text  # a table cell: wraps
+    # Named as in 2019: the Direktørmøte, in the structure before Helsefellesskap Oslo.
+    assert text.startswith("Samhandlingsstrukturen mellom Oslo kommune og Helse Sør-Øst RHF")
+    assert "Årsrapport 2019 – Ahus-sektoren" in text
+    assert DIRECTORS_IN_2019 in text
+    assert DIRECTORS not in text
+    assert "Helsefellesskap Oslo" not in text
+
+
+def test_the_whole_partnership_in_2019_names_no_leader_appointed_later(snapshot, secretariat_user):
+    """The members and leaders of 14.10.2025 are confirmed from that day: the report for 2019
+    names only the leaders the 2019 report names, and no body established in 2021."""
+    report = AnnualReport.objects.create(year=2019)
+    whole = assemble(report)
+    assert (
+        whole["organisation"] == "Samhandlingsstrukturen mellom Oslo kommune og Helse Sør-Øst RHF"
+    )
+    sections = {section["name"]: section for section in whole["committees"] + whole["networks"]}
+    assert "Partnerskapsmøtet" not in sections
+    assert "Strategisk samarbeidsutvalg" not in sections
+    assert "Nettverk for beredskap" not in sections
+    leaders = {
+        name: section["leaders"] for name, section in sections.items() if section.get("leaders")
+    }
+    assert leaders == {DIRECTORS_IN_2019: "Øystein Mæland", FORUM: "Bente Almås"}
+
+    text = re.sub(r"\s+", " ", pdf_text(stored(generate_version(report, secretariat_user))))
+    assert text.count("har ledet organet i 2019") == 2
+    assert "Øystein Mæland har ledet organet i 2019" in text
+    assert "Bente Almås har ledet organet i 2019" in text
+    assert "Tone Ikdahl" not in text and "Bovild Tjønn" not in text

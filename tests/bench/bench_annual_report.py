@@ -265,6 +265,8 @@ MEETINGS_PER_YEAR = {
     Body.Kind.COUNCIL: 6,
 }
 LEFT_ON = datetime.date(YEAR, 6, 15)
+# A member whose start no source states, confirmed from the year's first day.
+CONFIRMED = {"start": datetime.date(YEAR, 1, 1), "start_unknown": True}
 
 
 def build_memberships(bodies, people, organisations, rng: random.Random):
@@ -282,7 +284,7 @@ def build_memberships(bodies, people, organisations, rng: random.Random):
     for body in bodies:
         size = COMMITTEE_SIZES.get(body.kind)
         if size is None:
-            regular += [Membership(person=p, body=body, start=None) for p in take(8)]
+            regular += [Membership(person=p, body=body, **CONFIRMED) for p in take(8)]
             continue
         size += rng.randint(0, 3)
         members = take(size)
@@ -309,8 +311,8 @@ def build_memberships(bodies, people, organisations, rng: random.Random):
                         if index == 4
                         else Membership.RepresentativeKind.NONE
                     ),
-                    start=datetime.date(YEAR - 2, 1, 1) if index % 2 else None,
                     end=LEFT_ON if index in (5, 6) else None,
+                    **({"start": datetime.date(YEAR - 2, 1, 1)} if index % 2 else CONFIRMED),
                 )
             )
         for person in take(2):  # the replacements of the two who left
@@ -323,7 +325,13 @@ def build_memberships(bodies, people, organisations, rng: random.Random):
         ]
     regular = Membership.objects.bulk_create(regular)
     deputy_rows = Membership.objects.bulk_create(
-        Membership(person=person, body=body, role=Membership.Role.DEPUTY, deputy_for=member)
+        Membership(
+            person=person,
+            body=body,
+            role=Membership.Role.DEPUTY,
+            deputy_for=member,
+            start=datetime.date(YEAR - 2, 1, 1),
+        )
         for body, person, member in deputies
     )
     by_body = {}

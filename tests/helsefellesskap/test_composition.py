@@ -119,10 +119,10 @@ def test_the_tree_reads_the_requirements_in_a_fixed_number_of_queries(
             MembershipFactory(body=body, representative_kind="bruker")
 
     add_bodies(2)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):  # bodies, their earlier names, members, requirements
         Body.objects.as_tree(date(2026, 1, 1))
     add_bodies(20)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         tree = Body.objects.as_tree(date(2026, 1, 1))
     assert len(tree) == 22
     assert all(
@@ -254,7 +254,6 @@ def test_the_secretariat_puts_a_member_in_a_named_seat(client, secretariat_user,
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_turns_the_old_flag_into_the_three_requirements_it_stood_for():
     before = [("helsefellesskap", "0004_document_job")]
-    after = [("helsefellesskap", "0006_composition_requirements")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
@@ -267,7 +266,8 @@ def test_the_migration_turns_the_old_flag_into_the_three_requirements_it_stood_f
 
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate(after)
+    # 0006 and the migrations after it, so the models below match the tables.
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
     requirements = CompositionRequirement.objects.filter(body_id=flagged.pk)
     assert sorted(requirements.values_list("representative_kind", flat=True)) == sorted(

@@ -54,7 +54,15 @@ def test_members_listed_by_name_are_imported(register):
         ]
     )
     dataset.append(
-        ["Ellen A. Fagerberg", "Samarbeidsforum for somatikk", "medlem", "", "fastlege", "", ""]
+        [
+            "Ellen A. Fagerberg",
+            "Samarbeidsforum for somatikk",
+            "medlem",
+            "",
+            "fastlege",
+            "14.10.2025",
+            "",
+        ]
     )
     result = MembershipResource().import_data(dataset, dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors()
@@ -77,7 +85,7 @@ def test_an_unknown_body_names_its_row_and_nothing_is_written(client, secretaria
     xlsx = next(value for value, label in form.fields["format"].choices if label == "xlsx")
     upload = sheet(
         ["Anna K. Ryymin", "Samarbeidsforum for somatikk", "medlem", "", "", "01.01.2026", ""],
-        ["Ellen A. Fagerberg", "Utvalg som ikke finnes", "medlem", "", "", "", ""],
+        ["Ellen A. Fagerberg", "Utvalg som ikke finnes", "medlem", "", "", "01.01.2026", ""],
     )
     response = client.post(
         reverse("admin:helsefellesskap_membership_import"),

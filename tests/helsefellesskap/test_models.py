@@ -25,16 +25,38 @@ def test_membership_active_on_respects_open_and_closed_periods():
     body = BodyFactory()
     open_ended = MembershipFactory(body=body, start=date(2024, 1, 1))
     ended = MembershipFactory(body=body, start=date(2024, 1, 1), end=date(2025, 10, 14))
-    unknown_start = MembershipFactory(body=body, end=None, start=None)
     future = MembershipFactory(body=body, start=date(2026, 3, 1))
 
-    assert set(Membership.objects.active_on(date(2025, 10, 14))) == {
-        open_ended,
-        ended,
-        unknown_start,
-    }
-    assert set(Membership.objects.active_on(date(2025, 10, 15))) == {open_ended, unknown_start}
+    assert set(Membership.objects.active_on(date(2025, 10, 14))) == {open_ended, ended}
+    assert set(Membership.objects.active_on(date(2025, 10, 15))) == {open_ended}
     assert future in Membership.objects.active_on(date(2026, 3, 1))
+
+
+def test_a_membership_whose_start_is_unknown_never_counts_before_its_confirmed_date():
+    """The minutes of 14.10.2025 confirm who sat in SSU then, not since when: the 2019 report
+    must not say they led it in 2019."""
+    ssu = BodyFactory(name="Strategisk samarbeidsutvalg")
+    leader = MembershipFactory(
+        body=ssu,
+        role=Membership.Role.LEADER,
+        person=PersonFactory(name="Bovild Tjønn"),
+        start=date(2025, 10, 14),
+        start_unknown=True,
+        source="Referat Partnerskapsmøtet 14.10.2025",
+    )
+
+    assert not Membership.objects.active_during(date(2019, 1, 1), date(2019, 12, 31)).exists()
+    assert not Membership.objects.active_on(date(2025, 10, 13)).exists()
+    assert list(Membership.objects.active_on(date(2025, 10, 14))) == [leader]
+    assert not leader.is_active_on(date(2025, 10, 13))
+    assert leader.period_display == "ukjent, bekreftet fra 14.10.2025–"
+
+
+def test_a_membership_must_have_a_start_date():
+    membership = MembershipFactory.build(person=PersonFactory(), body=BodyFactory(), start=None)
+    with pytest.raises(ValidationError) as error:
+        membership.full_clean()
+    assert "start" in error.value.message_dict
 
 
 def test_membership_end_before_start_is_refused():
@@ -70,7 +92,7 @@ def test_leader_handover_after_the_previous_leader_ends_is_allowed():
     successor.full_clean()  # no error
 
 
-def test_body_tree_nests_children_and_counts_active_members_in_three_queries(
+def test_body_tree_nests_children_and_counts_active_members_in_four_queries(
     django_assert_num_queries,
 ):
     top = BodyFactory(name="Partnerskapsmøtet", position=1)
@@ -79,7 +101,7 @@ def test_body_tree_nests_children_and_counts_active_members_in_three_queries(
     MembershipFactory(body=lsu)
     MembershipFactory(body=lsu, end=date(2020, 1, 1))
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         tree = Body.objects.as_tree(date(2026, 1, 1))
 
     assert [node.body for node in tree] == [top]

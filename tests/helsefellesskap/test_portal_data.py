@@ -78,7 +78,50 @@ def test_the_2019_ahus_representatives_are_in_the_register(portal_data):
     lsu_ahus = Body.objects.get(kind=Body.Kind.LOCAL_COMMITTEE, sector__short_name="Ahus")
     assert in_2019.get(body=lsu_ahus, role="leder").person.name == "Øystein Mæland"
     assert in_2019.filter(body=lsu_ahus, person__name="Bjørn Hjalmar Nielsen").exists()
-    assert "Direktørmøtet" in lsu_ahus.former_names
+    assert lsu_ahus.name_on(date(2019, 3, 28)) == "Direktørmøtet (Ahus-sektoren)"
+    assert lsu_ahus.name_on(date(2021, 6, 1)) == "Lokalt samarbeidsutvalg Ahus-sektoren"
+
+
+def test_the_structure_before_2021_is_su_oslo_and_the_direktormoter(portal_data):
+    """SU Oslo was a body of its own until Helsefellesskap Oslo was established in June 2021,
+    when it went on as SSU (OUS board paper 19/2021: «Endrer navn til Strategisk
+    samarbeidsutvalg»); the partnership meeting did not exist before."""
+    su_oslo = Body.objects.get(short_name="SU Oslo")
+    ssu = Body.objects.get(short_name="SSU")
+    assert su_oslo.successor == ssu
+    assert su_oslo.dissolved == date(2021, 5, 31)
+    assert ssu.established == date(2021, 6, 1)
+
+    def names_in_tree(day):
+        def walk(nodes):
+            for node in nodes:
+                yield node.name
+                yield from walk(node.children)
+
+        return list(walk(Body.objects.as_tree(day)))
+
+    in_2019 = names_in_tree(date(2019, 6, 1))
+    assert "Samarbeidsutvalget mellom Oslo kommune og helseforetakene" in in_2019
+    assert "Partnerskapsmøtet" not in in_2019
+    assert "Strategisk samarbeidsutvalg" not in in_2019
+    assert [name for name in in_2019 if name.startswith("Direktørmøtet")] == [
+        "Direktørmøtet (OUS-sektoren)",
+        "Direktørmøtet (Ahus-sektoren)",
+        "Direktørmøtet (Lovisenberg-sektoren)",
+        "Direktørmøtet (Diakonhjemmet-sektoren)",
+    ]
+    assert "Nettverk for beredskap" not in in_2019
+    in_2026 = names_in_tree(date(2026, 6, 1))
+    assert "Samarbeidsutvalget mellom Oslo kommune og helseforetakene" not in in_2026
+    assert "Nettverk for beredskap" in in_2026
+
+
+def test_the_members_of_14_october_2025_are_confirmed_from_that_day_only(portal_data):
+    partnership = Body.objects.get(kind=Body.Kind.PARTNERSHIP_MEETING)
+    members = partnership.memberships.all()
+    assert members and all(m.start_unknown for m in members)
+    assert {m.start for m in members} == {date(2025, 10, 14)}
+    assert not Membership.objects.active_on(date(2025, 10, 13)).filter(body=partnership).exists()
 
 
 def test_one_demo_login_per_real_role_named_alike_everywhere(portal_data, rf):
@@ -171,8 +214,8 @@ def test_each_body_has_the_composition_its_source_states(portal_data):
         "Mangler tillitsvalgtrepresentant",
     ]
     assert "Ledig plass: Samhandlingsoverlege, Oslo universitetssykehus HF" in tree["LSU OUS"]
-    assert "Ledig plass: Bydelsdirektør, bydelene i OUS-sektoren (6 av 6 ledige)" in (
-        tree["LSU OUS"]
+    assert (
+        "Ledig plass: Bydelsdirektør, bydelene i OUS-sektoren (6 av 6 ledige)" in (tree["LSU OUS"])
     )
     assert not any("Viseadministrerende" in gap for gap in tree["LSU OUS"])  # Frafjord
     # Sources for the other sectors state no requirements: none are invented.

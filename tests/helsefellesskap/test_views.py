@@ -89,7 +89,12 @@ def test_editing_a_membership_shows_old_and_new_value_in_history(secretariat, ls
     membership = MembershipFactory(body=lsu, person=PersonFactory(name="Tone Ikdahl"))
     secretariat.post(
         reverse("membership_edit", args=[membership.pk]),
-        {"person": membership.person.pk, "role": "leder", "end": "2025-10-14"},
+        {
+            "person": membership.person.pk,
+            "role": "leder",
+            "start": "2000-01-01",
+            "end": "2025-10-14",
+        },
     )
     history = secretariat.get(reverse("membership_history", args=[membership.pk])).content.decode()
     assert 'Rolle:</span> <del><span class="visually-hidden">fra </span>Medlem</del>' in history

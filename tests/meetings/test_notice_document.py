@@ -266,7 +266,8 @@ def test_the_pdf_costs_the_same_queries_for_2_and_20_items():
         with CaptureQueriesContext(connection) as queries:
             notice_pdf(meeting)
         counts.append(len(queries))
-    assert counts[0] == counts[1] == 4  # meeting with body, items, parts, attachments
+    # meeting with body, the body's names, items, parts, attachments
+    assert counts[0] == counts[1] == 5
 
 
 # --- The download ---
