@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from helsefellesskap.models import Body, CompositionRequirement, Membership, today
+from helsefellesskap.models import Body, BodyName, CompositionRequirement, Membership, today
 from tests.factories import (
     GP_USER_UNION,
     BodyFactory,
@@ -192,9 +192,13 @@ def test_the_secretariat_adds_a_requirement_inline_on_the_body_in_the_admin(
         for name, field in form_page.context["adminform"].form.fields.items()
         if (value := form_page.context["adminform"].form[name].value()) is not None
     }
-    (inline,) = form_page.context["inline_admin_formsets"]
-    prefix = inline.formset.prefix
+    inlines = {
+        i.formset.model: i.formset.prefix for i in form_page.context["inline_admin_formsets"]
+    }
+    prefix = inlines[CompositionRequirement]
     existing = list(lsu.requirements.all())
+    names = inlines[BodyName]  # the body's earlier names: none here, none added
+    data.update({f"{names}-TOTAL_FORMS": "0", f"{names}-INITIAL_FORMS": "0"})
     data.update(
         {
             f"{prefix}-TOTAL_FORMS": str(len(existing) + 1),
