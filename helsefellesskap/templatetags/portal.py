@@ -37,3 +37,12 @@ register.filter("nok", nok)
 def link_tag(view_name: str, *args) -> str:
     """`{% url %}` for long loops: the route is reversed once (helsefellesskap/links.py)."""
     return link(view_name, *args)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number: int, page_param: str = "side") -> str:
+    """The current page's query string with `page_param` set to `number`: a pagination link
+    keeps the search, filter or body the reader chose."""
+    query = context["request"].GET.copy()
+    query[page_param] = number
+    return f"?{query.urlencode()}"
