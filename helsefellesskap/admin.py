@@ -76,6 +76,12 @@ class MembershipResource(PortalResource):
         )
         clean_model_instances = True
         skip_unchanged = True
+        # Issue 17: a 10 000-row member list in well under 30 s.
+        use_bulk = True
+        batch_size = 500
+
+    def reads_earlier_rows(self, instance) -> bool:
+        return instance.role == Membership.Role.LEADER  # one leader at a time
 
 
 @admin.register(Organisation)

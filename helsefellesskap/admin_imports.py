@@ -176,6 +176,8 @@ def summarise(result) -> ImportSummary:
                 # Every row after the limit says the same; the one message says it all.
                 return ImportSummary(new=0, changed=0, unchanged=0, errors=[_stopped(number)])
             errors.append(f"Rad {number}: {error.error}")
+    # A batch that could not be written (the rows before were checked one by one).
+    errors += [f"Filen kunne ikke lagres: {error.error}" for error in result.base_errors]
     for invalid in result.invalid_rows:
         for field, messages in invalid.error_dict.items():
             where = "" if field == "__all__" else f"«{field}»: "

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from helsefellesskap.admin import MembershipResource
 from helsefellesskap.models import Membership
-from tests.factories import BodyFactory, OrganisationFactory, PersonFactory
+from tests.factories import BodyFactory, OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +137,67 @@ def test_each_name_is_looked_up_once_per_import(register):
     assert Membership.objects.count() == 30
     lookups = [q["sql"] for q in queries if '"name" =' in q["sql"] and "SELECT" in q["sql"]]
     assert len(lookups) == 3  # the body once, each person once
+
+
+def member_rows(count, *, role="medlem"):
+    from tablib import Dataset
+
+    dataset = Dataset(headers=HEADER)
+    for index in range(count):
+        name = "Anna K. Ryymin" if index % 2 else "Ellen A. Fagerberg"
+        start = f"01.01.{1000 + index}"
+        dataset.append([name, "Samarbeidsforum for somatikk", role, "", "", start, start])
+    return dataset
+
+
+def test_rows_written_in_batches_keep_their_history_with_the_importing_user(register):
+    user = UserFactory()
+    rows = MembershipResource._meta.batch_size + 3  # one full batch and the rest at the end
+    result = MembershipResource().import_data(
+        member_rows(rows), dry_run=False, use_transactions=True, user=user, file_name="liste.csv"
+    )
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Membership.objects.count() == rows
+    history = Membership.history.all()
+    assert history.count() == rows
+    assert set(history.values_list("history_user", "history_change_reason", "history_type")) == {
+        (user.pk, "Importert fra liste.csv", "+")
+    }
+    assert set(history.values_list("id", flat=True)) == set(
+        Membership.objects.values_list("id", flat=True)
+    )
+
+
+def test_a_second_leader_in_the_same_file_is_refused_on_its_row(register):
+    from tablib import Dataset
+
+    dataset = Dataset(headers=HEADER)
+    body = "Samarbeidsforum for somatikk"
+    dataset.append(["Anna K. Ryymin", body, "leder", "", "", "01.01.2026", ""])
+    dataset.append(["Ellen A. Fagerberg", body, "leder", "", "", "01.06.2026", ""])
+    result = MembershipResource().import_data(
+        dataset, dry_run=True, use_transactions=True, rollback_on_validation_errors=True
+    )
+    assert [invalid.number for invalid in result.invalid_rows] == [2]
+    assert "har allerede en leder i denne perioden" in str(
+        result.invalid_rows[0].error_dict["role"]
+    )
+    assert Membership.objects.count() == 0
+
+
+def test_an_import_makes_no_queries_per_row_only_per_batch(register):
+    """The names are looked up once each, the rows checked without a query and written a
+    batch at a time (SQLite writes a batch in parts of at most 999 values, ~80 rows)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = UserFactory()
+    counts = {}
+    for rows in (10, 400):
+        with CaptureQueriesContext(connection) as queries:
+            result = MembershipResource().import_data(
+                member_rows(rows), dry_run=True, use_transactions=True, user=user
+            )
+        assert not result.has_errors() and result.totals["new"] == rows
+        counts[rows] = len(queries)
+    assert counts[400] - counts[10] <= 400 // 40  # before: six queries a row
