@@ -38,11 +38,10 @@ from portfolio.overview import STATUS_LABELS, STATUS_ORDER, status_chart, status
 
 from . import charts
 from .models import (
-    BEFORE_PARTNERSHIP,
-    WHOLE_PARTNERSHIP,
     AnnualReport,
     StatedFigures,
     StatedRoundFigures,
+    partnership_name,
 )
 
 # Committees get the full treatment (mandate, representatives and attendance, items); networks,
@@ -90,7 +89,7 @@ class Period:
 def assemble(report: AnnualReport) -> dict:
     period = Period(report.year)
     bodies = scope_bodies(report, period)
-    scope_label = scope_label_in(report, period)
+    scope_label = report.scope_label
     body_ids = [body.pk for body in bodies]
     meetings = list(
         Meeting.objects.in_year(period.year)
@@ -193,24 +192,10 @@ def scope_bodies(report: AnnualReport, period: Period) -> list[Body]:
     ]
 
 
-def scope_label_in(report: AnnualReport, period: Period) -> str:
-    """The scope as it was named in the year: a body by its name then; the whole partnership
-    as the structure was called before Helsefellesskap Oslo was established."""
-    if report.body_id:
-        body = Body.objects.with_names().get(pk=report.body_id)
-        return body.name_on(period.last_day_of(body))
-    if report.sector_id:
-        return str(report.sector)
-    return organisation_in(period)
-
-
 def organisation_in(period: Period) -> str:
     """«Helsefellesskap Oslo» from the year it was established; before it, the structure's
     name in the sources of the time (Årsrapport 2019, Ahus-sektoren)."""
-    established = Body.objects.partnership_established()
-    if established is None or established <= period.last:
-        return WHOLE_PARTNERSHIP
-    return BEFORE_PARTNERSHIP
+    return partnership_name(period.last, Body.objects.partnership_established())
 
 
 @dataclass

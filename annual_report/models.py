@@ -13,6 +13,8 @@ cascade): `pre_delete` refuses with `ReportLocked`. A draft's PDF file goes with
 the deletion is committed.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -33,6 +35,14 @@ WHOLE_PARTNERSHIP = "Helsefellesskap Oslo"
 # 2019 Ahus report's heading «Samhandlingsstrukturen mellom Oslo kommune og Helse Sør-Øst RHF».
 BEFORE_PARTNERSHIP = "Samhandlingsstrukturen mellom Oslo kommune og Helse Sør-Øst RHF"
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+def partnership_name(last_day: date, established: date | None) -> str:
+    """«Helsefellesskap Oslo» for a period ending on or after its establishment (or when no
+    date is recorded); before it, the structure's name in the sources of the time."""
+    if established is None or established <= last_day:
+        return WHOLE_PARTNERSHIP
+    return BEFORE_PARTNERSHIP
 
 
 class ReportLocked(ValidationError):
@@ -137,8 +147,21 @@ class AnnualReportQuerySet(models.QuerySet):
         """Reports with `visible_versions`, the versions the user may see; readers only see
         reports that have a published version."""
         versions = ReportVersion.objects.visible_to(user).select_related("approved_by")
-        reports = self.select_related("sector", "body").prefetch_related(
-            models.Prefetch("versions", queryset=versions, to_attr="visible_versions")
+        reports = (
+            self.select_related("sector", "body")
+            .prefetch_related(
+                "body__names",
+                models.Prefetch("versions", queryset=versions, to_attr="visible_versions"),
+            )
+            .annotate(
+                partnership_established=models.Subquery(
+                    Body.objects.filter(
+                        kind=Body.Kind.PARTNERSHIP_MEETING, established__isnull=False
+                    )
+                    .order_by("established")
+                    .values("established")[:1]
+                )
+            )
         )
         if user.has_perm("annual_report.view_drafts"):
             return reports
@@ -222,7 +245,19 @@ class AnnualReport(models.Model):
 
     @property
     def scope_label(self) -> str:
-        return str(self.body or self.sector or WHOLE_PARTNERSHIP)
+        """The scope as it was named in the report's year: a body by its name then (its last
+        day that year), the whole partnership as the structure was called then."""
+        last_day = date(self.year, 12, 31)
+        if self.body_id:
+            body = self.body
+            return body.name_on(min(last_day, body.dissolved) if body.dissolved else last_day)
+        if self.sector_id:
+            return str(self.sector)
+        try:
+            established = self.partnership_established  # annotated by visible_to()
+        except AttributeError:
+            established = Body.objects.partnership_established()
+        return partnership_name(last_day, established)
 
     @property
     def title(self) -> str:
