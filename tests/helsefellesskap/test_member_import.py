@@ -201,3 +201,22 @@ def test_an_import_makes_no_queries_per_row_only_per_batch(register):
         assert not result.has_errors() and result.totals["new"] == rows
         counts[rows] = len(queries)
     assert counts[400] - counts[10] <= 400 // 40  # before: six queries a row
+
+
+def test_a_person_already_in_the_register_with_the_same_organisation_is_refused(register):
+    """The organisation named in the sheet is not looked up twice, but the register's rule
+    that a name is unique within an organisation still holds."""
+    from tablib import Dataset
+
+    from helsefellesskap.admin import PersonResource
+
+    dataset = Dataset(headers=["name", "title", "organisation", "email"])
+    dataset.append(["Anna K. Ryymin", "Rådgiver", "Bydel Stovner", ""])
+    dataset.append(["Anna K. Ryymin", "Rådgiver", "Bydel Stovner", ""])
+    result = PersonResource().import_data(
+        dataset, dry_run=True, use_transactions=True, rollback_on_validation_errors=True
+    )
+    assert [invalid.number for invalid in result.invalid_rows] == [2]
+    assert "Personen finnes allerede i registeret med samme navn og virksomhet." in str(
+        result.invalid_rows[0].error_dict
+    )
