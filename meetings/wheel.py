@@ -259,7 +259,7 @@ def year_wheel(
     meetings, activities = _meetings_and_activities(year)
     bodies = _ordered_bodies(meetings, activities)
     ring_width = min(MAX_RING_WIDTH, (OUTER_RADIUS - MIN_HOLE) / (1 + len(bodies)))
-    rings = _rings(bodies, ring_width)
+    rings = _rings(bodies, ring_width, year)
     ring_of_body = {ring.body.pk: ring for ring in rings if ring.body is not None}
     hole_radius = OUTER_RADIUS - ring_width * len(rings)
     mark_size = max(3.5, min(ring_width * 0.3, 8))
@@ -318,6 +318,7 @@ def _meetings_and_activities(year: int) -> tuple[list[Meeting], list[Activity]]:
             Q(starts_on__year=year) | Q(starts_on__lt=first, ends_on__gte=first)
         )
         .select_related("body")
+        .prefetch_related("body__names")
         .order_by("starts_on", "title", "pk")
     )
     return meetings, activities
@@ -330,15 +331,19 @@ def _ordered_bodies(meetings: list[Meeting], activities: list[Activity]) -> list
     return sorted(bodies.values(), key=lambda b: (b.position, b.name))
 
 
-def _rings(bodies: list[Body], ring_width: float) -> list[Ring]:
-    """The partnership's activities outermost, then the bodies in the register's order."""
+def _rings(bodies: list[Body], ring_width: float, year: int) -> list[Ring]:
+    """The partnership's activities outermost, then the bodies in the register's order, each
+    named as on its last day in the year."""
+    last_day = datetime.date(year, 12, 31)
     rings = []
     for index, body in enumerate([None, *bodies]):
         radius = OUTER_RADIUS - ring_width * (index + 0.5)
         rings.append(
             Ring(
                 number=index + 1,
-                label=ACTIVITY_RING_LABEL if body is None else body.name,
+                label=ACTIVITY_RING_LABEL
+                if body is None
+                else body.name_on(min(last_day, body.dissolved or last_day)),
                 body=body,
                 radius=round(radius, 2),
                 width=round(ring_width, 2),

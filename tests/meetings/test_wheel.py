@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from helsefellesskap.fragments import CACHE
+from helsefellesskap.models import BodyName
 from meetings.models import Activity
 from meetings.wheel import CX, CY, date_angle, year_wheel
 from tests.factories import BodyFactory
@@ -73,6 +74,28 @@ def test_one_ring_per_body_with_meetings_in_the_registers_order_activities_outer
         assert abs(math.hypot(mark.x - CX, mark.y - CY) - ssu_ring.radius) < 0.1
 
 
+def test_a_ring_is_named_as_its_body_was_named_that_year():
+    lsu = BodyFactory(name="Lokalt samarbeidsutvalg Ahus-sektoren")
+    BodyName.objects.create(
+        body=lsu, name="Direktørmøtet (Ahus-sektoren)", valid_to=datetime.date(2021, 5, 31)
+    )
+    forum = BodyFactory(name="Samarbeidsforum somatikk")
+    BodyName.objects.create(body=forum, name="Somatikkforum", valid_to=datetime.date(2019, 12, 31))
+    MeetingFactory(body=lsu, starts_at=at(datetime.date(2019, 3, 4)))
+    ActivityFactory(
+        body=forum, starts_on=datetime.date(2019, 5, 1), ends_on=datetime.date(2019, 5, 20)
+    )
+    MeetingFactory(body=lsu, starts_at=at(datetime.date(2025, 3, 4)))
+
+    assert [ring.label for ring in year_wheel(2019).body_rings] == [
+        "Direktørmøtet (Ahus-sektoren)",
+        "Somatikkforum",
+    ]
+    assert [ring.label for ring in year_wheel(2025).body_rings] == [
+        "Lokalt samarbeidsutvalg Ahus-sektoren"
+    ]
+
+
 def test_an_activity_is_an_arc_from_start_to_deadline_and_a_one_day_activity_a_diamond():
     ActivityFactory(starts_on=datetime.date(2025, 9, 1), ends_on=datetime.date(2025, 11, 18))
     ActivityFactory(
@@ -113,7 +136,8 @@ def test_the_wheel_takes_three_queries_whatever_the_number_of_meetings(
             MeetingFactory(body=body, starts_at=at(datetime.date(2025, 1 + n, 10)))
     ActivityFactory(body=BodyFactory())
     ActivityFactory()
-    with django_assert_num_queries(3):  # meetings, their bodies' names, activities
+    # meetings, their bodies' names, activities, their bodies' names
+    with django_assert_num_queries(4):
         wheel = year_wheel(2025)
     assert wheel.meeting_count == 2 * meetings_per_body
 
@@ -190,9 +214,9 @@ def test_the_page_query_count_does_not_grow(client, secretariat_user, meetings_p
     with CaptureQueriesContext(connection) as full:
         response = client.get(wheel_url(2025))
     assert response.content.decode().count('class="wheel-mark ') == 2 * meetings_per_body + 2
-    # One more than the empty year: the meetings' bodies' names, asked only when there are
-    # meetings; the same for one and for ten meetings a body.
-    assert len(full) == len(empty) + 1, "\n".join(q["sql"][:150] for q in full)
+    # Two more than the empty year: the names of the meetings' and the activities' bodies,
+    # asked only when there are such; the same for one and for ten meetings a body.
+    assert len(full) == len(empty) + 2, "\n".join(q["sql"][:150] for q in full)
     with CaptureQueriesContext(connection) as kept:
         client.get(wheel_url(2025))
     assert len(kept) < len(full)  # drawn once, then read from the cache
