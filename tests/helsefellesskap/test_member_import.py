@@ -220,3 +220,22 @@ def test_a_person_already_in_the_register_with_the_same_organisation_is_refused(
     assert "Personen finnes allerede i registeret med samme navn og virksomhet." in str(
         result.invalid_rows[0].error_dict
     )
+
+
+def test_a_batch_the_database_refuses_makes_the_file_not_importable(register, monkeypatch):
+    from django.db import IntegrityError
+
+    from helsefellesskap import admin_base
+    from helsefellesskap.admin_imports import summarise
+
+    def refuse(*args, **kwargs):
+        raise IntegrityError("FOREIGN KEY constraint failed")
+
+    monkeypatch.setattr(admin_base, "bulk_create_with_history", refuse)
+    result = MembershipResource().import_data(
+        member_rows(3), dry_run=False, use_transactions=True, rollback_on_validation_errors=True
+    )
+    summary = summarise(result)
+    assert summary.errors == ["Filen kunne ikke lagres: FOREIGN KEY constraint failed"]
+    assert not summary.importable
+    assert Membership.objects.count() == 0
