@@ -1,7 +1,8 @@
 """One check for every page type: axe-core finds no serious or critical accessibility
 violation, and the Nu HTML Checker finds no error in the page's HTML.
 
-Call `check_page(page)` from a Playwright browser test after the page has loaded.
+Call `check_page(page)` from a Playwright browser test after the page has loaded, or
+`check_at_both_widths(page, name)` to check it on a desk and on a phone.
 """
 
 import json
@@ -13,6 +14,9 @@ from axe_playwright_python.sync_playwright import Axe
 
 VNU_JAR = Path(__file__).resolve().parent.parent / "node_modules/vnu-jar/build/dist/vnu.jar"
 BLOCKING_IMPACTS = {"serious", "critical"}
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = Path(tempfile.gettempdir()) / "portal-screenshots"
 
 _axe = Axe()
 
@@ -49,3 +53,17 @@ def check_page(page) -> None:
     )
     errors = html_errors(page.content())
     assert not errors, f"Nu HTML Checker on {page.url}:\n" + "\n".join(errors)
+
+
+def check_at_both_widths(page, name: str | None = None) -> None:
+    """`check_page` at 1366 and at 390 px, with no sideways scrolling on the phone; with a
+    `name`, a full-page screenshot of each width in SCREENSHOTS to look at. Leaves the page at
+    the desk width."""
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        check_page(page)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= size["width"], f"{page.url} is {width} px wide at {size['width']} px"
+        if name:
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{size['width']}.png"), full_page=True)
+    page.set_viewport_size(DESKTOP)

@@ -16,22 +16,9 @@ from annual_report.versions import generate_version
 from helsefellesskap.models import today
 from tests.annual_report.factories import AnnualReportFactory, sector_year
 from tests.factories import MembershipFactory, PersonFactory
-from tests.page_checks import check_page
+from tests.page_checks import check_at_both_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WIDTHS = ({"width": 1366, "height": 900}, {"width": 390, "height": 844})
-SHOTS = "/tmp/p17r-shots"
-
-
-def checked(page, name):
-    """axe and the Nu checker at both widths, no sideways scroll on the phone; a screenshot."""
-    for size in WIDTHS:
-        page.set_viewport_size(size)
-        check_page(page)
-        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
-        page.screenshot(path=f"{SHOTS}/{name}-{size['width']}.png", full_page=True)
-    page.set_viewport_size(WIDTHS[0])
 
 
 def test_the_approval_shows_its_progress_and_then_the_published_report(
@@ -45,13 +32,13 @@ def test_the_approval_shows_its_progress_and_then_the_published_report(
     page.goto(report.get_absolute_url())
     page.get_by_role("link", name="Registrer godkjenning av versjon 1").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Godkjenning av versjon 1")
-    checked(page, "approval-form")
+    check_at_both_widths(page, "approval-form")
     page.get_by_label("Dato for godkjenning").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Godkjenn og publiser").click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Godkjenning")
     expect(page.get_by_role("main")).to_contain_text("I kø")
-    checked(page, "approval-queued")
+    check_at_both_widths(page, "approval-queued")
     version.refresh_from_db()
     assert version.status == ReportVersion.Status.DRAFT
 
@@ -60,7 +47,7 @@ def test_the_approval_shows_its_progress_and_then_the_published_report(
         "Versjon 1 er godkjent av LSU Testsektoren og publisert.", timeout=15_000
     )
     expect(page).to_have_url(re.compile(f"{report.get_absolute_url()}$"))
-    checked(page, "approval-published")
+    check_at_both_widths(page, "approval-published")
     version.refresh_from_db()
     assert version.is_published
 
@@ -79,11 +66,11 @@ def test_the_body_page_links_to_its_former_members(page, log_in, lsu, secretaria
     past = page.get_by_role("table", name="Medlemskap avsluttet de siste to årene")
     expect(past).to_contain_text("Tidligere Medlem 0")
     expect(past).not_to_contain_text("Tidligere Medlem 2")
-    checked(page, "body-page")
+    check_at_both_widths(page, "body-page")
 
     page.get_by_role("link", name=f"Alle tidligere medlemmer av {lsu.name}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Tidligere medlemmer i {lsu.name}")
     expect(page.get_by_role("table", name="Medlemskap som er avsluttet")).to_contain_text(
         "Tidligere Medlem 2"
     )
-    checked(page, "body-former-members")
+    check_at_both_widths(page, "body-former-members")

@@ -11,19 +11,9 @@ from playwright.sync_api import expect
 
 from helsefellesskap.models import Body, BodyName
 from tests.factories import BodyFactory
-from tests.page_checks import check_page
+from tests.page_checks import check_at_both_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WIDTHS = ({"width": 1366, "height": 900}, {"width": 390, "height": 844})
-
-
-def checked(page):
-    for size in WIDTHS:
-        page.set_viewport_size(size)
-        check_page(page)
-        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
-    page.set_viewport_size(WIDTHS[0])
 
 
 def test_the_secretariat_sees_2019_and_records_an_earlier_name(page, log_in, secretariat_user):
@@ -53,7 +43,7 @@ def test_the_secretariat_sees_2019_and_records_an_earlier_name(page, log_in, sec
     expect(page.get_by_role("heading", level=1)).to_have_text("Organer 1.6.2019")
     expect(page.get_by_role("link", name="Direktørmøtet (Ahus-sektoren)")).to_be_visible()
     expect(page.get_by_role("link", name="Strategisk samarbeidsutvalg")).to_have_count(0)
-    checked(page)
+    check_at_both_widths(page)
 
     page.get_by_role(
         "link", name="Samarbeidsutvalget mellom Oslo kommune og helseforetakene"
@@ -61,17 +51,17 @@ def test_the_secretariat_sees_2019_and_records_an_earlier_name(page, log_in, sec
     expect(page.get_by_text("Videreført som")).to_be_visible()
     page.get_by_role("link", name="Strategisk samarbeidsutvalg").last.click()
     expect(page.get_by_role("heading", name="Navn over tid")).to_be_visible()
-    checked(page)
+    check_at_both_widths(page)
 
     page.get_by_role("link", name="Legg til tidligere navn").click()
     page.get_by_label("Navn", exact=True).fill("Samarbeidsutvalget for hovedstadsområdet")
     page.get_by_label("Brukt til").fill("2021-05-31")
     page.get_by_label("Kilde").fill("OUS styresak 19/2021")
-    checked(page)
+    check_at_both_widths(page)
     page.get_by_role("button", name="Lagre").click()
 
     expect(page.get_by_role("status")).to_contain_text("Lagt til: Samarbeidsutvalget for")
     names = page.get_by_role("table", name="Navnene Strategisk samarbeidsutvalg har hatt")
     expect(names).to_contain_text("Samarbeidsutvalget for hovedstadsområdet")
     expect(names).to_contain_text("fra 01.06.2021")
-    checked(page)
+    check_at_both_widths(page)

@@ -15,13 +15,10 @@ from grants.models import Application
 from helsefellesskap.models import Organisation
 from tests.factories import HospitalFactory, OrganisationFactory
 from tests.grants.factories import AllocationFactory, lsu_member
-from tests.page_checks import check_page
+from tests.page_checks import DESKTOP, check_at_both_widths, check_page
 from tests.portfolio.factories import FocusAreaFactory, MeasureFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -52,17 +49,6 @@ def applicant(round):
     )
 
 
-def check_both_widths(page, name: str) -> None:
-    """axe and the Nu checker at 1366 and 390 px (no sideways scrolling on the phone), with a
-    screenshot of each."""
-    for size in (DESKTOP, PHONE):
-        page.set_viewport_size(size)
-        page.screenshot(path=f"/tmp/grants-apply-{name}-{size['width']}.png", full_page=True)
-        check_page(page)
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.set_viewport_size(DESKTOP)
-
-
 def fill_line(page, number, year, description, amount):
     page.get_by_label(f"År, linje {number}").fill(year)
     page.get_by_label(f"Post, linje {number}").fill(description)
@@ -80,11 +66,11 @@ def test_an_lsu_member_applies_and_sends_it_in(page, log_in, round, applicant, m
     page.set_viewport_size(DESKTOP)
     page.goto("/tilskudd/")
     expect(page.get_by_role("listitem").filter(has_text=str(round))).to_contain_text("Åpen – frist")
-    check_both_widths(page, "rounds")
+    check_at_both_widths(page, "rounds")
     page.get_by_role("link", name=str(round)).click()
     page.get_by_role("link", name="Ny søknad").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Ny søknad: {round}")
-    check_both_widths(page, "form")
+    check_at_both_widths(page, "form")
 
     page.get_by_label("Tittel", exact=True).fill("Felles akutteam (oppdiktet)")
     page.get_by_label("Sammendrag").fill("Bydel og sykehus bygger et felles akutteam.")
@@ -110,7 +96,7 @@ def test_an_lsu_member_applies_and_sends_it_in(page, log_in, round, applicant, m
     expect(page.get_by_role("alert")).to_have_count(0)
     assert not Application.objects.exists()
     pick_partner(page, "etaten", "Sykehjemsetaten")
-    check_both_widths(page, "form-partners")
+    check_at_both_widths(page, "form-partners")
 
     page.get_by_label("Prosjektperiode fra").fill("2025-01-01")
     page.get_by_label("Prosjektperiode til").fill("2026-12-31")
@@ -135,7 +121,7 @@ def test_an_lsu_member_applies_and_sends_it_in(page, log_in, round, applicant, m
     expect(summary).to_contain_text("E-post til kontaktperson:")
     expect(summary).to_contain_text("Budsjettlinje 3, beløp (kr): Beløpet kan ikke være negativt.")
     assert not Application.objects.exists()
-    check_both_widths(page, "errors")
+    check_at_both_widths(page, "errors")
 
     page.get_by_label("E-post til kontaktperson").fill("kari.kontakt@example.no")
     page.get_by_label("Beløp, linje 3").fill("150 000")
@@ -158,7 +144,7 @@ def test_an_lsu_member_applies_and_sends_it_in(page, log_in, round, applicant, m
         "Oslo universitetssykehus HF",
         "Sykehjemsetaten",
     }
-    check_both_widths(page, "confirm")
+    check_at_both_widths(page, "confirm")
 
     page.get_by_role("button", name="Send inn").click()
     expect(page.get_by_text("Søknaden er sendt inn og kan ikke endres lenger.")).to_be_visible()

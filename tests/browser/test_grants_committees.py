@@ -18,23 +18,9 @@ from helsefellesskap.permissions import DECISION_MAKER_GROUP
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
 from tests.grants.factories import AllocationFactory, ApplicationFactory
 from tests.meetings.factories import OSLO, ItemFactory, MeetingFactory
-from tests.page_checks import check_page
+from tests.page_checks import check_at_both_widths
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-
-def check_widths(page, name: str) -> None:
-    """axe and the Nu checker at 1366 and 390 px, no sideways scrolling on the phone, and a
-    screenshot of each to look at."""
-    for size in (DESKTOP, PHONE):
-        page.set_viewport_size(size)
-        page.screenshot(path=f"/tmp/grants-round-{name}-{size['width']}.png", full_page=True)
-        check_page(page)
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.set_viewport_size(DESKTOP)
 
 
 def member(body, username, name, role=Membership.Role.MEMBER, **user_kwargs):
@@ -100,7 +86,7 @@ def test_lsu_reopens_ssu_recommends_the_meeting_adopts_and_corrects_the_applican
     log_in("lsu-leder")
     page.goto(f"{round_url}sektor/{ous.sector_id}/prioritering/")
     expect(page.get_by_role("heading", level=1)).to_have_text("LSUs prioritering: OUS-sektoren")
-    check_widths(page, "prioritering")
+    check_at_both_widths(page, "prioritering")
     for application, rank, comment in (
         (first, "1", "Sterkest forankring."),
         (second, "2", "Godt samarbeid med bydelen."),
@@ -117,7 +103,7 @@ def test_lsu_reopens_ssu_recommends_the_meeting_adopts_and_corrects_the_applican
     # Reopened: first without a reason (refused), then with one; the third goes forward now.
     page.get_by_role("button", name="Åpne prioriteringen igjen").click()
     expect(page.get_by_role("alert")).to_contain_text("Skriv hvorfor prioriteringen åpnes igjen.")
-    check_widths(page, "apne-igjen-feil")
+    check_at_both_widths(page, "apne-igjen-feil")
     page.get_by_label("Hvorfor åpnes prioriteringen igjen?").fill("Ny vurdering etter LSU-møtet.")
     page.get_by_role("button", name="Åpne prioriteringen igjen").click()
     expect(page.get_by_text("Prioriteringen for OUS-sektoren er åpnet igjen")).to_be_visible()
@@ -130,7 +116,7 @@ def test_lsu_reopens_ssu_recommends_the_meeting_adopts_and_corrects_the_applican
     page.get_by_label(f"LSUs kommentar til «{third.title}»").fill("Viktig likevel.")
     page.get_by_role("button", name="Prioriter og send til SSU").click()
     expect(page.get_by_text("2 søknader er prioritert og sendt til SSU")).to_be_visible()
-    check_widths(page, "prioritert")
+    check_at_both_widths(page, "prioritert")
     page.get_by_role("button", name="Logg ut").click()
 
     # An SSU member recommends the first with an amount.
@@ -142,13 +128,13 @@ def test_lsu_reopens_ssu_recommends_the_meeting_adopts_and_corrects_the_applican
     form.get_by_label("SSUs kommentar").fill("SSU anbefaler et redusert beløp.")
     form.get_by_role("button", name="Lagre anbefalingen").click()
     expect(page.get_by_text(f"SSUs anbefaling er lagret for «{first.title}»")).to_be_visible()
-    check_widths(page, "sammenstilling")
+    check_at_both_widths(page, "sammenstilling")
     page.get_by_role("button", name="Logg ut").click()
 
     # The decision maker drafts for two sectors; the totals follow each draft.
     log_in("direktor")
     page.goto(f"{round_url}vedtak/")
-    check_widths(page, "vedtak")
+    check_at_both_widths(page, "vedtak")
     card = page.locator(f"#soknad-{first.pk}")
     card.get_by_label("Innvilget", exact=True).check()
     card.get_by_label("Innvilget beløp (kr)").fill("750 000")
@@ -172,7 +158,7 @@ def test_lsu_reopens_ssu_recommends_the_meeting_adopts_and_corrects_the_applican
     card.get_by_label("Begrunnelse").fill("Rammen er brukt.")
     card.get_by_role("button", name="Lagre utkastet").click()
     expect(page.locator(f"#soknad-{third.pk}")).to_contain_text("Utkastet er lagret.")
-    check_widths(page, "vedtak-utkast")
+    check_at_both_widths(page, "vedtak-utkast")
     assert mail.outbox == []  # nobody is told before the meeting
 
     # The joint meeting adopts the set.
@@ -193,7 +179,7 @@ def test_lsu_reopens_ssu_recommends_the_meeting_adopts_and_corrects_the_applican
     card.get_by_label("Hvorfor rettes vedtaket?").fill("Skrivefeil: SSU anbefalte 800 000 kr.")
     card.get_by_role("button", name="Rett vedtaket").click()
     expect(page.get_by_text(f"Vedtaket for «{first.title}» er rettet")).to_be_visible()
-    check_widths(page, "vedtak-fattet")
+    check_at_both_widths(page, "vedtak-fattet")
     assert mail.outbox[-1].subject == f"Rettet vedtak: søknad «{first.title}» er innvilget"
     page.get_by_role("button", name="Logg ut").click()
 
@@ -217,4 +203,4 @@ def test_lsu_reopens_ssu_recommends_the_meeting_adopts_and_corrects_the_applican
         "Dina Direktør",
     ):
         expect(path).to_contain_text(text)
-    check_widths(page, "soknad")
+    check_at_both_widths(page, "soknad")

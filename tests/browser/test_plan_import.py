@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from portfolio import spreadsheet
 from tests.factories import UserFactory
-from tests.page_checks import check_page
+from tests.page_checks import DESKTOP, check_at_both_widths
 from tests.portfolio.test_plan_import import PLL, edit_in_portal
 from tests.portfolio.test_spreadsheet import cell_of, exported, sheet_plan, stored
 
@@ -17,21 +17,9 @@ __all__ = ["sheet_plan"]  # the fixture, used below
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DESK = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
 
 def run_worker():
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
-
-
-def check_at_both_sizes(page, name):
-    for size, label in ((DESK, "1366"), (PHONE, "390")):
-        page.set_viewport_size(size)
-        check_page(page)
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), label
-        page.screenshot(path=f"/tmp/plan-import-{name}-{label}.png", full_page=True)
-    page.set_viewport_size(DESK)
 
 
 def test_an_old_download_shows_the_conflict_and_the_chosen_value_is_written(
@@ -51,7 +39,7 @@ def test_an_old_download_shows_the_conflict_and_the_chosen_value_is_written(
         upload["buffer"] = file.read()
 
     log_in("sekretariat")
-    page.set_viewport_size(DESK)
+    page.set_viewport_size(DESKTOP)
     page.goto(f"/portefolje/{sheet_plan.pk}/import/")
     page.get_by_label("Excel-fil").set_input_files(upload)
     page.get_by_role("button", name="Vis hva som blir endret").click()
@@ -59,7 +47,7 @@ def test_an_old_download_shows_the_conflict_and_the_chosen_value_is_written(
     # The request only queued the reading: the job's page waits for the worker.
     expect(page.locator("#dokumentstatus")).to_contain_text("I kø")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Import fra Excel til")
-    check_at_both_sizes(page, "job")
+    check_at_both_widths(page, "job")
     run_worker()
     page.wait_for_url(f"**/portefolje/{sheet_plan.pk}/import/*/", timeout=15_000)
 
@@ -69,7 +57,7 @@ def test_an_old_download_shows_the_conflict_and_the_chosen_value_is_written(
         "filen har «Innført i tre bydeler» (Under arbeid), planen har nå «Innført i bydel Alna»"
     )
     expect(page.get_by_role("table")).to_contain_text("Videokonsultasjon")
-    check_at_both_sizes(page, "preview")
+    check_at_both_widths(page, "preview")
 
     page.get_by_label(f"Bruk filens verdi for «{PLL}» (2025)").check()
     page.get_by_role("button", name="Bekreft import").click()
