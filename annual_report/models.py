@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from helsefellesskap.files import generated_name, private_storage
@@ -243,7 +244,7 @@ class AnnualReport(models.Model):
     def get_absolute_url(self):
         return reverse("annual_report:report_detail", args=[self.pk])
 
-    @property
+    @cached_property
     def scope_label(self) -> str:
         """The scope as it was named in the report's year: a body by its name then (its last
         day that year), the whole partnership as the structure was called then."""
