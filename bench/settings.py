@@ -16,7 +16,13 @@ ROOT_URLCONF = "bench.urls"
 # Timed as it runs in production: no debug templates or query log (query counts are captured
 # explicitly, which works without DEBUG).
 DEBUG = False
-DATABASES = {**DATABASES, "default": dj_database_url.parse(os.environ["BENCH_DATABASE_URL"])}
+# Connections kept between requests, as production keeps them (helsefellesskap/settings.py).
+DATABASES = {
+    **DATABASES,
+    "default": dj_database_url.parse(
+        os.environ["BENCH_DATABASE_URL"], conn_max_age=60, conn_health_checks=True
+    ),
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The portal's own: a writer waits for another, and transactions begin IMMEDIATE.
     DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)

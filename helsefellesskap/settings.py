@@ -113,7 +113,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        # In production each worker keeps its connection between requests (a new PostgreSQL
+        # connection costs a server process); checked before reuse, so a restarted database
+        # server costs one reconnect, not a failed request.
         conn_max_age=60 if PRODUCTION else 0,
+        conn_health_checks=PRODUCTION,
     )
 }
 SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}

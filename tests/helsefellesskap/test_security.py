@@ -86,6 +86,14 @@ def test_production_mode_passes_check_deploy_without_warnings():
     assert "no issues" in result.stdout
 
 
+def test_production_workers_keep_their_database_connection_and_check_it_before_reuse():
+    code = "from django.db import connection as c; print(c.settings_dict['CONN_MAX_AGE'], "
+    code += "c.settings_dict['CONN_HEALTH_CHECKS'])"
+    result = _manage("shell", "--verbosity=0", "-c", code, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["60", "True"]
+
+
 def test_production_mode_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.delenv("DJANGO_SECRET_KEY", raising=False)
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
