@@ -913,3 +913,6 @@ def composition_gaps(requirements, memberships) -> list[str]:
 
 # Documents made in the background (a model of the foundations, defined beside its process).
 from .jobs import DocumentJob  # noqa: E402, F401
+
+# PDFs kept once made (approved minutes), defined beside their process.
+from .kept_pdfs import KeptPdf  # noqa: E402, F401

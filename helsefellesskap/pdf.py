@@ -110,7 +110,11 @@ class PortalURLFetcher(URLFetcher):
 
 def render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
     """The template as a tagged PDF, with the shared print stylesheet before its own styles."""
-    html = render_to_string(template_name, context, request=request)
+    return layout_pdf(render_to_string(template_name, context, request=request), request=request)
+
+
+def layout_pdf(html: str, *, request=None) -> bytes:
+    """A document's HTML (a template of ours, rendered) laid out as a tagged PDF."""
     base_url = request.build_absolute_uri("/") if request is not None else INTERNAL_BASE_URL
     fetcher = PortalURLFetcher(base_url)
     print_css = weasyprint.CSS(url=urljoin(base_url, static(PRINT_STYLESHEET)), url_fetcher=fetcher)

@@ -6,7 +6,8 @@ follow-ups, and at the end whether the minutes are approved.
 The meeting is read with `Meeting.objects.with_agenda()` (plus the approval's meeting and
 item), so the document costs a fixed number of queries whatever the number of items and
 participants. Rendering goes through `helsefellesskap.pdf.render_pdf`: a tagged PDF/UA-1 whose
-fetcher reads nothing but the portal's own static files.
+fetcher reads nothing but the portal's own static files. Approved minutes are kept as a stored
+PDF once made (`helsefellesskap.kept_pdfs`) and laid out again only when their HTML changes.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from helsefellesskap.files import safe_filename
+from helsefellesskap.kept_pdfs import kept_pdf
 from helsefellesskap.pdf import render_pdf
 
 from .models import Attendance, Meeting, Minutes
@@ -135,9 +137,21 @@ def minutes_context(meeting: Meeting) -> dict:
 
 
 def minutes_pdf(meeting: Meeting, *, request=None) -> bytes:
-    """The meeting's minutes as an A4 tagged PDF (draft minutes are marked as such)."""
+    """The meeting's minutes as an A4 tagged PDF (draft minutes are marked as such). Approved
+    minutes are read far more often than they change: their PDF is kept once made and laid
+    out again only when what it shows has changed (helsefellesskap/kept_pdfs.py)."""
     meeting = load_meeting(meeting.pk)
-    return render_pdf(TEMPLATE, minutes_context(meeting), request=request)
+    context = minutes_context(meeting)
+    if meeting.minutes_locked:
+        return kept_pdf(
+            key=minutes_pdf_key(meeting), template_name=TEMPLATE, context=context, request=request
+        )
+    return render_pdf(TEMPLATE, context, request=request)
+
+
+def minutes_pdf_key(meeting: Meeting) -> str:
+    """The name the approved minutes' PDF is kept under."""
+    return f"meetings:minutes:{meeting.pk}"
 
 
 def minutes_filename(meeting: Meeting) -> str:

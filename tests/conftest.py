@@ -93,13 +93,14 @@ def tasks_run_at_once(settings):
 
 @pytest.fixture(autouse=True)
 def attachment_storage(settings, tmp_path, monkeypatch):
-    """Meeting and application attachments and annual report files go to a folder of the
-    test's own, never into the project's."""
+    """Meeting and application attachments, annual report files, generated documents and kept
+    PDFs go to a folder of the test's own, never into the project's."""
     from django.core.files.storage import storages
 
     from annual_report.models import ReportVersion
     from grants.models import ApplicationAttachment
     from helsefellesskap.jobs import DocumentJob
+    from helsefellesskap.kept_pdfs import KeptPdf
     from meetings.models import Attachment
     from portfolio.models import PlanImport
 
@@ -116,5 +117,6 @@ def attachment_storage(settings, tmp_path, monkeypatch):
     monkeypatch.setattr(ApplicationAttachment._meta.get_field("file"), "storage", storage)
     monkeypatch.setattr(ReportVersion._meta.get_field("pdf"), "storage", storage)
     monkeypatch.setattr(DocumentJob._meta.get_field("file"), "storage", storage)
+    monkeypatch.setattr(KeptPdf._meta.get_field("file"), "storage", storage)
     monkeypatch.setattr(PlanImport._meta.get_field("file"), "storage", storage)
     return storage

@@ -12,12 +12,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from helsefellesskap.files import StorageUnavailable
+from helsefellesskap.kept_pdfs import KeptPdf
+from helsefellesskap.models import today
+from helsefellesskap.pdf import layout_pdf
 from meetings.documents import (
     DRAFT_TEXT,
     approval_text,
     minutes_filename,
     minutes_pdf,
+    minutes_pdf_key,
 )
+from meetings.minutes import approve_minutes, correct_item_minutes, publish_minutes
 from meetings.models import Attachment, Attendance, Minutes
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
 from tests.meetings.factories import (
@@ -291,6 +297,154 @@ def test_minutes_pdf_query_count_includes_the_template(meeting):
             minutes_pdf(target)
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+# --- Approved minutes: the PDF kept once made ---
+
+
+def _approve(meeting):
+    approve_minutes(meeting.minutes, at_meeting=None, in_item=None, on=today(), user=None)
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """Every PDF laid out (helsefellesskap.pdf.layout_pdf, which still does the work), so a
+    test can tell a stored PDF from one made anew."""
+    made = []
+
+    def counted(html, **kwargs):
+        made.append(html)
+        return layout_pdf(html, **kwargs)
+
+    monkeypatch.setattr("helsefellesskap.kept_pdfs.layout_pdf", counted)
+    return made
+
+
+def _download(client, meeting) -> bytes:
+    response = client.get(reverse("meetings:minutes_pdf", args=[meeting.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return response.content
+
+
+def _stored_names(storage) -> list[str]:
+    return storage.listdir("lagrede-pdf")[1]
+
+
+def test_approved_minutes_are_laid_out_once_then_served_from_storage(
+    client, secretariat_user, meeting, layouts, attachment_storage
+):
+    _approve(meeting)
+    client.force_login(secretariat_user)
+    first = _download(client, meeting)
+    again = _download(client, meeting)
+    assert len(layouts) == 1
+    assert again == first
+    kept = KeptPdf.objects.get(key=minutes_pdf_key(meeting))
+    assert attachment_storage.open(kept.file.name).read() == first
+    assert _stored_names(attachment_storage) == [kept.file.name.split("/")[-1]]
+
+
+def test_a_correction_after_approval_shows_in_the_next_pdf(
+    client,
+    secretariat_user,
+    meeting,
+    layouts,
+    attachment_storage,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    _approve(meeting)
+    client.force_login(secretariat_user)
+    before = _pdftotext(_download(client, meeting), tmp_path)
+    assert "Vedtak: Partnerne tilslutter seg innsatsområdene" in before
+    replaced = KeptPdf.objects.get().file.name
+    item = meeting.items.get(title__startswith="Gjennomgang")
+    correct_item_minutes(
+        item,
+        minutes_text=item.minutes_text,
+        decision="Partnerne tilslutter seg de rettede innsatsområdene.",
+        reason="Feil i vedtaket",
+        user=secretariat_user,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        after = _pdftotext(_download(client, meeting), tmp_path)
+    assert "Vedtak: Partnerne tilslutter seg de rettede innsatsområdene." in after
+    assert "tilslutter seg innsatsområdene" not in after
+    assert len(layouts) == 2
+    kept = KeptPdf.objects.get()
+    assert kept.file.name != replaced
+    assert not attachment_storage.exists(replaced)  # the old file is deleted, not left behind
+    assert _download(client, meeting) == attachment_storage.open(kept.file.name).read()
+    assert len(layouts) == 2
+
+
+def test_kept_pdf_follows_a_renamed_participant_and_publishing(
+    client, secretariat_user, meeting, layouts, tmp_path
+):
+    _approve(meeting)
+    client.force_login(secretariat_user)
+    assert "Til stede: Tone Ikdahl" in _pdftotext(_download(client, meeting), tmp_path)
+    person = meeting.attendances.get(person__name="Tone Ikdahl").person
+    person.name = "Tone Ikdahl Berg"
+    person.save()
+    assert "Til stede: Tone Ikdahl Berg" in _pdftotext(_download(client, meeting), tmp_path)
+    publish_minutes(meeting.minutes, user=secretariat_user)
+    published = _pdftotext(_download(client, meeting), tmp_path)
+    assert "publisert" in published
+    assert len(layouts) == 3
+    assert KeptPdf.objects.count() == 1
+
+
+def test_draft_minutes_are_laid_out_every_time_and_never_kept(
+    client, secretariat_user, meeting, layouts, tmp_path
+):
+    client.force_login(secretariat_user)
+    assert DRAFT_TEXT in _pdftotext(_download(client, meeting), tmp_path)
+    _download(client, meeting)
+    assert not KeptPdf.objects.exists()
+    assert layouts == []  # drafts go straight to render_pdf, past the kept PDFs
+
+
+def test_a_kept_pdf_whose_file_is_gone_is_made_again(
+    client, secretariat_user, meeting, layouts, attachment_storage
+):
+    _approve(meeting)
+    client.force_login(secretariat_user)
+    _download(client, meeting)
+    attachment_storage.delete(KeptPdf.objects.get().file.name)
+    assert _download(client, meeting).startswith(b"%PDF")
+    assert len(layouts) == 2
+    assert attachment_storage.exists(KeptPdf.objects.get().file.name)
+
+
+def test_a_pdf_that_cannot_be_stored_is_served_all_the_same(
+    client, secretariat_user, meeting, attachment_storage, monkeypatch
+):
+    _approve(meeting)
+
+    def storage_out_of_reach(*args, **kwargs):
+        raise StorageUnavailable("S3 svarer ikke")
+
+    monkeypatch.setattr(attachment_storage, "save", storage_out_of_reach)
+    client.force_login(secretariat_user)
+    assert _download(client, meeting).startswith(b"%PDF")
+    assert not KeptPdf.objects.exists()
+
+
+def test_kept_pdf_queries_do_not_grow_with_items_and_attendees(layouts):
+    def count(items):
+        meeting = MeetingFactory(body=BodyFactory())
+        MinutesFactory(meeting=meeting)
+        _add_items(meeting, items)
+        _approve(meeting)
+        minutes_pdf(meeting)  # laid out and kept
+        with CaptureQueriesContext(connection) as queries:
+            minutes_pdf(meeting)
+        return len(queries)
+
+    assert count(2) == count(20)
+    assert len(layouts) == 2
 
 
 # --- The command ---
