@@ -5,7 +5,8 @@ DJANGO_SETTINGS_MODULE=bench.settings and BENCH_DATABASE_URL set. Prints one JSO
     python -m bench.measure times N           # counts, then N interleaved rounds of requests
     python -m bench.measure session           # a logged-in session cookie for wrk
     python -m bench.measure document NAME     # one document: seconds and peak memory
-                                              # ("membership import": the admin's import)
+                                              # ("membership import": the admin's import;
+                                              # "minutes PDF": cold, then warm requests)
     python -m bench.measure load-prepare USERS CELLS  # the load run's users, drafts and cells
     python -m bench.measure load-verify LOG   # the load run's acknowledged writes, looked up
 """
@@ -41,8 +42,10 @@ from django.utils import timezone  # noqa: E402
 from bench.load import check_writes  # noqa: E402
 from grants.models import Application, BudgetLine, Round, Scheme  # noqa: E402
 from helsefellesskap import admin_imports  # noqa: E402
+from helsefellesskap.kept_pdfs import forget_pdf  # noqa: E402
 from helsefellesskap.models import Body, Membership, Organisation, Person, Sector  # noqa: E402
 from helsefellesskap.permissions import SECRETARIAT_GROUP  # noqa: E402
+from meetings.documents import minutes_pdf_key  # noqa: E402
 from meetings.models import Meeting  # noqa: E402
 from portfolio.documents import plan_pdf, plan_pptx  # noqa: E402
 from portfolio.models import Cell, Measure, Plan  # noqa: E402
@@ -57,6 +60,8 @@ LOAD_READS = ["home", "plan page", "meeting page", "round page", "search"]
 # Issue 17's member list: 10 000 rows, the most the admin's import takes.
 IMPORT_ROWS = 10_000
 IMPORT_SOURCE = synthetic("Importtest i make bench")
+# The minutes PDF's requests in a warm process, laid out anew and served kept, each.
+WARM_REQUESTS = 5
 
 
 def client() -> Client:
@@ -135,12 +140,13 @@ def document(name: str) -> dict:
     year = plan.dated.year - 1
     if name == "membership import":
         return membership_import()
+    if name == "minutes PDF":
+        return minutes_requests(c, meeting)
     runs = {
         # A plan this size is made by the background worker: timed as the worker makes it.
         "plan PDF": lambda: plan_pdf(plan),
         "plan PowerPoint": lambda: plan_pptx(plan),
         "plan Excel": lambda: export_plan(plan),
-        "minutes PDF": lambda: get(c, reverse("meetings:minutes_pdf", args=[meeting.pk])),
         "annual report": lambda: call_command(
             "annual_report", year=year, output=os.path.join(tempfile.mkdtemp(), "r.pdf")
         ),
@@ -152,7 +158,6 @@ def document(name: str) -> dict:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     detail = {
         "plan PDF": f"{plan.title}, {plan.columns.count()} kolonner",
-        "minutes PDF": f"{meeting}, {meeting.n} saker",
         "annual report": f"hele helsefellesskapet, {year}",
     }.get(name, plan.title)
     return {
@@ -160,6 +165,50 @@ def document(name: str) -> dict:
         "peak_rss_mb": peak / 1024,
         "rss_before_mb": before / 1024,
         "what": detail,
+    }
+
+
+def minutes_requests(c: Client, meeting: Meeting) -> dict:
+    """The minutes PDF of the meeting with the most items, as users of a running server wait
+    for it. Approved minutes' PDF is kept once made (helsefellesskap/kept_pdfs.py), so each
+    figure says which it is:
+    - `seconds`: the first request in this fresh process, the kept PDF forgotten first, so it
+      is laid out with every cost of a first use (fonts, WeasyPrint, templates, Django);
+    - `warm_laid_out_seconds`: WARM_REQUESTS more in the same process, each laid out anew
+      (the kept PDF forgotten before each, as after a correction): median and all;
+    - `warm_kept_seconds`: WARM_REQUESTS more served from the kept PDF: median and all.
+    The kept PDF is forgotten at the end, so the bench leaves no file in the storage."""
+    url = reverse("meetings:minutes_pdf", args=[meeting.pk])
+    key = minutes_pdf_key(meeting)
+
+    def timed() -> float:
+        started = time.perf_counter()
+        get(c, url)
+        return time.perf_counter() - started
+
+    def laid_out() -> float:
+        forget_pdf(key)
+        return timed()
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        cold = laid_out()
+        warm_laid_out = [laid_out() for _ in range(WARM_REQUESTS)]
+        timed()  # lays it out and keeps it
+        warm_kept = [timed() for _ in range(WARM_REQUESTS)]
+    finally:
+        forget_pdf(key)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "seconds": cold,
+        "warm_laid_out_seconds": statistics.median(warm_laid_out),
+        "warm_laid_out_samples": warm_laid_out,
+        "warm_kept_seconds": statistics.median(warm_kept),
+        "warm_kept_samples": warm_kept,
+        "minutes_kept": meeting.minutes_locked,
+        "peak_rss_mb": peak / 1024,
+        "rss_before_mb": before / 1024,
+        "what": f"{meeting}, {meeting.n} saker",
     }
 
 

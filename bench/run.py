@@ -350,6 +350,13 @@ def table(results: dict) -> str:
                 f"  {name:16} {d['seconds']:7.2f} s  topp {d['peak_rss_mb']:6.0f} MB "
                 f"(før {d['rss_before_mb']:.0f} MB)  {d['what']}"
             )
+            if "warm_kept_seconds" in d:
+                lines += [
+                    f"  {'':16} første forespørsel i ny prosess; i samme prosess etterpå "
+                    f"(median av {len(d['warm_kept_samples'])}):",
+                    f"  {'':16} lagt ut på nytt {d['warm_laid_out_seconds']:.3f} s, "
+                    f"lagret PDF {d['warm_kept_seconds']:.3f} s",
+                ]
     if "load" in results:
         lines += ["", *load_lines(results["load"], results["machine"]["database_engine"])]
     return "\n".join(lines)
