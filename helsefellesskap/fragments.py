@@ -8,6 +8,12 @@ shows, in one query: an index lookup per history table, whatever their size. Eve
 delete writes a history row (the portal never writes those models with `update()` or bulk
 operations, which would not), so a key holding the stamp changes with any change to them, and a
 rendering older than its data is never read again: it only ages out.
+
+On PostgreSQL the newest id alone is not enough: ids are handed out before the commit, so a
+transaction still running may commit a row under a lower id than the newest one seen, and the
+newest id would not change. The stamp there also holds the transactions in progress (the
+snapshot's list): when one of them ends, the list changes, and so does the key. On SQLite one
+writer at a time commits before the next takes an id, so the newest id is enough.
 """
 
 import functools
@@ -31,10 +37,11 @@ def cached_html(key: str, render: Callable[[], str]) -> SafeString:
 
 
 def history_stamp(models_shown: tuple[type[models.Model], ...]) -> str:
-    """The newest history row's id of each of `models_shown`, as one string, in one query."""
+    """The newest history row's id of each of `models_shown` (on PostgreSQL also the
+    transactions in progress), as one string, in one query."""
     with connection.cursor() as cursor:
         cursor.execute(_stamp_sql(models_shown))
-        return "-".join(str(newest or 0) for newest in cursor.fetchone())
+        return "-".join(str(value or 0) for value in cursor.fetchone())
 
 
 @functools.cache
@@ -45,4 +52,9 @@ def _stamp_sql(models_shown: tuple[type[models.Model], ...]) -> str:
     for model in models_shown:
         history = model.history.model._meta
         newest.append(f"(SELECT MAX({quote(history.pk.column)}) FROM {quote(history.db_table)})")
+    if connection.vendor == "postgresql":
+        newest.append(
+            "(SELECT string_agg(xid::text, '.' ORDER BY xid)"
+            " FROM pg_snapshot_xip(pg_current_snapshot()) AS xid)"
+        )
     return f"SELECT {', '.join(newest)}"

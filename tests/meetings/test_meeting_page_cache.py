@@ -4,10 +4,11 @@ never one user's rendering for another."""
 
 import datetime
 import re
+import threading
 
 import pytest
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from helsefellesskap.fragments import CACHE
@@ -123,6 +124,41 @@ def test_every_change_shows_at_once(client, secretariat_user, record, change, ol
         assert old in before and old not in after
     else:
         assert new not in before
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL hands out history ids before the commit; SQLite's one writer does not",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_rename_committed_after_a_newer_one_still_shows(client, secretariat_user, record):
+    # A colleague's rename of the guest takes its history id first and commits last, after a
+    # rename of someone else under a higher id: the newest id is the same before and after.
+    renamed, committed = threading.Event(), threading.Event()
+    go_on = threading.Event()
+
+    def colleague():
+        try:
+            with transaction.atomic():
+                rename_the_guest(record)
+                renamed.set()
+                assert go_on.wait(30)
+            committed.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=colleague)
+    thread.start()
+    try:
+        assert renamed.wait(30)
+        PersonFactory(name="Noen andre")  # a newer history id, committed at once
+        client.force_login(secretariat_user)
+        assert "Kari Gjest<" in page(client, record)  # cached while the rename is open
+    finally:
+        go_on.set()
+        thread.join(30)
+    assert committed.is_set()
+    assert "Kari Gjest-Hansen" in page(client, record)
 
 
 def test_each_user_gets_the_rendering_for_what_they_may_see(
