@@ -322,7 +322,7 @@ def composition(body: Body, activity: BodyActivity) -> dict | None:
     return {
         "day": long_date(day),
         "demands": [status.requirement.demand for status in statuses],
-        "gaps": composition_gaps(requirements, members),
+        "gaps": composition_gaps(statuses),
         "sources": list(dict.fromkeys(r.source for r in requirements if r.source)),
     }
 

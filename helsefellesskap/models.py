@@ -282,7 +282,9 @@ class BodyQuerySet(models.QuerySet):
                 body=body,
                 name=body.name_on(day),
                 member_count=len(active[body.pk]),
-                missing=composition_gaps(requirements[body.pk], active[body.pk]),
+                missing=composition_gaps(
+                    composition_status(requirements[body.pk], active[body.pk])
+                ),
             )
             for body in bodies
         }
@@ -905,9 +907,8 @@ def composition_status(requirements, memberships) -> list[RequirementStatus]:
     return [RequirementStatus(r, r.holders_among(memberships)) for r in ordered]
 
 
-def composition_gaps(requirements, memberships) -> list[str]:
-    """What the requirements lack among the memberships, each said once."""
-    statuses = composition_status(requirements, memberships)
+def composition_gaps(statuses: list[RequirementStatus]) -> list[str]:
+    """What the requirements lack (`statuses` from composition_status), each said once."""
     return list(dict.fromkeys(status.gap for status in statuses if status.gap))
 
 

@@ -67,6 +67,7 @@ class BodyDetailView(DetailView):
         requirements = list(
             CompositionRequirement.objects.filter(body=self.object).in_force_on(day)
         )
+        composition = composition_status(requirements, current)
         return super().get_context_data(
             current_members=current,
             leaders=[m for m in current if m.role == Membership.Role.LEADER],
@@ -76,8 +77,8 @@ class BodyDetailView(DetailView):
             past_count=len(recent_past) + older_past_count,
             future_members=[m for m in memberships if m.start > day],
             names_over_time=self.object.names_over_time(),
-            composition=composition_status(requirements, current),
-            composition_gaps=composition_gaps(requirements, current),
+            composition=composition,
+            composition_gaps=composition_gaps(composition),
             children=self.object.children.order_by("position", "name"),
             can_edit_requirements=self.request.user.is_staff
             and self.request.user.has_perm("helsefellesskap.change_compositionrequirement"),
