@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 
 import requests
+from django.db import connections
 
 PASSWORD = "riktig-passord-123"
 TIMEOUT = 60
@@ -121,9 +122,18 @@ def together(work: Callable, arguments: Sequence[tuple]) -> list:
     """Run work(*args) for every tuple at the same time, one thread each; their results in
     order (an exception in one is raised here)."""
     with ThreadPoolExecutor(max_workers=len(arguments)) as pool:
-        futures = [pool.submit(work, *args) for args in arguments]
+        futures = [pool.submit(_closing_connections, work, *args) for args in arguments]
     errors = [future.exception() for future in futures if future.exception()]
     # The thread that failed first, not the others it stopped at the barrier.
     if errors:
         raise min(errors, key=lambda error: isinstance(error, threading.BrokenBarrierError))
     return [future.result() for future in futures]
+
+
+def _closing_connections(work: Callable, *args):
+    # A thread that used the ORM has database connections of its own, which nothing else
+    # closes: left open, they keep the test database from being dropped at the end.
+    try:
+        return work(*args)
+    finally:
+        connections.close_all()
