@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django_tasks import task
 
 from helsefellesskap.files import safe_filename
 from helsefellesskap.kept_pdfs import kept_pdf
@@ -147,6 +148,17 @@ def minutes_pdf(meeting: Meeting, *, request=None) -> bytes:
             key=minutes_pdf_key(meeting), template_name=TEMPLATE, context=context, request=request
         )
     return render_pdf(TEMPLATE, context, request=request)
+
+
+@task()
+def keep_minutes_pdf(*, meeting_id: int) -> str:
+    """The worker's part of approving, publishing or correcting minutes: their PDF laid out
+    and kept now, so that the first reader is served the kept file instead of waiting."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None or not meeting.minutes_locked:
+        return "skipped"
+    minutes_pdf(meeting)
+    return "kept"
 
 
 def minutes_pdf_key(meeting: Meeting) -> str:

@@ -3,7 +3,8 @@ minutes written per item while they are a draft, approved by the body, published
 corrected only explicitly, with a reason, once approved.
 
 Views, commands and tests call these functions; each runs in one transaction and records the
-acting user and the reason in the history.
+acting user and the reason in the history. Approving, publishing and correcting have the worker
+lay out and keep the minutes' PDF once committed, so that readers are served a stored file.
 """
 
 import datetime
@@ -17,6 +18,7 @@ from helsefellesskap.models import Membership, today
 from helsefellesskap.records import correcting
 from portfolio.models import Measure
 
+from .documents import keep_minutes_pdf
 from .models import (
     Item,
     ItemPart,
@@ -99,6 +101,7 @@ def correct_item_minutes(item: Item, *, minutes_text: str, decision: str, reason
         _stamp(item, user, f"Rettelse i godkjent referat: {reason.strip()}")
         with correcting(item):
             item.save(update_fields=["minutes_text", "decision"])
+        _keep_pdf_once_committed(item.meeting)
     return item
 
 
@@ -187,6 +190,7 @@ def approve_minutes(
         minutes.approved_in_item = in_item
         _stamp(minutes, user, "Referat godkjent")
         minutes.save()
+        _keep_pdf_once_committed(minutes.meeting)
     return minutes
 
 
@@ -202,6 +206,7 @@ def publish_minutes(minutes: Minutes, *, user) -> Minutes:
         _stamp(minutes, user, "Referat publisert")
         with correcting(minutes):
             minutes.save()
+        _keep_pdf_once_committed(minutes.meeting)
     return minutes
 
 
@@ -239,6 +244,13 @@ def refuse_if_locked(meeting: Meeting) -> None:
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     if minutes is not None and minutes.is_locked:
         raise MinutesLocked(minutes)
+
+
+def _keep_pdf_once_committed(meeting: Meeting) -> None:
+    """Once the step is committed, the worker lays the minutes' PDF out and keeps it
+    (documents.keep_minutes_pdf). Should the queue not take it, the step stands all the same
+    (logged): the first reader's request then makes the PDF."""
+    transaction.on_commit(lambda: keep_minutes_pdf.enqueue(meeting_id=meeting.pk), robust=True)
 
 
 def _stamp(obj, user, reason: str) -> None:

@@ -4,6 +4,7 @@ user text, its fixed query count, the render_minutes command and the download vi
 import datetime
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
@@ -429,6 +430,46 @@ def test_a_pdf_that_cannot_be_stored_is_served_all_the_same(
     monkeypatch.setattr(attachment_storage, "save", storage_out_of_reach)
     client.force_login(secretariat_user)
     assert _download(client, meeting).startswith(b"%PDF")
+    assert not KeptPdf.objects.exists()
+
+
+def test_approving_and_correcting_have_the_worker_keep_the_pdf_before_the_first_reader(
+    client, secretariat_user, meeting, layouts, tmp_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _approve(meeting)
+    assert len(layouts) == 1  # laid out by the task (run at once in tests), not a request
+    client.force_login(secretariat_user)
+    assert "Godkjent" in _pdftotext(_download(client, meeting), tmp_path)
+    assert len(layouts) == 1
+    item = meeting.items.get(title__startswith="Gjennomgang")
+    with django_capture_on_commit_callbacks(execute=True):
+        correct_item_minutes(
+            item,
+            minutes_text="Rettet referat.",
+            decision=item.decision,
+            reason="Skrivefeil",
+            user=secretariat_user,
+        )
+    assert len(layouts) == 2
+    assert "Rettet referat." in _pdftotext(_download(client, meeting), tmp_path)
+    assert len(layouts) == 2
+
+
+def test_approval_stands_when_the_queue_does_not_take_the_pdf(
+    meeting, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    def queue_out_of_reach(**kwargs):
+        raise OSError("køen svarer ikke")
+
+    monkeypatch.setattr(
+        "meetings.minutes.keep_minutes_pdf", SimpleNamespace(enqueue=queue_out_of_reach)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _approve(meeting)
+    meeting.minutes.refresh_from_db()
+    assert meeting.minutes.status == Minutes.Status.APPROVED
+    assert "køen svarer ikke" in caplog.text
     assert not KeptPdf.objects.exists()
 
 
