@@ -6,8 +6,9 @@ the minutes' introductions and follow-ups («FACT-team», «Aclasta»).
 Each kind of text is one source (SOURCES), searched with one query each: five queries whatever
 the number of hits. On PostgreSQL a source is a full-text search with the Norwegian
 configuration (websearch syntax: «"felles satsing"», «fact -ung», «aclasta or osteoporose»),
-ranked with ts_rank on weighted fields; every source's vector has a GIN index on exactly the
-same expression (migration 0002_search_indexes), so the planner can use it. On SQLite a source
+ranked with ts_rank on weighted fields; every source's weighted tsvector is a stored, generated
+column with a GIN index (migrations 0002_search_indexes and 0007_stored_search_vectors), so
+neither the match nor the rank computes to_tsvector from the texts. On SQLite a source
 is an icontains match per word (every word must be found), ranked by the weight of the fields
 that match; SQLite only folds the case of ASCII letters.
 
@@ -28,9 +29,9 @@ from datetime import date, datetime, time
 from functools import reduce
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Expression, Q, Value, When
 from django.utils import timezone
 
 from helsefellesskap.models import Membership, today
@@ -57,8 +58,25 @@ KIND_LABELS = {
 @dataclass(frozen=True)
 class SearchField:
     name: str
-    weight: str  # PostgreSQL's setweight: A (most important) ... D
-    score: int  # SQLite: what a match in this field counts
+    score: int  # SQLite: what a match in this field counts (PostgreSQL: the column's weights)
+
+
+class StoredVector(Expression):
+    """A PostgreSQL column of the searched model's own table that is not a model field: a
+    source's weighted tsvector, generated from its fields (migration 0007)."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, column: str):
+        super().__init__()
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        table = compiler.query.get_initial_alias()
+        return (
+            f"{compiler.quote_name_unless_alias(table)}.{connection.ops.quote_name(self.column)}",
+            [],
+        )
 
 
 @dataclass(frozen=True)
@@ -68,14 +86,14 @@ class Source:
     kind: str
     model: type
     fields: tuple[SearchField, ...]
+    column: str  # PostgreSQL: the stored tsvector of the fields (migration 0007)
     minutes_text: bool  # only in minutes the user may read
     meeting_path: str  # from the model to its meeting
     related: tuple[str, ...]
 
-    def vector(self):
-        """The weighted tsvector; the GIN index in migration 0002 is on this expression."""
-        vectors = [SearchVector(f.name, weight=f.weight, config=SEARCH_CONFIG) for f in self.fields]
-        return reduce(operator.add, vectors)
+    def vector(self) -> StoredVector:
+        """The fields' weighted tsvector, stored and GIN-indexed."""
+        return StoredVector(self.column)
 
 
 SOURCES = (
@@ -83,10 +101,11 @@ SOURCES = (
         "sak",
         Item,
         (
-            SearchField("title", "A", 4),
-            SearchField("purpose", "B", 2),
-            SearchField("background", "C", 1),
+            SearchField("title", 4),
+            SearchField("purpose", 2),
+            SearchField("background", 1),
         ),
+        column="search_sak",
         minutes_text=False,
         meeting_path="meeting__",
         related=("meeting__body",),
@@ -94,7 +113,8 @@ SOURCES = (
     Source(
         "vedtak",
         Item,
-        (SearchField("decision", "B", 2),),
+        (SearchField("decision", 2),),
+        column="search_vedtak",
         minutes_text=True,
         meeting_path="meeting__",
         related=("meeting__body",),
@@ -102,7 +122,8 @@ SOURCES = (
     Source(
         "referat",
         Item,
-        (SearchField("minutes_text", "C", 1),),
+        (SearchField("minutes_text", 1),),
+        column="search_referat",
         minutes_text=True,
         meeting_path="meeting__",
         related=("meeting__body",),
@@ -110,7 +131,8 @@ SOURCES = (
     Source(
         "referat",
         Minutes,
-        (SearchField("introduction", "C", 1),),
+        (SearchField("introduction", 1),),
+        column="search_referat",
         minutes_text=True,
         meeting_path="meeting__",
         related=("meeting__body",),
@@ -118,7 +140,8 @@ SOURCES = (
     Source(
         "oppfølging",
         FollowUp,
-        (SearchField("title", "B", 2),),
+        (SearchField("title", 2),),
+        column="search_title",
         minutes_text=False,
         meeting_path="item__meeting__",
         related=("item__meeting__body",),
@@ -226,7 +249,9 @@ def readable_minutes(user, source: Source) -> Q:
 def _postgresql_match(queryset, source: Source, text: str):
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
     vector = source.vector()
-    return queryset.annotate(search=vector, rank=SearchRank(vector, query)).filter(search=query)
+    return (
+        queryset.alias(search=vector).annotate(rank=SearchRank(vector, query)).filter(search=query)
+    )
 
 
 def _simple_match(queryset, source: Source, terms: list[str]):

@@ -1,9 +1,9 @@
 """GIN indexes for the meetings' full-text search (meetings/search.py), on PostgreSQL only.
 
-Each index is on exactly the expression `Source.vector()` compiles to, so that the planner can
-use it for `<vector> @@ websearch_to_tsquery('norwegian', ...)`; tests/meetings/test_search.py
-checks with EXPLAIN that it does. Change both together. SQLite has no such indexes and uses a
-simpler match.
+Each index is on exactly the expression `Source.vector()` compiled to, so that the planner could
+use it for `<vector> @@ websearch_to_tsquery('norwegian', ...)`. Since 0007 these expressions are
+stored columns and the indexes are on the columns; tests/meetings/test_search.py checks with
+EXPLAIN that the searches use them. SQLite has no such indexes and uses a simpler match.
 """
 
 from django.db import migrations

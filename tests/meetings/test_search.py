@@ -135,6 +135,29 @@ def test_ranks_a_title_match_above_a_text_match(reader_user):
     assert "FACT-team" in hits[1].snippet
 
 
+def test_an_edited_text_is_found_by_its_new_words_only(secretariat_user, draft_meeting):
+    # On PostgreSQL the texts' vectors are stored columns: they must follow every save.
+    item = draft_meeting.items.get()
+    FollowUpFactory(item=item, title="Rutine for avvik fra rusomsorgen")
+    item.title = "Legemiddelsamstemming i overgangene"
+    item.decision = "Partnerne ber om en felles rutine for osteoporose."
+    item.save()
+    follow_up = item.follow_ups.get()
+    follow_up.title = "Sektorene melder tilbake om osteoporose"
+    follow_up.save()
+    minutes = draft_meeting.minutes
+    minutes.introduction = "Innledning om legemiddelsamstemming."
+    minutes.save()
+
+    def found(text):
+        return kinds(search(text, user=secretariat_user, since=None))
+
+    label = item.label
+    assert found("legemiddelsamstemming") == [("referat", ""), ("sak", label)]
+    assert found("osteoporose") == [("oppfølging", label), ("vedtak", label)]
+    assert found("rusomsorg") == found("fortrolig") == found("rutine for avvik") == []
+
+
 def test_at_most_fifty_hits(reader_user):
     meeting = MeetingFactory()
     for number in range(MAX_HITS + 5):
