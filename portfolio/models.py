@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -245,6 +246,20 @@ class MeasureGroup(models.Model):
 class MeasureQuerySet(models.QuerySet):
     def of_plan(self, plan):
         return self.filter(group__area__plan=plan)
+
+    def status_counts(self, column):
+        """How many of these measures have each status in `column` (none, "", where the cell
+        is empty or was never written), per focus area: one row {"area", "status", "count"}
+        per area and status found, counted by the database in one query."""
+        return (
+            self.annotate(
+                cell=models.FilteredRelation("cells", condition=models.Q(cells__column=column)),
+                status=Coalesce("cell__status", models.Value("")),
+            )
+            .values("status", area=models.F("group__area"))
+            .annotate(count=models.Count("pk"))
+            .order_by()
+        )
 
     def of_areas(self, areas, *, keep=()):
         """The measures of `areas` (a queryset) in the plan's order; `keep`, measures chosen

@@ -5,7 +5,7 @@ numbers for screen readers and print)."""
 from dataclasses import dataclass
 
 from .grid import PlanGrid
-from .models import Column, Status
+from .models import Column, FocusArea, Measure, Plan, Status
 
 NO_STATUS = ""
 # Chart and legend order: progress from left to right, cells without status last.
@@ -36,6 +36,7 @@ class AreaCounts:
 
 
 def status_counts(grid: PlanGrid, column: Column) -> list[AreaCounts]:
+    """The counts of a grid (the plan now, or as it stood at a moment)."""
     rows = []
     for area in grid.areas:
         counts = dict.fromkeys(STATUS_ORDER, 0)
@@ -44,6 +45,19 @@ def status_counts(grid: PlanGrid, column: Column) -> list[AreaCounts]:
             counts[cell.status] += 1
         rows.append(AreaCounts(area.name, counts))
     return rows
+
+
+def current_status_counts(plan: Plan, column: Column) -> list[AreaCounts]:
+    """The counts of the plan as it is now, as status_counts(PlanGrid.current(plan), column)
+    gives them, counted by the database instead of from the whole grid."""
+    found = {
+        (row["area"], row["status"]): row["count"]
+        for row in Measure.objects.of_plan(plan).status_counts(column)
+    }
+    return [
+        AreaCounts(area.name, {status: found.get((area.pk, status), 0) for status in STATUS_ORDER})
+        for area in FocusArea.objects.filter(plan=plan).order_by("position", "pk").only("name")
+    ]
 
 
 @dataclass

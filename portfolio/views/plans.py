@@ -28,9 +28,8 @@ from ..forms import (
     PlanCopyForm,
     SelectColumnForm,
 )
-from ..grid import PlanGrid
 from ..models import Plan
-from ..overview import STATUS_LABELS, STATUS_ORDER, status_chart, status_counts
+from ..overview import STATUS_LABELS, STATUS_ORDER, current_status_counts, status_chart
 
 
 class PlanMixin(PermissionRequiredMixin):
@@ -143,14 +142,14 @@ class PlanOverviewView(PlanReportMixin, DetailView):
     template_name = "portfolio/plan_overview.html"
 
     def get_context_data(self, **kwargs):
-        grid = PlanGrid.current(self.plan)
+        columns = list(self.plan.columns.all())
         form = SelectColumnForm(
             self.request.GET if "aar" in self.request.GET else None,
-            columns=grid.columns,
-            initial={"aar": grid.columns[-1].year} if grid.columns else None,
+            columns=columns,
+            initial={"aar": columns[-1].year} if columns else None,
         )
         column = form.selected_column()
-        rows = status_counts(grid, column) if column else []
+        rows = current_status_counts(self.plan, column) if column else []
         return super().get_context_data(
             form=form,
             column=column,
