@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from grants.models import Round
 from grants.overview import round_figures
-from helsefellesskap.formatting import duration, nok
+from helsefellesskap.formatting import duration, listing, nok
 from helsefellesskap.models import (
     Body,
     CompositionRequirement,
@@ -372,8 +372,7 @@ def body_heading(body: Body, period: Period) -> dict:
 
 def names_with_role(memberships, role) -> str:
     """«A», «A og B», «A, B og C»."""
-    names = list(dict.fromkeys(m.person.name for m in memberships if m.role == role))
-    return " og ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+    return listing(dict.fromkeys(m.person.name for m in memberships if m.role == role))
 
 
 def position_text(membership: Membership) -> str:

@@ -1,6 +1,7 @@
-"""How the portal writes numbers for people: amounts the Norwegian way and lengths of time in
-hours and minutes. Used by templates (the `nok` filter in templatetags/portal.py), messages,
-e-mails and documents alike. Dates follow the formats in `formats/nb/` (14.10.2025)."""
+"""How the portal writes numbers and lists for people: amounts the Norwegian way, lengths of time
+in hours and minutes, enumerations ("A, B og C"). Used by templates (the `nok` filter in
+templatetags/portal.py), messages, e-mails and documents alike. Dates follow the formats in
+`formats/nb/` (14.10.2025)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -34,3 +35,9 @@ def duration(length: timedelta) -> str:
     if minutes or not hours:
         parts.append(f"{minutes}\xa0min")
     return " ".join(parts)
+
+
+def listing(words) -> str:
+    """Words enumerated the Norwegian way: "A", "A og B", "A, B og C"; "" for none."""
+    words = list(words)
+    return " og ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))

@@ -12,6 +12,8 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max
 from simple_history.models import HistoricalChanges
 
+from helsefellesskap.formatting import listing
+
 from .models import Cell, Column, FocusArea, Measure, MeasureGroup, Plan
 
 # How many of the things pointing at a row the refusal names before "og N til".
@@ -46,7 +48,7 @@ def describe(references: list[Reference]) -> str:
     rest = len(references) - len(named)
     if rest:
         named.append(f"{rest} til")
-    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " og " + named[-1]
+    return listing(named)
 
 
 class StaleCellEdit(Exception):

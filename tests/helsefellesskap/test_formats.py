@@ -1,4 +1,4 @@
-"""Dates and amounts as Norwegian users write them."""
+"""Dates, amounts and enumerations as Norwegian users write them."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from django.template import Context, Template
 from django.utils import translation
 
-from helsefellesskap.formatting import nok
+from helsefellesskap.formatting import listing, nok
 
 
 def render(template, **context):
@@ -28,3 +28,10 @@ def test_amounts_in_kroner_group_thousands_with_non_breaking_spaces():
     assert nok(-500) == "−500\xa0kr"
     assert nok(None) == ""
     assert render("{{ amount|nok }}", amount=17240000) == "17\xa0240\xa0000\xa0kr"
+
+
+def test_enumerations_join_the_last_two_with_og():
+    assert listing([]) == ""
+    assert listing(["28.3."]) == "28.3."
+    assert listing(["28.3.", "12.12."]) == "28.3. og 12.12."
+    assert listing(iter(["A", "B", "C"])) == "A, B og C"
