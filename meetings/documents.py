@@ -3,8 +3,8 @@ block (Til, Fra, Møtegruppe, Møtested, Møtetid, Saksbehandler), the participa
 introduction, then each numbered item with Hensikt, text and Vedtak, its attachments and
 follow-ups, and at the end whether the minutes are approved.
 
-The meeting is read with `Meeting.objects.with_agenda()` (plus the approval's meeting and
-item), so the document costs a fixed number of queries whatever the number of items and
+The meeting is read with `Meeting.objects.with_minutes()` (plus the approval meeting's body),
+so the document costs a fixed number of queries whatever the number of items and
 participants. Rendering goes through `helsefellesskap.pdf.render_pdf`: a tagged PDF/UA-1 whose
 fetcher reads nothing but the portal's own static files. Approved minutes are kept as a stored
 PDF once made (`helsefellesskap.kept_pdfs`) and laid out again only when their HTML changes.
@@ -57,8 +57,8 @@ PARTICIPANT_GROUPS = (
 def load_meeting(pk: int) -> Meeting:
     """The meeting with everything the minutes show, in a fixed number of queries."""
     return (
-        Meeting.objects.with_agenda()
-        .select_related("minutes__approved_at_meeting__body", "minutes__approved_in_item")
+        Meeting.objects.with_minutes()
+        .select_related("minutes__approved_at_meeting__body")
         .get(pk=pk)
     )
 

@@ -148,6 +148,10 @@ class MeetingQuerySet(RecordQuerySet):
         """The meeting with its agenda and attendance (`agenda_prefetches`) loaded."""
         return self.with_header().prefetch_related(*agenda_prefetches())
 
+    def with_minutes(self):
+        """The meeting with what its minutes show (`minutes_prefetches`) loaded."""
+        return self.with_header().prefetch_related(*minutes_prefetches())
+
 
 class Meeting(GuardedRecord):
     """One meeting of a body. The header fields follow the partnership's minutes: Til, Fra,
@@ -802,17 +806,25 @@ def refuse_deleting_the_record(sender, instance, **kwargs):
 def agenda_prefetches() -> list[Prefetch]:
     """What the agenda and the participant list show of a meeting: its items with their links,
     and the attendance in the minutes' order (`prefetch_related_objects` takes them too)."""
+    return minutes_prefetches(
+        Prefetch(
+            "announcements",
+            queryset=MembershipAnnouncement.objects.select_related("membership__body"),
+        ),
+        Prefetch("measures", queryset=Measure.objects.select_related("group__area")),
+    )
+
+
+def minutes_prefetches(*item_prefetches: Prefetch) -> list[Prefetch]:
+    """What the minutes show of a meeting: its items with their parts, attachments and
+    follow-ups (and `item_prefetches`), and the attendance in the minutes' order."""
     return [
         Prefetch(
             "items",
             queryset=Item.objects.select_related("body").prefetch_related(
                 "attachments",
                 "parts",
-                Prefetch(
-                    "announcements",
-                    queryset=MembershipAnnouncement.objects.select_related("membership__body"),
-                ),
-                Prefetch("measures", queryset=Measure.objects.select_related("group__area")),
+                *item_prefetches,
                 Prefetch(
                     "follow_ups",
                     queryset=FollowUp.objects.select_related(

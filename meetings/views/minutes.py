@@ -226,7 +226,7 @@ class MinutesPdfView(ObjectPermissionRequiredMixin, DetailView):
     """The minutes as a tagged A4 PDF, shown in the browser; for whoever may read the minutes
     (a draft only for the body's members and the secretariat)."""
 
-    model = Meeting
+    queryset = Meeting.objects.with_header()  # the minutes' status and the body's names
     permission_required = "meetings.view_minutes"
 
     def get(self, request, *args, **kwargs):

@@ -488,6 +488,26 @@ def test_kept_pdf_queries_do_not_grow_with_items_and_attendees(layouts):
     assert len(layouts) == 2
 
 
+def test_kept_pdf_download_asks_a_fixed_number_of_queries(client, secretariat_user, layouts):
+    client.force_login(secretariat_user)
+
+    def count(items):
+        meeting = MeetingFactory(body=BodyFactory())
+        MinutesFactory(meeting=meeting)
+        _add_items(meeting, items)
+        _approve(meeting)
+        _download(client, meeting)  # laid out and kept
+        with CaptureQueriesContext(connection) as queries:
+            _download(client, meeting)
+        return len(queries)
+
+    # Session, user, the meeting with its body's names (permission, file name: 2), the role,
+    # the meeting with its body's names, items, attachments, parts, follow-ups and attendance
+    # (7), the kept PDF. The file name and the agenda's announcements and measures, which the
+    # minutes do not show, cost none (there were 17 with an approval meeting, now 14).
+    assert count(2) == count(20) == 13
+
+
 # --- The command ---
 
 
