@@ -293,8 +293,6 @@ def committee_section(body: Body, activity: BodyActivity) -> dict:
         "leaders": names_with_role(memberships, Membership.Role.LEADER),
         "secretaries": names_with_role(memberships, Membership.Role.SECRETARY),
         "meeting_dates": [short_date(meeting.date) for meeting in meetings],
-        # For a body with many meetings, whose table has no room for the year in each column.
-        "meeting_days": [f"{meeting.date.day}.{meeting.date.month}." for meeting in meetings],
         "members": [
             {
                 "name": membership.person.name,
@@ -617,7 +615,8 @@ def _chunk_blocks(chunk: str) -> list[dict]:
 
 
 def short_date(day: date) -> str:
-    """As the report's attendance columns: 28.3.19."""
+    """A meeting's date in the snapshot, as the sectors' attendance tables head their columns:
+    28.3.19 (the PDF names the days without the year: document.day_of)."""
     return f"{day.day}.{day.month}.{day.year % 100:02d}"
 
 
