@@ -170,7 +170,7 @@ def document(name: str) -> dict:
 
 def minutes_requests(c: Client, meeting: Meeting) -> dict:
     """The minutes PDF of the meeting with the most items, as users of a running server wait
-    for it. Approved minutes' PDF is kept once made (helsefellesskap/kept_pdfs.py), so each
+    for it. The minutes' PDF is kept once made (helsefellesskap/kept_pdfs.py), so each
     figure says which it is:
     - `seconds`: the first request in this fresh process, the kept PDF forgotten first, so it
       is laid out with every cost of a first use (fonts, WeasyPrint, templates, Django);
@@ -205,7 +205,6 @@ def minutes_requests(c: Client, meeting: Meeting) -> dict:
         "warm_laid_out_samples": warm_laid_out,
         "warm_kept_seconds": statistics.median(warm_kept),
         "warm_kept_samples": warm_kept,
-        "minutes_kept": meeting.minutes_locked,
         "peak_rss_mb": peak / 1024,
         "rss_before_mb": before / 1024,
         "what": f"{meeting}, {meeting.n} saker",

@@ -1,4 +1,4 @@
-"""PDFs kept once made: a document that is read far more often than it changes (approved
+"""PDFs kept once made: a document that is read far more often than it changes (a meeting's
 minutes) is laid out once and served from the private storage afterwards.
 
     pdf = kept_pdf(key="meetings:minutes:12", template_name=..., context=..., request=request)

@@ -5,9 +5,9 @@ follow-ups, and at the end whether the minutes are approved.
 
 The meeting is read with `Meeting.objects.with_minutes()` (plus the approval meeting's body),
 so the document costs a fixed number of queries whatever the number of items and
-participants. Rendering goes through `helsefellesskap.pdf.render_pdf`: a tagged PDF/UA-1 whose
-fetcher reads nothing but the portal's own static files. Approved minutes are kept as a stored
-PDF once made (`helsefellesskap.kept_pdfs`) and laid out again only when their HTML changes.
+participants. The PDF is kept once made (`helsefellesskap.kept_pdfs`) and laid out again only
+when its HTML changes, by `helsefellesskap.pdf`: a tagged PDF/UA-1 whose fetcher reads nothing
+but the portal's own static files.
 """
 
 from dataclasses import dataclass, field
@@ -18,7 +18,6 @@ from django_tasks import task
 
 from helsefellesskap.files import safe_filename
 from helsefellesskap.kept_pdfs import kept_pdf
-from helsefellesskap.pdf import render_pdf
 
 from .models import Attendance, Meeting, Minutes
 
@@ -138,16 +137,17 @@ def minutes_context(meeting: Meeting) -> dict:
 
 
 def minutes_pdf(meeting: Meeting, *, request=None) -> bytes:
-    """The meeting's minutes as an A4 tagged PDF (draft minutes are marked as such). Approved
-    minutes are read far more often than they change: their PDF is kept once made and laid
-    out again only when what it shows has changed (helsefellesskap/kept_pdfs.py)."""
+    """The meeting's minutes as an A4 tagged PDF (draft minutes are marked as such). Minutes
+    are read far more often than they change (a draft by the body's members before the
+    meeting that approves it, approved minutes by everyone): their PDF is kept once made and
+    laid out again only when what it shows has changed (helsefellesskap/kept_pdfs.py)."""
     meeting = load_meeting(meeting.pk)
-    context = minutes_context(meeting)
-    if meeting.minutes_locked:
-        return kept_pdf(
-            key=minutes_pdf_key(meeting), template_name=TEMPLATE, context=context, request=request
-        )
-    return render_pdf(TEMPLATE, context, request=request)
+    return kept_pdf(
+        key=minutes_pdf_key(meeting),
+        template_name=TEMPLATE,
+        context=minutes_context(meeting),
+        request=request,
+    )
 
 
 @task()
@@ -162,7 +162,7 @@ def keep_minutes_pdf(*, meeting_id: int) -> str:
 
 
 def minutes_pdf_key(meeting: Meeting) -> str:
-    """The name the approved minutes' PDF is kept under."""
+    """The name the minutes' PDF is kept under."""
     return f"meetings:minutes:{meeting.pk}"
 
 

@@ -24,7 +24,12 @@ from meetings.documents import (
     minutes_pdf,
     minutes_pdf_key,
 )
-from meetings.minutes import approve_minutes, correct_item_minutes, publish_minutes
+from meetings.minutes import (
+    approve_minutes,
+    correct_item_minutes,
+    publish_minutes,
+    write_item_minutes,
+)
 from meetings.models import Attachment, Attendance, Minutes
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
 from tests.meetings.factories import (
@@ -273,7 +278,7 @@ def _add_items(meeting, count):
 
 
 def test_minutes_pdf_queries_do_not_grow_with_items_and_attendees(monkeypatch):
-    monkeypatch.setattr("meetings.documents.render_pdf", lambda *args, **kwargs: b"")
+    monkeypatch.setattr("helsefellesskap.kept_pdfs.layout_pdf", lambda *args, **kwargs: b"")
 
     def count(items):
         meeting = MeetingFactory(body=BodyFactory())
@@ -300,7 +305,7 @@ def test_minutes_pdf_query_count_includes_the_template(meeting):
     assert counts[0] == counts[1]
 
 
-# --- Approved minutes: the PDF kept once made ---
+# --- The PDF kept once made ---
 
 
 def _approve(meeting):
@@ -397,14 +402,21 @@ def test_kept_pdf_follows_a_renamed_participant_and_publishing(
     assert KeptPdf.objects.count() == 1
 
 
-def test_draft_minutes_are_laid_out_every_time_and_never_kept(
+def test_a_draft_read_again_is_served_kept_and_shows_what_was_written_since(
     client, secretariat_user, meeting, layouts, tmp_path
 ):
     client.force_login(secretariat_user)
     assert DRAFT_TEXT in _pdftotext(_download(client, meeting), tmp_path)
-    _download(client, meeting)
-    assert not KeptPdf.objects.exists()
-    assert layouts == []  # drafts go straight to render_pdf, past the kept PDFs
+    _download(client, meeting)  # a member reading the draft again
+    assert len(layouts) == 1
+    item = meeting.items.get(title__startswith="Gjennomgang")
+    write_item_minutes(
+        item, minutes_text="Skrevet etter første utkast.", decision="", user=secretariat_user
+    )
+    text = _pdftotext(_download(client, meeting), tmp_path)
+    assert "Skrevet etter første utkast." in text
+    assert DRAFT_TEXT in text
+    assert len(layouts) == 2
 
 
 def test_a_kept_pdf_whose_file_is_gone_is_made_again(
