@@ -51,12 +51,14 @@ def render_report_pdf(snapshot: dict, *, number: int, approvals: list[dict], dra
 
 def committee_layout(body: dict) -> dict:
     """The committee with its meetings' days ("28.3.") and each representative's attendance
-    in words."""
+    in words; `marked` is false where no meeting has a mark for anyone (the year's attendance
+    is not recorded, and nobody left), so the table says so once instead of in every row."""
     days = [day_of(short) for short in body["meeting_dates"]]
     return {
         **body,
         "meeting_days": days,
         "meeting_days_text": listing(days),
+        "marked": any(any(member["marks"]) for member in body["members"]),
         "members": [
             {**member, "attendance": attendance(member["marks"], days)}
             for member in body["members"]

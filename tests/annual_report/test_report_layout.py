@@ -11,9 +11,10 @@ import pytest
 from annual_report.document import attendance, measures_changed
 from annual_report.versions import generate_version
 from portfolio.models import Cell, FocusArea, Measure, MeasureGroup, Status
-from tests.annual_report.factories import AnnualReportFactory, sector_year
+from tests.annual_report.factories import AnnualReportFactory, meeting_on, sector_year
 from tests.annual_report.test_assembly import change_cell, moment
 from tests.annual_report.test_versions import pdf_text, stored
+from tests.factories import BodyFactory, MembershipFactory, PersonFactory, SectorFactory
 from tests.meetings.factories import FollowUpFactory
 from tests.portfolio.factories import CellFactory, FocusAreaFactory, MeasureFactory, PlanFactory
 
@@ -81,7 +82,7 @@ def test_every_mark_change_and_follow_up_of_the_year_is_in_the_pdf(secretariat_u
     flat = re.sub(r"\s+", " ", text)
 
     # The LSU's two meetings, and each representative's marks in one cell of their row.
-    assert "oppmøte på organets 2 møter (28.3. og 12.12.)" in flat
+    assert "Organet hadde 2 møter: 28.3. og 12.12. Oppmøte er" in flat
     for name, presence in [
         ("Lise Leder", "2 av 2"),
         ("Mona Medlem", "0 av 2 (forfall 28.3.; vara møtte 12.12.)"),
@@ -111,3 +112,16 @@ def test_every_mark_change_and_follow_up_of_the_year_is_in_the_pdf(secretariat_u
         in carried
     )
     assert re.search(rf"{re.escape(label)}: Invitere bydelene\. (?!Ansvarlig|Frist)", carried)
+
+
+@pytest.mark.django_db
+def test_a_year_without_any_attendance_recorded_says_so_once(secretariat_user):
+    sector = SectorFactory(name="Testsektoren", short_name="Test")
+    lsu = BodyFactory(name="LSU Testsektoren", sector=sector)
+    MembershipFactory(body=lsu, person=PersonFactory(name="Lise Leder"), position="Direktør")
+    meeting_on(lsu, datetime.date(2019, 5, 5))
+    text = pdf_text(stored(generate_version(AnnualReportFactory(sector=sector), secretariat_user)))
+    flat = re.sub(r"\s+", " ", text)
+    assert "Representanter i 2019. Organet hadde 1 møte: 5.5. Oppmøtet er ikke registrert." in flat
+    assert re.search(r"^\s*Lise Leder\s+Direktør\s*$", text, re.M)
+    assert "Oppmøte " not in flat and "Ikke registrert 5.5." not in flat
