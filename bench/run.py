@@ -123,6 +123,13 @@ def build(dbs: Databases, years: int, args) -> dict:
     started = time.perf_counter()
     output = run([PYTHON, "manage.py", *command], env=env)
     generated = time.perf_counter() - started
+    if dbs.postgres:
+        # Statistics now, as a database in use has them: before autovacuum gets to the new
+        # tables the planner guesses, and picks plans no running installation would.
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE")
     log(f"{years} år: migrert på {migrated:.0f} s, data laget på {generated:.0f} s")
     return {
         "url": url,
