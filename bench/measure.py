@@ -21,6 +21,7 @@ import statistics
 import sys
 import tempfile
 import time
+from importlib import import_module
 
 import django
 
@@ -173,17 +174,22 @@ def minutes_requests(c: Client, meeting: Meeting) -> dict:
     for it. The minutes' PDF is kept once made (helsefellesskap/kept_pdfs.py), so each
     figure says which it is:
     - `seconds`: the first request in this fresh process, the kept PDF forgotten first, so it
-      is laid out with every cost of a first use (fonts, WeasyPrint, templates, Django);
+      is laid out with every cost of a first use (fonts, WeasyPrint, templates);
     - `warm_laid_out_seconds`: WARM_REQUESTS more in the same process, each laid out anew
       (the kept PDF forgotten before each, as after a correction): median and all;
     - `warm_kept_seconds`: WARM_REQUESTS more served from the kept PDF: median and all.
+    Before them `startup_seconds`: what a server process does as it starts
+    (helsefellesskap.wsgi: the URLconf and every view imported), so that `seconds` is what
+    the first user of a freshly started server waits.
     The kept PDF is forgotten at the end, so the bench leaves no file in the storage."""
-    url = reverse("meetings:minutes_pdf", args=[meeting.pk])
     key = minutes_pdf_key(meeting)
+    started = time.perf_counter()
+    import_module("helsefellesskap.wsgi")
+    startup = time.perf_counter() - started
 
     def timed() -> float:
         started = time.perf_counter()
-        get(c, url)
+        get(c, reverse("meetings:minutes_pdf", args=[meeting.pk]))
         return time.perf_counter() - started
 
     def laid_out() -> float:
@@ -200,6 +206,7 @@ def minutes_requests(c: Client, meeting: Meeting) -> dict:
         forget_pdf(key)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
+        "startup_seconds": startup,
         "seconds": cold,
         "warm_laid_out_seconds": statistics.median(warm_laid_out),
         "warm_laid_out_samples": warm_laid_out,

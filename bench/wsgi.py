@@ -1,9 +1,8 @@
-"""gunicorn's entry point for the throughput figures: the portal under bench.settings."""
+"""gunicorn's entry point for the throughput figures: the portal's own (helsefellesskap.wsgi,
+which imports the URLconf as the process starts) under bench.settings."""
 
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
-application = get_wsgi_application()
+from helsefellesskap.wsgi import application  # noqa: E402, F401
