@@ -65,10 +65,11 @@ def kept_pdf(*, key: str, template_name: str, context: dict, request=None) -> by
 
 
 def forget_pdf(key: str) -> None:
-    """Deletes the stored PDF of `key`, if any: the next request lays it out anew."""
+    """Deletes the stored PDF of `key`, if any (its file once the caller's transaction is
+    committed): the document is gone, or the next request lays it out anew."""
     for kept in KeptPdf.objects.filter(key=key):
         kept.delete()
-        _delete_file(kept.file.name)
+        transaction.on_commit(lambda name=kept.file.name: _delete_file(name))
 
 
 def pdf_fingerprint(html: str) -> str:

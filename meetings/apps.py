@@ -7,11 +7,11 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Møter"
 
     def ready(self):
-        # Registers the meetings' permission rules with django-rules, and what waits for a
-        # person on the front page.
+        # Registers the meetings' permission rules with django-rules, what waits for a
+        # person on the front page, and the receiver that forgets a deleted meeting's PDF.
         from helsefellesskap import waiting
 
-        from . import permissions  # noqa: F401
+        from . import documents, permissions  # noqa: F401
         from .waiting import meeting_tasks
 
         waiting.register(meeting_tasks)

@@ -12,12 +12,14 @@ but the portal's own static files.
 
 from dataclasses import dataclass, field
 
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.formats import date_format
 from django_tasks import task
 
 from helsefellesskap.files import safe_filename
-from helsefellesskap.kept_pdfs import kept_pdf
+from helsefellesskap.kept_pdfs import forget_pdf, kept_pdf
 
 from .models import Attendance, Meeting, Minutes
 
@@ -164,6 +166,13 @@ def keep_minutes_pdf(*, meeting_id: int) -> str:
 def minutes_pdf_key(meeting: Meeting) -> str:
     """The name the minutes' PDF is kept under."""
     return f"meetings:minutes:{meeting.pk}"
+
+
+@receiver(post_delete, sender=Meeting)
+def forget_deleted_meetings_minutes(sender, instance, **kwargs):
+    """A deleted meeting (only one whose minutes are a draft can be) leaves no kept PDF of
+    its minutes behind in the storage."""
+    forget_pdf(minutes_pdf_key(instance))
 
 
 def minutes_filename(meeting: Meeting) -> str:

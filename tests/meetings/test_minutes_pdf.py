@@ -419,6 +419,18 @@ def test_a_draft_read_again_is_served_kept_and_shows_what_was_written_since(
     assert len(layouts) == 2
 
 
+def test_a_deleted_meeting_leaves_no_kept_pdf_behind(
+    client, secretariat_user, meeting, attachment_storage, django_capture_on_commit_callbacks
+):
+    client.force_login(secretariat_user)
+    _download(client, meeting)  # the draft, kept
+    stored = KeptPdf.objects.get(key=minutes_pdf_key(meeting)).file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.delete()
+    assert not KeptPdf.objects.exists()
+    assert not attachment_storage.exists(stored)
+
+
 def test_a_kept_pdf_whose_file_is_gone_is_made_again(
     client, secretariat_user, meeting, layouts, attachment_storage
 ):
