@@ -18,6 +18,7 @@
   var anchor = null;
   var openCell = null;
   var moveDown = false;
+  var typedText = null;
   var selected = {};
 
   function inGrid(element) {
@@ -119,17 +120,12 @@
   }
 
   // Typing a letter in a cell opens it with that letter in place of the text, as in a sheet.
+  // The dialog opens once htmx has settled the form (see htmx:afterSettle below).
   function openEditor(link, typed) {
     openCell = cellOf(link).id;
+    typedText = typed || null;
     focusItem(link);
-    window.htmx.ajax("GET", link.getAttribute("href"), { target: editorBody, swap: "innerHTML" })
-      .then(function () {
-        if (!editor.open) editor.showModal();
-        var text = editorBody.querySelector("textarea");
-        if (!text) return;
-        if (typed) text.value = typed;
-        text.focus();
-      });
+    window.htmx.ajax("GET", link.getAttribute("href"), { target: editorBody, swap: "innerHTML" });
   }
 
   document.addEventListener("keydown", function (event) {
@@ -217,13 +213,18 @@
     });
   }
 
+  // Not when htmx.ajax's promise resolves: that is before the settle, when htmx has not yet
+  // taken over the form, so a quick Enter would post it as a plain page.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
-    if (editor && editor.open && target === editorBody) {
-      moveDown = false;  // refused: the form is shown again
-      var text = editorBody.querySelector("textarea");
-      if (text) text.focus();
-    }
+    if (!editor || target !== editorBody) return;
+    moveDown = false;  // a refused save shows the form again
+    if (!editor.open) editor.showModal();
+    var text = editorBody.querySelector("textarea");
+    if (!text) return;
+    if (typedText !== null) text.value = typedText;
+    typedText = null;
+    text.focus();
   });
 
   document.body.addEventListener("cellSaved", function (event) {

@@ -80,7 +80,9 @@ def test_the_grid_is_driven_by_keys_and_sets_four_statuses_at_once(page, log_in,
     expect(first).to_be_focused()
 
     # Typing in a cell opens it with what is typed in place of its text; Enter saves and
-    # moves to the cell below.
+    # moves to the cell below. A slow settle must not let a quick Enter post the form as a
+    # plain page (htmx takes over the form only when it settles).
+    page.evaluate("htmx.config.defaultSettleDelay = 400")
     page.keyboard.press("K")
     expect(editor.get_by_label("Tekst")).to_be_focused()
     page.keyboard.type("artlegge behov")
