@@ -3,9 +3,10 @@ bulk-load members. Imports always go through django-import-export's preview step
 
 from django.contrib import admin
 from import_export import fields
-from import_export.widgets import DateWidget
+from import_export.widgets import DateWidget, ForeignKeyWidget
 
 from .admin_base import NameWidget, PortalAdmin, PortalImportExportAdmin, PortalResource
+from .admin_imports import ImportRefused
 from .models import (
     Body,
     BodyName,
@@ -46,6 +47,35 @@ class PersonResource(PortalResource):
         skip_unchanged = True
 
 
+class SeatWidget(ForeignKeyWidget):
+    """A named seat in the row's body, by the seat's name as the source gives it («Klinikkleder,
+    Klinikk for akutt- og mottaksmedisin»); blank when the member holds no named seat. Each seat
+    is looked up once per import."""
+
+    def __init__(self):
+        super().__init__(CompositionRequirement, field="seat")
+        self.found = {}
+
+    def clean(self, value, row=None, **kwargs):
+        if not value:
+            return None
+        body = (row or {}).get("body")
+        if (body, value) not in self.found:
+            self.found[body, value] = self.look_up(value, body)
+        return self.found[body, value]
+
+    def look_up(self, value, body):
+        seats = list(CompositionRequirement.objects.filter(body__name=body, seat=value)[:2])
+        if not seats:
+            raise ImportRefused(f"{body} har ingen navngitt plass som heter «{value}».")
+        if len(seats) > 1:
+            raise ImportRefused(
+                f"{body} har flere plasser som heter «{value}»; "
+                "velg plassen i medlemskapet i portalen i stedet."
+            )
+        return seats[0]
+
+
 class MembershipResource(PortalResource):
     """Columns by name, not id, so a member list typed in Excel can be loaded as it is."""
 
@@ -58,6 +88,7 @@ class MembershipResource(PortalResource):
     )
     start = fields.Field(attribute="start", column_name="start", widget=DateWidget("%d.%m.%Y"))
     end = fields.Field(attribute="end", column_name="end", widget=DateWidget("%d.%m.%Y"))
+    seat = fields.Field(attribute="seat", column_name="seat", widget=SeatWidget())
 
     class Meta:
         model = Membership
@@ -68,6 +99,7 @@ class MembershipResource(PortalResource):
             "role",
             "organisation",
             "representative_kind",
+            "seat",
             "position",
             "start",
             "start_unknown",

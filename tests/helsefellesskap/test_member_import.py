@@ -9,7 +9,13 @@ from openpyxl import Workbook
 
 from helsefellesskap.admin import MembershipResource
 from helsefellesskap.models import Membership
-from tests.factories import BodyFactory, OrganisationFactory, PersonFactory, UserFactory
+from tests.factories import (
+    BodyFactory,
+    CompositionRequirementFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -238,4 +244,64 @@ def test_a_batch_the_database_refuses_makes_the_file_not_importable(register, mo
     summary = summarise(result)
     assert summary.errors == ["Filen kunne ikke lagres: FOREIGN KEY constraint failed"]
     assert not summary.importable
+    assert Membership.objects.count() == 0
+
+
+SEAT_HEADER = ["person", "body", "role", "seat", "start"]
+CLINIC_HEAD = "Klinikkleder, Klinikk for akutt- og mottaksmedisin"
+
+
+def seat_rows(*rows):
+    from tablib import Dataset
+
+    return Dataset(*rows, headers=SEAT_HEADER)
+
+
+def test_a_named_seat_is_filled_by_its_name_in_the_sheet_and_exported_the_same_way(register):
+    seat = CompositionRequirementFactory(
+        body=register["body"], representative_kind="", seat=CLINIC_HEAD
+    )
+    body = "Samarbeidsforum for somatikk"
+    dataset = seat_rows(
+        ["Anna K. Ryymin", body, "medlem", CLINIC_HEAD, "01.01.2026"],
+        ["Ellen A. Fagerberg", body, "medlem", "", "01.01.2026"],
+    )
+    result = MembershipResource().import_data(dataset, dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Membership.objects.get(person=register["person"]).seat == seat
+    assert Membership.objects.get(person=register["gp"]).seat is None
+    exported = MembershipResource().export()
+    assert sorted(exported["seat"]) == ["", CLINIC_HEAD]
+
+
+def test_a_seat_the_rows_body_does_not_have_is_refused_on_its_row(register):
+    CompositionRequirementFactory(representative_kind="", seat=CLINIC_HEAD)  # another body's
+    dataset = seat_rows(
+        ["Anna K. Ryymin", "Samarbeidsforum for somatikk", "medlem", CLINIC_HEAD, "01.01.2026"]
+    )
+    result = MembershipResource().import_data(
+        dataset, dry_run=True, use_transactions=True, rollback_on_validation_errors=True
+    )
+    assert [invalid.number for invalid in result.invalid_rows] == [1]
+    assert result.invalid_rows[0].error_dict["seat"] == [
+        f"Samarbeidsforum for somatikk har ingen navngitt plass som heter «{CLINIC_HEAD}»."
+    ]
+    assert Membership.objects.count() == 0
+
+
+def test_two_seats_of_one_name_in_a_body_are_not_guessed_between(register):
+    for year in (2021, 2025):
+        CompositionRequirementFactory(
+            body=register["body"],
+            representative_kind="",
+            seat=CLINIC_HEAD,
+            valid_from=f"{year}-01-01",
+        )
+    dataset = seat_rows(
+        ["Anna K. Ryymin", "Samarbeidsforum for somatikk", "medlem", CLINIC_HEAD, "01.01.2026"]
+    )
+    result = MembershipResource().import_data(
+        dataset, dry_run=True, use_transactions=True, rollback_on_validation_errors=True
+    )
+    assert "har flere plasser som heter" in result.invalid_rows[0].error_dict["seat"][0]
     assert Membership.objects.count() == 0
