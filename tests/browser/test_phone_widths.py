@@ -5,6 +5,9 @@ phone's width; a wide table may scroll inside its own box, the page itself never
 import pytest
 from django.urls import reverse
 
+from meetings.models import Attendance, ParticipantGroup
+from tests.factories import BodyFactory, PersonFactory
+from tests.meetings.factories import AttendanceFactory, FollowUpFactory, ItemFactory, MeetingFactory
 from tests.test_permission_matrix import (  # noqa: F401  (fixtures)
     MATRIX,
     OK,
@@ -46,3 +49,42 @@ def test_no_page_scrolls_sideways_on_a_phone(page, log_in, client, secretariat_u
         if width > PHONE["width"]:
             too_wide.append(f"{url}: {width} px")
     assert not too_wide, "Sider som er bredere enn telefonen:\n" + "\n".join(too_wide)
+
+
+def test_real_names_and_titles_fit_a_phone(page, log_in, reader_user):
+    """The sweep's data is short; the real register's is not. A meeting's participants listed
+    as in the minutes of 14.10.2025 (a long organisation name, an observer) and the follow-ups'
+    filter, which names every body in full, keep the page within the phone's width."""
+    body = BodyFactory(name="Ledersamarbeidsforum DPS Groruddalen og kommune/bydeler (LSF)")
+    meeting = MeetingFactory(body=body)
+    group = ParticipantGroup.objects.create(
+        meeting=meeting,
+        position=1,
+        heading="Tilstedeværende deltakere fra Strategisk samarbeidsutvalg:",
+    )
+    for position, (name, listed_as, status) in enumerate(
+        (
+            ("Johan Stenseth", "Yrkesorganisasjonenes Sentralforbund", Attendance.Status.GUEST),
+            (
+                "Kirsten Sæther",
+                "samhandlingssjef Sunnaas sykehus, observatør",
+                Attendance.Status.OBSERVER,
+            ),
+        ),
+        start=1,
+    ):
+        AttendanceFactory(
+            meeting=meeting,
+            person=PersonFactory(name=name),
+            group=group,
+            position=position,
+            listed_as=listed_as,
+            status=status,
+        )
+    FollowUpFactory(item=ItemFactory(meeting=meeting))
+    log_in(reader_user.username)
+    page.set_viewport_size(PHONE)
+    for url in (meeting.get_absolute_url(), reverse("meetings:followup_list")):
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{url} is {width} px wide on a phone"
