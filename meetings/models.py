@@ -127,6 +127,10 @@ class MeetingQuerySet(RecordQuerySet):
     def in_year(self, year: int):
         return self.filter(starts_at__year=year)
 
+    def years(self) -> list[int]:
+        """The years (in Oslo) that have meetings, in order."""
+        return [moment.year for moment in self.datetimes("starts_at", "year")]
+
     def for_person(self, person: Person):
         """Meetings of the bodies the person was a member of on the meeting day."""
         member_that_day = Membership.objects.filter(

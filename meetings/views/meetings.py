@@ -45,7 +45,15 @@ class MeetingListView(YearMixin, ListView):
         return meetings.in_year(self.year)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(year=self.year, body=self.body, **kwargs)
+        years = self.years_to_show() if self.body is None else []
+        return super().get_context_data(year=self.year, body=self.body, years=years, **kwargs)
+
+    def years_to_show(self) -> list[int]:
+        """Every year with meetings, and the shown year with its neighbours: the 2019
+        meetings are one click away, not behind five empty years."""
+        years = set(Meeting.objects.years())
+        years.update((self.year - 1, self.year, self.year + 1))
+        return sorted(years)
 
 
 class MeetingDetailView(ObjectPermissionRequiredMixin, DetailView):

@@ -1,0 +1,22 @@
+"""The year's meeting list links every year that has meetings, so the 2019 meetings the
+annual report counts are one click from this year's list, not behind five empty years."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.meetings.factories import OSLO, MeetingFactory
+
+
+@pytest.mark.django_db
+def test_the_year_list_links_every_year_with_meetings(client, reader_user):
+    # Late on New Year's Eve in Oslo is still 2019 there, though 2020 has begun nowhere else.
+    MeetingFactory(starts_at=datetime.datetime(2019, 12, 31, 23, 30, tzinfo=OSLO))
+    MeetingFactory(starts_at=datetime.datetime(2025, 10, 14, 9, tzinfo=OSLO))
+    client.force_login(reader_user)
+    html = client.get(reverse("meetings:meeting_list"), {"aar": 2026}).content.decode()
+    year_nav = re.search(r'<nav aria-label="År".*?</nav>', html, re.S).group()
+    assert re.findall(r">(\d{4})</a>", year_nav) == ["2019", "2025", "2026", "2027"]
+    assert '<a href="?aar=2026" aria-current="page">' in year_nav
