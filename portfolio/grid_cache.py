@@ -29,7 +29,7 @@ from .models import Plan
 CACHE = "plan_pages"
 # Raised when what the templates make of the same data changes, so a cache shared with older
 # code (a file or Redis cache) is not read by newer.
-MARKUP = 1
+MARKUP = 2
 
 
 @dataclass(frozen=True)

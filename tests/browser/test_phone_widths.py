@@ -2,12 +2,29 @@
 secretariat can open (the permission matrix's URLs and data) is opened in Chromium at a
 phone's width; a wide table may scroll inside its own box, the page itself never."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from meetings.models import Attendance, ParticipantGroup
+from portfolio.models import FocusArea, MeasureGroup, Plan
 from tests.factories import BodyFactory, PersonFactory
-from tests.meetings.factories import AttendanceFactory, FollowUpFactory, ItemFactory, MeetingFactory
+from tests.meetings.factories import (
+    OSLO,
+    AttendanceFactory,
+    FollowUpFactory,
+    ItemFactory,
+    MeetingFactory,
+)
+from tests.portfolio.factories import (
+    CellFactory,
+    FocusAreaFactory,
+    MeasureFactory,
+    MeasureGroupFactory,
+    PlanFactory,
+)
 from tests.test_permission_matrix import (  # noqa: F401  (fixtures)
     MATRIX,
     OK,
@@ -88,3 +105,28 @@ def test_real_names_and_titles_fit_a_phone(page, log_in, reader_user):
         page.goto(url)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{url} is {width} px wide on a phone"
+
+
+def test_the_plan_changes_fit_a_phone(page, log_in, reader_user):
+    """The changes page's four columns with the real plan's words: a measure added since the
+    start day, its cells' texts beside "(tiltaket fantes ikke)"."""
+    plan = PlanFactory(title="Porteføljeplan 2026", years=[2024, 2025, 2026])
+    group = MeasureGroupFactory(
+        area=FocusAreaFactory(plan=plan, name="Digital samhandling"),
+        name="Få felles forståelse",
+    )
+    for model in (Plan, FocusArea, MeasureGroup):
+        model.history.update(history_date=datetime.datetime(2025, 9, 1, 12, tzinfo=OSLO))
+    measure = MeasureFactory(
+        group=group,
+        name="Fortsatt deltakelse i og utvikling av fagnettverk for digital samhandling",
+    )
+    for year in (2024, 2025, 2026):
+        CellFactory(measure=measure, year=year, text="Kvartalsvise nettverksmøter gjennomføres")
+    log_in(reader_user.username)
+    page.set_viewport_size(PHONE)
+    today = datetime.date.today().isoformat()
+    page.goto(f"{reverse('portfolio:plan_changes', args=[plan.pk])}?fra=2025-10-01&til={today}")
+    expect(page.get_by_role("table", name="Digital samhandling: 3 endrede celler")).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the changes page is {width} px wide on a phone"
