@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from meetings.models import Attendance, ParticipantGroup
-from portfolio.models import FocusArea, MeasureGroup, Plan
+from portfolio.models import Cell, FocusArea, MeasureGroup, Plan
 from tests.factories import BodyFactory, PersonFactory
 from tests.meetings.factories import (
     OSLO,
@@ -107,9 +107,10 @@ def test_real_names_and_titles_fit_a_phone(page, log_in, reader_user):
         assert width <= PHONE["width"], f"{url} is {width} px wide on a phone"
 
 
-def test_the_plan_changes_fit_a_phone(page, log_in, reader_user):
-    """The changes page's four columns with the real plan's words: a measure added since the
-    start day, its cells' texts beside "(tiltaket fantes ikke)"."""
+def test_the_plan_changes_and_a_cells_history_fit_a_phone(page, log_in, reader_user):
+    """The changes page's and a cell's history's four columns with the real plan's words: a
+    measure added since the start day, its cells' texts beside "(tiltaket fantes ikke)", and
+    the comment the slides' import gave each cell."""
     plan = PlanFactory(title="Porteføljeplan 2026", years=[2024, 2025, 2026])
     group = MeasureGroupFactory(
         area=FocusAreaFactory(plan=plan, name="Digital samhandling"),
@@ -123,10 +124,15 @@ def test_the_plan_changes_fit_a_phone(page, log_in, reader_user):
     )
     for year in (2024, 2025, 2026):
         CellFactory(measure=measure, year=year, text="Kvartalsvise nettverksmøter gjennomføres")
+    Cell.history.update(history_change_reason="Innlest fra lysarkene «Porteføljeplan 2026»")
     log_in(reader_user.username)
     page.set_viewport_size(PHONE)
     today = datetime.date.today().isoformat()
     page.goto(f"{reverse('portfolio:plan_changes', args=[plan.pk])}?fra=2025-10-01&til={today}")
     expect(page.get_by_role("table", name="Digital samhandling: 3 endrede celler")).to_be_visible()
+    page.goto(reverse("portfolio:cell_history", args=[plan.pk, measure.pk, 2024]))
+    expect(page.get_by_role("table", name="Endringer i cellen, nyeste først")).to_contain_text(
+        "«Porteføljeplan 2026»"
+    )
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"the changes page is {width} px wide on a phone"
+    assert width <= PHONE["width"], f"{page.url} is {width} px wide on a phone"
