@@ -254,6 +254,10 @@ class Meeting(GuardedRecord):
         return text + f"{end:%H.%M}"
 
     def clean(self):
+        # The meeting lists and the year wheel show the years 2000 to 2100: a meeting in 1900
+        # (a slip of the keyboard) would be saved where no list finds it.
+        if self.starts_at and not 2000 <= timezone.localtime(self.starts_at).year <= 2100:
+            raise ValidationError({"starts_at": "Velg et tidspunkt mellom år 2000 og 2100."})
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": "Møtet kan ikke slutte før det starter."})
 

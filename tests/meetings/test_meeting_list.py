@@ -1,5 +1,6 @@
 """The year's meeting list links every year that has meetings, so the 2019 meetings the
-annual report counts are one click from this year's list, not behind five empty years."""
+annual report counts are one click from this year's list, not behind five empty years; and
+a meeting is only planned in a year the lists show."""
 
 import datetime
 import re
@@ -7,6 +8,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from meetings.models import Meeting
+from tests.factories import BodyFactory
 from tests.meetings.factories import OSLO, MeetingFactory
 
 
@@ -20,3 +23,15 @@ def test_the_year_list_links_every_year_with_meetings(client, reader_user):
     year_nav = re.search(r'<nav aria-label="År".*?</nav>', html, re.S).group()
     assert re.findall(r">(\d{4})</a>", year_nav) == ["2019", "2025", "2026", "2027"]
     assert '<a href="?aar=2026" aria-current="page">' in year_nav
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("day", ["1900-01-01", "2150-06-01"])
+def test_a_meeting_outside_the_lists_years_is_refused(client, secretariat_user, day):
+    client.force_login(secretariat_user)
+    response = client.post(
+        reverse("meetings:meeting_create"),
+        {"body": BodyFactory().pk, "starts_at": f"{day}T09:00", "ends_at": f"{day}T10:00"},
+    )
+    assert "Velg et tidspunkt mellom år 2000 og 2100." in response.content.decode()
+    assert not Meeting.objects.exists()
