@@ -120,6 +120,16 @@ class ItemRecordQuerySet(RecordQuerySet):
     meeting_lookup = "item__meeting"
 
 
+# The years the meeting lists and the year wheel show. A meeting or an activity is planned only
+# in them: one typed in for 1900 would be saved where no list finds it.
+SHOWN_YEARS = range(2000, 2101)
+
+
+def check_shown_year(field: str, year: int) -> None:
+    if year not in SHOWN_YEARS:
+        raise ValidationError({field: "Velg en dato mellom år 2000 og 2100."})
+
+
 class MeetingQuerySet(RecordQuerySet):
     meeting_lookup = ""
     unguarded_fields = frozenset({"notice_sent_at"})
@@ -254,10 +264,8 @@ class Meeting(GuardedRecord):
         return text + f"{end:%H.%M}"
 
     def clean(self):
-        # The meeting lists and the year wheel show the years 2000 to 2100: a meeting in 1900
-        # (a slip of the keyboard) would be saved where no list finds it.
-        if self.starts_at and not 2000 <= timezone.localtime(self.starts_at).year <= 2100:
-            raise ValidationError({"starts_at": "Velg et tidspunkt mellom år 2000 og 2100."})
+        if self.starts_at:
+            check_shown_year("starts_at", timezone.localtime(self.starts_at).year)
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             raise ValidationError({"ends_at": "Møtet kan ikke slutte før det starter."})
 
@@ -315,6 +323,9 @@ class Activity(models.Model):
         return self.title
 
     def clean(self):
+        for field in ("starts_on", "ends_on"):
+            if getattr(self, field):
+                check_shown_year(field, getattr(self, field).year)
         if self.ends_on and self.starts_on is None:
             # The form also says the start date is missing; this says why it matters.
             raise ValidationError(

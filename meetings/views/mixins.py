@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from rules.contrib.views import PermissionRequiredMixin
 
-from ..models import Item, Meeting
+from ..models import SHOWN_YEARS, Item, Meeting
 from ..permissions import bodies_kept_by
 
 
@@ -21,7 +21,7 @@ class YearMixin:
             year = int(self.request.GET.get("aar", ""))
         except ValueError:
             return timezone.localdate().year
-        return year if 2000 <= year <= 2100 else timezone.localdate().year
+        return year if year in SHOWN_YEARS else timezone.localdate().year
 
 
 class HiddenFromOtherKeepersMixin:

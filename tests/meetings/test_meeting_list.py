@@ -1,6 +1,6 @@
 """The year's meeting list links every year that has meetings, so the 2019 meetings the
 annual report counts are one click from this year's list, not behind five empty years; and
-a meeting is only planned in a year the lists show."""
+a meeting or an activity is only planned in a year the lists and the wheel show."""
 
 import datetime
 import re
@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from meetings.models import Meeting
+from meetings.models import Activity, Meeting
 from tests.factories import BodyFactory
 from tests.meetings.factories import OSLO, MeetingFactory
 
@@ -33,5 +33,21 @@ def test_a_meeting_outside_the_lists_years_is_refused(client, secretariat_user, 
         reverse("meetings:meeting_create"),
         {"body": BodyFactory().pk, "starts_at": f"{day}T09:00", "ends_at": f"{day}T10:00"},
     )
-    assert "Velg et tidspunkt mellom år 2000 og 2100." in response.content.decode()
+    assert "Velg en dato mellom år 2000 og 2100." in response.content.decode()
     assert not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on"), [("1900-01-01", ""), ("2026-02-01", "2202-03-01")]
+)
+def test_an_activity_outside_the_wheels_years_is_refused(
+    client, secretariat_user, starts_on, ends_on
+):
+    client.force_login(secretariat_user)
+    response = client.post(
+        reverse("meetings:activity_create"),
+        {"title": "Tilskuddsrunde", "kind": "tilskudd", "starts_on": starts_on, "ends_on": ends_on},
+    )
+    assert "Velg en dato mellom år 2000 og 2100." in response.content.decode()
+    assert not Activity.objects.exists()
