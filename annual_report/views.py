@@ -38,6 +38,7 @@ class ReportDetailView(DetailView):
         return super().get_context_data(
             versions=versions,
             approvable=newest if newest and not newest.is_published else None,
+            published=next((version for version in versions if version.is_published), None),
             **kwargs,
         )
 

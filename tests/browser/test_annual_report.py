@@ -8,6 +8,7 @@ import re
 import subprocess
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -154,6 +155,16 @@ def test_secretariat_publishes_an_annual_report_and_a_reader_downloads_it(
     expect(page.get_by_role("link", name="Endre tekstene")).to_have_count(0)
     expect(versions.get_by_role("row", name=re.compile("^1 "))).to_contain_text(
         "Godkjent og publisert"
+    )
+    check_page(page)
+    # On a phone the table's PDF column is scrolled off to the right: the published report
+    # is offered above it, in view.
+    page.set_viewport_size({"width": 390, "height": 844})
+    read = page.get_by_role("link", name=re.compile("^Les den publiserte rapporten"))
+    expect(read).to_be_in_viewport()
+    assert read.get_attribute("href") == reverse("annual_report:version_pdf", args=[version.pk])
+    expect(page.get_by_role("main")).to_contain_text(
+        f"Versjon 1, godkjent av {LSU} {today:%-d.%-m.%Y}."
     )
     check_page(page)
     assert not dialogs
