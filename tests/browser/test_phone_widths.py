@@ -136,3 +136,21 @@ def test_the_plan_changes_and_a_cells_history_fit_a_phone(page, log_in, reader_u
     )
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} is {width} px wide on a phone"
+
+
+def test_the_plan_overview_chart_is_readable_on_a_phone(page, log_in, reader_user):
+    """Scaled to a phone's width the chart's area names were 5 px high: it keeps its size and
+    scrolls in its own box."""
+    plan = PlanFactory(title="Porteføljeplan 2026", years=[2024, 2025, 2026])
+    group = MeasureGroupFactory(
+        area=FocusAreaFactory(plan=plan, name="Svangerskap-, fødsels- og barselomsorg")
+    )
+    CellFactory(measure=MeasureFactory(group=group), year=2026, status="under_arbeid")
+    log_in(reader_user.username)
+    page.set_viewport_size(PHONE)
+    page.goto(reverse("portfolio:plan_overview", args=[plan.pk]))
+    label = page.locator(".status-chart .chart-label").first
+    expect(label).to_have_text("Svangerskap-, fødsels- og barselomsorg")
+    assert label.bounding_box()["height"] >= 10
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the overview is {width} px wide on a phone"
