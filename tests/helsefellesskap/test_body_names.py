@@ -125,6 +125,9 @@ def test_the_tree_on_a_day_shows_the_bodies_that_existed_under_their_names(
     today = client.get(reverse("body_tree")).text
     assert "Lokalt samarbeidsutvalg Ahus-sektoren" in today
     assert "Samarbeidsutvalget mellom Oslo kommune og helseforetakene" not in today
+    # A day that is no date: the summary says the date could not be used (nothing is saved).
+    wrong = client.get(reverse("body_tree"), {"dato": "31.02.2019"}).text
+    assert "Datoen kunne ikke brukes" in wrong and "Skjemaet ble ikke lagret" not in wrong
 
 
 def test_a_meeting_page_names_the_body_as_on_the_meeting_day(client, secretariat_user, structure):

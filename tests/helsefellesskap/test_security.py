@@ -66,6 +66,9 @@ def test_login_with_the_right_password_opens_the_portal(client):
     assert response.redirect_chain[-1][0] == reverse("home")
     wrong = Client().post(reverse("login"), {"username": "kari", "password": "feil"})
     assert "Vennligst oppgi korrekt brukernavn og passord" in wrong.content.decode()
+    # A refused login saves nothing: the summary says what went wrong, not "not saved".
+    assert "Du ble ikke logget inn" in wrong.content.decode()
+    assert "Skjemaet ble ikke lagret" not in wrong.content.decode()
 
 
 def _manage(*args, env):

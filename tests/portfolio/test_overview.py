@@ -40,6 +40,12 @@ def test_counted_by_the_database_as_from_the_grid(plan, pll):
     ]
 
 
+def test_a_year_the_plan_does_not_have_is_refused_as_a_choice_not_a_save(client, reader_user, plan):
+    client.force_login(reader_user)
+    page = client.get(reverse("portfolio:plan_overview", args=[plan.pk]), {"aar": 1900}).text
+    assert "Året kunne ikke brukes" in page and "Skjemaet ble ikke lagret" not in page
+
+
 def test_the_overview_asks_as_many_queries_for_a_larger_plan(client, reader_user, plan):
     client.force_login(reader_user)
     page = reverse("portfolio:plan_overview", args=[plan.pk])
