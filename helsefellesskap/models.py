@@ -758,6 +758,14 @@ class Membership(models.Model):
         return format_day(self.start)
 
     @property
+    def body_name(self) -> str:
+        """The body's name while the membership lasted (on its last day, or today for one
+        that runs on): a 2019 member sat in «Direktørmøtet (Ahus-sektoren)», as the annual
+        report says, not in the LSU it became."""
+        day = today()
+        return self.body.name_on(self.end if self.end and self.end < day else day)
+
+    @property
     def period_display(self) -> str:
         """«01.01.2024–14.10.2025»; «ukjent, bekreftet fra 14.10.2025–» where the start is
         only the first date a source confirms."""

@@ -39,7 +39,9 @@ class PersonDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         day = today()
-        memberships = list(self.object.memberships.with_related().newest_first())
+        memberships = list(
+            self.object.memberships.with_related().prefetch_related("body__names").newest_first()
+        )
         user = self.request.user
         return super().get_context_data(
             current_memberships=[m for m in memberships if m.is_active_on(day)],

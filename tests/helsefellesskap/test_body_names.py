@@ -130,6 +130,19 @@ def test_the_tree_on_a_day_shows_the_bodies_that_existed_under_their_names(
     assert "Datoen kunne ikke brukes" in wrong and "Skjemaet ble ikke lagret" not in wrong
 
 
+def test_a_persons_page_names_the_body_of_a_past_membership_as_it_was_then(
+    client, member_user, structure
+):
+    person = PersonFactory(name="Alv Humborstad Sørland")
+    MembershipFactory(
+        body=structure["lsu"], person=person, start=date(2019, 12, 12), end=date(2019, 12, 31)
+    )
+    client.force_login(member_user)
+    page = client.get(reverse("person_detail", args=[person.pk])).text
+    assert "Direktørmøtet (Ahus-sektoren)</a> – medlem" in page
+    assert "Lokalt samarbeidsutvalg Ahus-sektoren" not in page
+
+
 def test_a_meeting_page_names_the_body_as_on_the_meeting_day(client, secretariat_user, structure):
     meeting = MeetingFactory(
         body=structure["lsu"],
