@@ -38,9 +38,17 @@ class PrioritisationForm(NorwegianForm):
         help_text="Saken i LSU-møtet der prioriteringen ble vedtatt.",
     )
 
-    def __init__(self, *args, applications: list[Application], sector, **kwargs):
+    def __init__(
+        self,
+        *args,
+        applications: list[Application],
+        sector,
+        taken_ranks: dict[int, str] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.applications = applications
+        self.taken_ranks = taken_ranks or {}
         self.fields["shown"].initial = ",".join(str(a.pk) for a in applications)
         self.fields["item"].queryset = (
             Item.objects.filter(
@@ -123,7 +131,14 @@ class PrioritisationForm(NorwegianForm):
             if data.get(name) is not None:
                 ranks.setdefault(data[name], []).append(name)
         for rank, names in ranks.items():
-            if len(names) > 1:
+            if rank in self.taken_ranks:
+                for name in names:
+                    self.add_error(
+                        name,
+                        f"Rangering {rank} er allerede gitt til «{self.taken_ranks[rank]}», som "
+                        "LSU har behandlet. Bruk et annet tall, eller åpne prioriteringen igjen.",
+                    )
+            elif len(names) > 1:
                 for name in names:
                     self.add_error(
                         name,

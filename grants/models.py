@@ -229,6 +229,17 @@ class ApplicationQuerySet(GuardedQuerySet):
             .order_by(models.F("lsu_rank").asc(nulls_last=True), "submitted_at", "pk")
         )
 
+    def ranks_taken_by_lsu(self, round, sector) -> dict[int, str]:
+        """The ranks the LSU has given the sector's applications it has already handled in a
+        round (forwarded or set aside), each with the application's title: a new
+        prioritisation may not give them again."""
+        handled = (
+            self.filter(round=round, sector=sector, lsu_rank__isnull=False)
+            .exclude(state__in=[Application.State.DRAFT, Application.State.SUBMITTED])
+            .values_list("lsu_rank", "title")
+        )
+        return dict(handled)
+
     def with_related(self):
         return self.select_related(
             "round__scheme", "sector", "focus_area", "applicant_organisation", "created_by"

@@ -173,6 +173,12 @@ def prioritise_applications(
         ranks = [p.rank for p in priorities if p.rank is not None]
         if len(ranks) != len(set(ranks)):
             raise WorkflowError("To søknader har fått samme rangering.")
+        taken = Application.objects.ranks_taken_by_lsu(round, sector)
+        if reused := sorted(set(ranks) & set(taken)):
+            raise WorkflowError(
+                f"Rangering {reused[0]} er allerede gitt til «{taken[reused[0]]}», som LSU har "
+                "behandlet."
+            )
         if not any(p.forward for p in priorities):
             raise WorkflowError("Velg minst én søknad som prioriteres og sendes til SSU.")
         done = []

@@ -50,6 +50,7 @@ class PrioritisationView(PermissionRequiredMixin, RoundMixin, FormView):
             **super().get_form_kwargs(),
             "applications": self.submitted,
             "sector": self.sector,
+            "taken_ranks": Application.objects.ranks_taken_by_lsu(self.round, self.sector),
         }
 
     def get_context_data(self, **kwargs):

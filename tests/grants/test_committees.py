@@ -130,6 +130,30 @@ def test_duplicate_or_non_numeric_ranks_are_refused(client, allocation, lsu_lead
     assert {reload(app).state for app in applications} == {State.SUBMITTED}
 
 
+def test_a_rank_the_lsu_has_given_already_is_refused(client, allocation, lsu_leader):
+    """A later prioritisation (applications sent in after the LSU's meeting) may not give a
+    rank that an application the LSU has handled already holds: SSU would see two number 1s."""
+    application(allocation, state=State.FORWARDED, lsu_rank=1, title="Ambulant team")
+    late = [application(allocation) for _ in range(2)]
+    client.force_login(lsu_leader)
+    response = client.post(
+        prioritisation_url(allocation),
+        prioritisation_data(late, ranks=["1", "2"], forward=late),
+    )
+    assert response.status_code == 422
+    assert "Rangering 1 er allerede gitt til «Ambulant team», som LSU har behandlet" in text(
+        response
+    )
+    assert {reload(app).state for app in late} == {State.SUBMITTED}
+
+    response = client.post(
+        prioritisation_url(allocation),
+        prioritisation_data(late, ranks=["2", "3"], forward=late),
+    )
+    assert response.status_code == 302
+    assert [reload(app).lsu_rank for app in late] == [2, 3]
+
+
 def test_nothing_ticked_is_refused(client, allocation, lsu_leader):
     applications = [application(allocation) for _ in range(2)]
     client.force_login(lsu_leader)

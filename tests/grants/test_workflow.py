@@ -140,6 +140,30 @@ def test_the_lsu_ranks_forwards_and_sets_aside_in_one_action(allocation, applica
     )
 
 
+def test_a_rank_held_by_an_application_the_lsu_handled_is_not_given_again(
+    allocation, applicant, lsu_secretary
+):
+    first, late = (draft(allocation, applicant) for _ in range(2))
+    for application in (first, late):
+        workflow.submit_application(application, user=applicant)
+    workflow.prioritise_applications(
+        allocation.round,
+        allocation.sector,
+        [workflow.Priority(first.pk, 1, True)],
+        item=None,
+        user=lsu_secretary,
+    )
+    with pytest.raises(workflow.WorkflowError, match="Rangering 1 er allerede gitt til"):
+        workflow.prioritise_applications(
+            allocation.round,
+            allocation.sector,
+            [workflow.Priority(late.pk, 1, True)],
+            item=None,
+            user=lsu_secretary,
+        )
+    assert Application.objects.get(pk=late.pk).state == Application.State.SUBMITTED
+
+
 def test_a_member_who_does_not_lead_the_lsu_cannot_prioritise(allocation, applicant):
     application = draft(allocation, applicant)
     workflow.submit_application(application, user=applicant)
