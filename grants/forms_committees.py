@@ -269,6 +269,14 @@ class AdoptionForm(NorwegianForm):
         error_messages={"required": "Skriv hvem som deltok i vedtaksmøtet."},
     )
 
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        try:
+            workflow.check_decision_meeting_date(held_on)
+        except workflow.WorkflowError as error:
+            raise forms.ValidationError(str(error)) from error
+        return held_on
+
 
 class CorrectionForm(NorwegianForm):
     """A correction of an adopted decision: the amount (a grant), the note, and why."""

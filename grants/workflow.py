@@ -22,6 +22,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from helsefellesskap import uploads
 from helsefellesskap.formatting import nok
+from helsefellesskap.models import today
 from meetings.models import Item
 
 from . import numbering, receipt
@@ -370,6 +371,15 @@ def save_draft_decision(
         return draft
 
 
+def check_decision_meeting_date(held_on) -> None:
+    """Decisions are adopted in a meeting that has been held: not on a later day than today
+    (the applicants are told at once)."""
+    if held_on > today():
+        raise WorkflowError(
+            "Vedtaksmøtet kan ikke ha en dato etter i dag. Vedta utkastene når møtet er holdt."
+        )
+
+
 def adopt_decisions(*, round: Round, held_on, participants: str, user) -> DecisionMeeting:
     """The joint decision meeting adopts every drafted decision of the round in one step: each
     application is granted, rejected or moved as drafted, with the meeting recorded on it, and
@@ -377,6 +387,7 @@ def adopt_decisions(*, round: Round, held_on, participants: str, user) -> Decisi
     (an allocation overspent, an application decided meanwhile)."""
     if not user.has_perm("grants.decide"):
         raise PermissionDenied
+    check_decision_meeting_date(held_on)
     participants = "\n".join(line.strip() for line in participants.splitlines() if line.strip())
     if not participants:
         raise WorkflowError("Skriv hvem som deltok i vedtaksmøtet.")

@@ -162,14 +162,14 @@ def test_lsu_reopens_ssu_recommends_the_meeting_adopts_and_corrects_the_applican
     assert mail.outbox == []  # nobody is told before the meeting
 
     # The joint meeting adopts the set.
-    page.get_by_label("Møtedato").fill("2026-12-03")
+    page.get_by_label("Møtedato").fill("2026-11-26")
     page.get_by_label("Deltakere i vedtaksmøtet").fill(
         "Direktør, Oslo universitetssykehus\nDirektør, Akershus universitetssykehus\n"
         "Direktør, Lovisenberg Diakonale Sykehus\nDirektør, Diakonhjemmet Sykehus\n"
         "Byrådsavdeling for helse"
     )
     page.get_by_role("button", name="Vedta utkastene").click()
-    expect(page.get_by_text("3 vedtak er fattet i vedtaksmøtet 03.12.2026")).to_be_visible()
+    expect(page.get_by_text("3 vedtak er fattet i vedtaksmøtet 26.11.2026")).to_be_visible()
     assert len(mail.outbox) == 3
 
     # A typo corrected with a reason.

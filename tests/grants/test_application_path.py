@@ -59,7 +59,7 @@ def walk(allocation, applicant, *, lsu_leader, ssu_user, decision_maker, correct
     )
     workflow.adopt_decisions(
         round=allocation.round,
-        held_on=datetime.date(2026, 12, 3),
+        held_on=datetime.date(2026, 11, 26),
         participants="Direktørene ved OUS, Ahus, LDS og DS\nByrådsavdeling for helse",
         user=decision_maker,
     )
@@ -109,7 +109,7 @@ def test_the_applicant_sees_every_step_with_who_and_when(client, allocation, app
         "Anbefalt beløp",
         "700 000 kr",
         "Anbefales.",
-        "03.12.2026: Direktørene ved OUS, Ahus, LDS og DS, Byrådsavdeling for helse",
+        "26.11.2026: Direktørene ved OUS, Ahus, LDS og DS, Byrådsavdeling for helse",
         "650 000 kr",
         "Feil beløp i utkastet.",
         "Som SSU anbefalte.",

@@ -4,6 +4,7 @@ server; the joint decision meeting adopts the whole set in one step, with its da
 participants, and only then is each applicant told; an adopted decision is corrected only
 with a reason, and the applicant is told of the correction. Bad input writes nothing."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -27,6 +28,10 @@ PARTICIPANTS = (
 )
 
 
+# A decision meeting that has not been held yet adopts nothing: the applicants would be told.
+IN_TWO_DAYS = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+
+
 def decisions_url(round_id):
     return reverse("grants:decisions", args=[round_id])
 
@@ -38,7 +43,7 @@ def draft(client, app, *, outcome="innvilget", amount="", note="", htmx=False):
     return client.post(reverse("grants:decision_draft", args=[app.pk]), data, **headers)
 
 
-def adopt(client, round_id, held_on="2026-12-03", participants=PARTICIPANTS):
+def adopt(client, round_id, held_on="2026-11-26", participants=PARTICIPANTS):
     return client.post(
         reverse("grants:decisions_adopt", args=[round_id]),
         {"held_on": held_on, "participants": participants},
@@ -173,7 +178,7 @@ def test_the_meeting_adopts_the_set_and_only_then_the_applicants_are_told(
         response = adopt(client, allocation.round_id)
     assert response.status_code == 302
     page = text(client.get(response["Location"]))
-    assert "3 vedtak er fattet i vedtaksmøtet 03.12.2026. Søkerne får dem på e-post." in page
+    assert "3 vedtak er fattet i vedtaksmøtet 26.11.2026. Søkerne får dem på e-post." in page
     assert "Byrådsavdeling for helse" in page
 
     meeting = DecisionMeeting.objects.get()
@@ -182,7 +187,7 @@ def test_the_meeting_adopts_the_set_and_only_then_the_applicants_are_told(
     granted = reload(ous[0])
     assert granted.state == State.GRANTED and granted.amount_granted == Decimal("600000")
     assert granted.decision_meeting == meeting and granted.decision_note == "Redusert."
-    assert granted.history.first().history_change_reason == "Innvilget i vedtaksmøtet 03.12.2026"
+    assert granted.history.first().history_change_reason == "Innvilget i vedtaksmøtet 26.11.2026"
     assert reload(ous[1]).state == State.MOVED and reload(ous[1]).moved_to is not None
     assert reload(ahus[0]).state == State.REJECTED
     assert reload(ahus[1]).state == State.RECOMMENDED  # no draft: waits for a later meeting
@@ -195,7 +200,7 @@ def test_the_meeting_adopts_the_set_and_only_then_the_applicants_are_told(
         ]
     )
     told = next(m for m in mailoutbox if ous[0].title in m.subject).body.replace("\xa0", " ")
-    assert "Vedtatt i vedtaksmøtet 03.12.2026" in told and "Innvilget beløp: 600 000 kr" in told
+    assert "Vedtatt i vedtaksmøtet 26.11.2026" in told and "Innvilget beløp: 600 000 kr" in told
 
 
 @pytest.mark.parametrize(
@@ -203,7 +208,8 @@ def test_the_meeting_adopts_the_set_and_only_then_the_applicants_are_told(
     [
         ("", PARTICIPANTS, "Skriv datoen for vedtaksmøtet."),
         ("3. desember", PARTICIPANTS, "Skriv datoen som dd.mm.åååå."),
-        ("2026-12-03", " \n ", "Skriv hvem som deltok i vedtaksmøtet."),
+        ("2026-11-26", " \n ", "Skriv hvem som deltok i vedtaksmøtet."),
+        (IN_TWO_DAYS, PARTICIPANTS, "Vedtaksmøtet kan ikke ha en dato etter i dag."),
     ],
 )
 def test_an_adoption_without_date_or_participants_is_refused(
