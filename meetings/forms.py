@@ -276,6 +276,15 @@ class AttendanceForm(NorwegianForm):
             for i in range(self.guest_rows)
         ]
 
+    def clean(self):
+        data = super().clean()
+        for index in range(self.guest_rows):
+            if data.get(f"guest_note_{index}") and not data.get(f"guest_{index}"):
+                self.add_error(
+                    f"guest_{index}", "Velg personen merknaden gjelder, eller fjern merknaden."
+                )
+        return data
+
     def rows(self) -> list[AttendanceRow]:
         data, rows = self.cleaned_data, []
         for membership in self.memberships:

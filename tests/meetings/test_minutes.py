@@ -135,6 +135,20 @@ def test_the_attendance_page_shows_the_error_on_the_row(client, secretariat_user
     assert not meeting.attendances.exists()
 
 
+def test_a_note_on_a_guest_row_without_a_person_is_refused_not_dropped(
+    client, secretariat_user, meeting
+):
+    member = MembershipFactory(body=meeting.body).person
+    client.force_login(secretariat_user)
+    url = reverse("meetings:attendance", args=[meeting.pk])
+    response = client.post(
+        url, {f"status_{member.pk}": "tilstede", "guest_note_0": "Innledet sak 2/26"}
+    )
+    assert response.status_code == 422
+    assert "Velg personen merknaden gjelder, eller fjern merknaden." in response.content.decode()
+    assert not meeting.attendances.exists()
+
+
 def test_minutes_go_from_draft_to_approved_to_published(
     client, secretariat_user, meeting, next_meeting
 ):
