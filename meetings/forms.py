@@ -117,7 +117,7 @@ class ItemForm(ReasonOnEditForm):
         )
         measures.label_from_instance = lambda m: f"{m.group}: {m}"
         measures.help_text = (
-            "Tiltak i porteføljeplanen saken gjelder (valgfritt), ordnet etter fokusområde."
+            "Tiltak i porteføljeplanen saken gjelder (valgfritt), ordnet etter innsatsområde."
         )
 
     @cached_property

@@ -103,7 +103,7 @@ def test_the_lsu_secretary_plans_a_meeting_and_orders_its_agenda_by_keyboard(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ny sak i LSU-møte mars")
     expect(page.get_by_label("Begrunnelse for endringen")).to_have_count(0)
     page.get_by_label("Tittel").fill("Legemiddellisten i bydelene")
-    page.get_by_label("Vis fokusområde").select_option(label="Digital samhandling")
+    page.get_by_label("Vis innsatsområde").select_option(label="Digital samhandling")
     expect(page.get_by_label("Felles akutteam", exact=False)).to_be_hidden()
     page.get_by_label("Søk i tiltakene").fill("legemiddel")
     expect(page.get_by_role("status").filter(has_text="tiltak vises")).to_have_text(

@@ -145,6 +145,9 @@ def test_the_item_form_names_its_meeting_and_groups_measures_by_focus_area(
     assert f'Ny sak <span class="muted">i {meeting.display_title}' in html
     assert "Begrunnelse for endringen" not in html
     assert f"<legend>{first.group.area}</legend>" in html and "data-filter-area" in html
+    # The plan's word for a focus area, as everywhere else in the portal
+    assert "Vis innsatsområde" in html and "ordnet etter innsatsområde" in html
+    assert "fokusområde" not in html
     response = client.post(
         url, {"kind": "vedtak", "title": "Felles journal", "measures": [first.pk]}
     )
