@@ -274,3 +274,18 @@ def test_when_nobody_has_an_address_the_page_names_them(client, meeting, secreta
     assert "Ingen mottakere" in html
     assert "Uten e-postadresse (2)" in html
     assert "Per Uten Adresse" in html and "Pia Vara Uten Adresse" in html
+    assert "Legg inn e-postadressene på personenes sider først." in html
+
+
+@pytest.mark.django_db
+def test_a_keeper_who_cannot_edit_people_is_told_to_ask_the_secretariat(
+    client, meeting, lsu, leader_user
+):
+    """Only the secretariat edits people: the LSU's leader is not sent to a page where the
+    address cannot be added."""
+    MembershipFactory(body=lsu, person=PersonFactory(name="Per Uten Adresse", email=""))
+    client.force_login(leader_user)
+    html = client.get(reverse("meetings:notice_send", args=[meeting.pk])).content.decode()
+    assert "Be sekretariatet legge dem inn i registeret først." in html
+    assert "Be sekretariatet legge inn adressen i registeret" in html
+    assert "på personenes sider" not in html and "på personens side" not in html
