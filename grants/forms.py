@@ -343,15 +343,10 @@ class ApplicationForm(ShownAsPosted, forms.ModelForm):
 
 
 class BudgetLineForm(ShownAsPosted, forms.ModelForm):
+    FOUR_DIGITS = "Skriv året med fire sifre, for eksempel 2025."
     year = forms.IntegerField(
         label="År",
-        min_value=2000,
-        max_value=2100,
-        error_messages={
-            "invalid": "Skriv året med fire sifre, for eksempel 2025.",
-            "min_value": "Skriv året med fire sifre, for eksempel 2025.",
-            "max_value": "Skriv året med fire sifre, for eksempel 2025.",
-        },
+        error_messages={"invalid": FOUR_DIGITS},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5}),
     )
     amount = KronerField(label="Beløp (kr)")
@@ -366,6 +361,14 @@ class BudgetLineForm(ShownAsPosted, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.checked = checked
         self.fields["amount"].widget.attrs.update(inputmode="decimal", size=12)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None and not 1000 <= year <= 9999:
+            raise forms.ValidationError(self.FOUR_DIGITS)
+        if year is not None and not 2000 <= year <= 2100:
+            raise forms.ValidationError("Året må være mellom 2000 og 2100.")
+        return year
 
 
 @dataclass(frozen=True)

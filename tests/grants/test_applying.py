@@ -261,6 +261,7 @@ def test_coming_back_to_change_the_draft(client, applicant, round, sector, distr
         ({"budsjett-1-amount": "-1"}, "amount", "Beløpet kan ikke være negativt."),
         ({"budsjett-1-amount": "150 000 NOK"}, "amount", "Skriv beløpet som et tall"),
         ({"budsjett-1-year": "26"}, "year", "Skriv året med fire sifre"),
+        ({"budsjett-1-year": "1800"}, "year", "Året må være mellom 2000 og 2100."),
         ({"budsjett-1-year": "2028"}, "year", "innenfor prosjektperioden (2025–2026)"),
     ],
 )
