@@ -103,6 +103,7 @@ def test_lsu_reopens_ssu_recommends_the_meeting_adopts_and_corrects_the_applican
     # Reopened: first without a reason (refused), then with one; the third goes forward now.
     page.get_by_role("button", name="Åpne prioriteringen igjen").click()
     expect(page.get_by_role("alert")).to_contain_text("Skriv hvorfor prioriteringen åpnes igjen.")
+    expect(page.get_by_role("alert")).to_be_in_viewport()
     check_at_both_widths(page, "apne-igjen-feil")
     page.get_by_label("Hvorfor åpnes prioriteringen igjen?").fill("Ny vurdering etter LSU-møtet.")
     page.get_by_role("button", name="Åpne prioriteringen igjen").click()
@@ -123,7 +124,12 @@ def test_lsu_reopens_ssu_recommends_the_meeting_adopts_and_corrects_the_applican
     log_in("ssu-medlem")
     page.goto(f"{round_url}sammenstilling/")
     page.get_by_text(f"Skriv SSUs anbefaling: {first.title}").click()
-    form = page.locator(f"form[action$='/soknad/{first.pk}/anbefaling/']")
+    form = page.locator(f"form[action*='/soknad/{first.pk}/anbefaling/']")
+    form.get_by_label("Anbefalt beløp (kr)").fill("1 800 000")  # above what was asked
+    form.get_by_role("button", name="Lagre anbefalingen").click()
+    # The page comes back at the refused form (at the foot of a long page), its errors in view.
+    expect(form.get_by_role("alert")).to_contain_text("kan ikke være større enn søkt beløp")
+    expect(form.get_by_role("alert")).to_be_in_viewport()
     form.get_by_label("Anbefalt beløp (kr)").fill("800 000")
     form.get_by_label("SSUs kommentar").fill("SSU anbefaler et redusert beløp.")
     form.get_by_role("button", name="Lagre anbefalingen").click()
@@ -140,6 +146,8 @@ def test_lsu_reopens_ssu_recommends_the_meeting_adopts_and_corrects_the_applican
     card.get_by_label("Innvilget beløp (kr)").fill("750 000")
     card.get_by_role("button", name="Lagre utkastet").click()
     expect(page.locator(f"#soknad-{first.pk}")).to_contain_text("Utkastet er lagret.")
+    # htmx put a new card in place: the keyboard is still on its button, not back at the top.
+    expect(card.get_by_role("button", name="Lagre utkastet")).to_be_focused()
     totals = page.locator("#vedtak-summer")
     expect(totals).to_contain_text("16 490 000 kr")  # OUS: 17 240 000 less 750 000
     card = page.locator(f"#soknad-{from_ahus.pk}")
@@ -161,7 +169,15 @@ def test_lsu_reopens_ssu_recommends_the_meeting_adopts_and_corrects_the_applican
     check_at_both_widths(page, "vedtak-utkast")
     assert mail.outbox == []  # nobody is told before the meeting
 
-    # The joint meeting adopts the set.
+    # The joint meeting adopts the set, on the day it was held (not a day to come).
+    later = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+    page.get_by_label("Møtedato").fill(later)
+    page.get_by_label("Deltakere i vedtaksmøtet").fill("Direktør, Oslo universitetssykehus")
+    page.get_by_role("button", name="Vedta utkastene").click()
+    adoption = page.locator(".grant-adoption")
+    expect(adoption.get_by_role("alert")).to_contain_text("kan ikke ha en dato etter i dag")
+    expect(adoption.get_by_role("alert")).to_be_in_viewport()
+    assert mail.outbox == []
     page.get_by_label("Møtedato").fill("2026-11-26")
     page.get_by_label("Deltakere i vedtaksmøtet").fill(
         "Direktør, Oslo universitetssykehus\nDirektør, Akershus universitetssykehus\n"
@@ -176,6 +192,9 @@ def test_lsu_reopens_ssu_recommends_the_meeting_adopts_and_corrects_the_applican
     page.get_by_text(f"Rett vedtaket: {first.title}").click()
     card = page.locator(f"#soknad-{first.pk}")
     card.get_by_label("Innvilget beløp (kr)").fill("800 000")
+    card.get_by_role("button", name="Rett vedtaket").click()  # no reason given
+    expect(card.get_by_role("alert")).to_contain_text("Skriv hvorfor vedtaket rettes.")
+    expect(card.get_by_role("alert")).to_be_in_viewport()
     card.get_by_label("Hvorfor rettes vedtaket?").fill("Skrivefeil: SSU anbefalte 800 000 kr.")
     card.get_by_role("button", name="Rett vedtaket").click()
     expect(page.get_by_text(f"Vedtaket for «{first.title}» er rettet")).to_be_visible()
