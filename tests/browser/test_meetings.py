@@ -63,6 +63,16 @@ def test_secretariat_plans_a_meeting_and_the_minutes_are_approved_and_read(
 
     page.get_by_role("link", name="Registrer oppmøte").click()
     check_page(page)
+    # On a phone every choice is on the screen, not cut off in a table that scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    check_page(page)
+    cut_off = page.locator("form select, form input:not([type=hidden])").evaluate_all(
+        "fields => fields.filter(f => f.getBoundingClientRect().right > window.innerWidth)"
+        ".map(f => f.id)"
+    )
+    assert cut_off == []
+    expect(page.get_by_text("Oppmøte: Svein Lyngroth")).to_be_visible()  # its label shown
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.get_by_label("Oppmøte: Saliba Andreas Korkunc").select_option(label="Til stede")
     page.get_by_label("Oppmøte: Svein Lyngroth").select_option(label="Forfall")
     page.get_by_role("button", name="Lagre oppmøtet").click()
