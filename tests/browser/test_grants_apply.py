@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from grants.models import Application
 from helsefellesskap.models import Organisation
 from tests.factories import HospitalFactory, OrganisationFactory
-from tests.grants.factories import AllocationFactory, lsu_member
-from tests.page_checks import DESKTOP, check_at_both_widths, check_page
+from tests.grants.factories import AllocationFactory, ApplicationFactory, lsu_member
+from tests.page_checks import DESKTOP, PHONE, check_at_both_widths, check_page
 from tests.portfolio.factories import FocusAreaFactory, MeasureFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -155,3 +155,47 @@ def test_an_lsu_member_applies_and_sends_it_in(page, log_in, round, applicant, m
     [receipt] = mailoutbox
     assert receipt.to == ["kari.kontakt@example.no", "soker@example.no"]
     assert "Referansenummer: RST-2025-0001" in receipt.body
+
+
+def fits_the_screen(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_long_words_and_labels_fit_a_phone(page, log_in, round, applicant):
+    """A long measure name, a long word and a long «vedtatt av» neither widen a phone's page
+    nor push a checkbox away from its label."""
+    allocation = round.allocations.get()
+    AllocationFactory(
+        round=round,
+        sector__name="Diakonhjemmet-sektoren",
+        amount=Decimal("17240000"),
+        decided_by="Oppdiktet vedtak (demo)",
+    )
+    long_name = (
+        "Styrke kompetansen, både i kommune- og spesialisthelsetjenesten om skrøpelighet, "
+        "risikofaktorer og skrøpelighet."
+    )
+    measure = MeasureFactory(group__area=round.invited_areas.first(), name=long_name)
+    submitted = ApplicationFactory(
+        round=round, sector=allocation.sector, state=Application.State.SUBMITTED
+    )
+    submitted.measures.add(measure)
+    log_in("soker")
+    page.set_viewport_size(PHONE)
+    problems = []
+    for url in (round.get_absolute_url(), submitted.get_absolute_url()):
+        page.goto(url)
+        if not fits_the_screen(page):
+            problems.append(f"{url} scrolls sideways")
+    page.goto(f"{round.get_absolute_url()}ny-soknad/")
+    page.get_by_label("Innsatsområde").select_option(label="Den akuttmedisinske kjede")
+    expect(page.locator("#id_measures").get_by_label(long_name)).to_be_visible()
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        apart = page.locator(".checkbox-group .field-checkbox").evaluate_all(
+            "rows => rows.filter(row => Math.abs(row.querySelector('input')"
+            ".getBoundingClientRect().top - row.querySelector('label')"
+            ".getBoundingClientRect().top) > 8).map(row => row.textContent.trim())"
+        )
+        problems += [f"{size['width']} px: checkbox not beside «{label}»" for label in apart]
+    assert problems == []
