@@ -3,6 +3,7 @@ secretariat can open (the permission matrix's URLs and data) is opened in Chromi
 phone's width; a wide table may scroll inside its own box, the page itself never."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -154,3 +155,21 @@ def test_the_plan_overview_chart_is_readable_on_a_phone(page, log_in, reader_use
     assert label.bounding_box()["height"] >= 10
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the overview is {width} px wide on a phone"
+
+
+def test_the_year_wheel_with_a_meeting_fits_a_phone(page, log_in, reader_user):
+    """The month-by-month table beside the wheel widened the page's one grid column (to
+    496 px with the partnership meeting of 14.10.2025) instead of scrolling in its box."""
+    MeetingFactory(
+        body=BodyFactory(name="Partnerskapsmøtet"),
+        title="Partnerskapsmøte Helsefellesskap Oslo",
+        starts_at=datetime.datetime(2025, 10, 14, 9, tzinfo=OSLO),
+    )
+    log_in(reader_user.username)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{reverse('meetings:year_wheel')}?aar=2025")
+    expect(
+        page.get_by_role("link", name=re.compile("^Partnerskapsmøte Helsefellesskap"))
+    ).to_be_attached()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the year wheel is {width} px wide on a phone"
