@@ -327,6 +327,15 @@ class AnnouncementForm(NorwegianForm):
     )
     text = forms.CharField(label="Kunngjøring", max_length=300)
 
+    def __init__(self, *args, can_edit_register: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_edit_register:  # only the secretariat edits the register's memberships
+            self.fields[
+                "membership"
+            ].help_text = (
+                "Be sekretariatet legge inn endringen i registeret først, og velg den her."
+            )
+
 
 # --- Attachments and follow-ups ---
 

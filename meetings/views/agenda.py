@@ -75,6 +75,10 @@ class AnnouncementCreateView(ItemMixin, UnprocessableFormMixin, FormView):
     form_class = AnnouncementForm
     template_name = "helsefellesskap/form_page.html"
 
+    def get_form_kwargs(self):
+        can_edit = self.request.user.has_perm("helsefellesskap.add_membership")
+        return {**super().get_form_kwargs(), "can_edit_register": can_edit}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             page_title=f"Medlemsendring kunngjort i sak {self.item.label}",

@@ -149,6 +149,20 @@ def test_a_note_on_a_guest_row_without_a_person_is_refused_not_dropped(
     assert not meeting.attendances.exists()
 
 
+def test_a_keeper_who_cannot_edit_the_register_is_told_to_ask_the_secretariat(
+    client, leader_user, secretariat_user, meeting
+):
+    """Only the secretariat adds memberships: the LSU's leader announcing a change is not told
+    to enter it on the body's page themselves."""
+    url = reverse("meetings:announcement_create", args=[ItemFactory(meeting=meeting).pk])
+    client.force_login(leader_user)
+    html = client.get(url).content.decode()
+    assert "Be sekretariatet legge inn endringen i registeret først" in html
+    assert "Legg først inn endringen i registeret" not in html
+    client.force_login(secretariat_user)
+    assert "Legg først inn endringen i registeret" in client.get(url).content.decode()
+
+
 def test_minutes_go_from_draft_to_approved_to_published(
     client, secretariat_user, meeting, next_meeting
 ):
