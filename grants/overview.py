@@ -344,7 +344,7 @@ def application_path(application: Application) -> list[PathStep]:
         if step is not None:
             user = record.history_user
             step.who = (user.get_full_name() or user.get_username()) if user else "Systemet"
-            step.when = record.history_date
+            step.when = step.when or record.history_date
             steps.append(step)
         previous = record
     return steps
@@ -360,7 +360,9 @@ def _path_step(record, previous, meetings) -> PathStep | None:
     before = previous.state if previous is not None else None
     reason = record.history_change_reason or ""
     if record.state == State.SUBMITTED and before in (None, State.DRAFT):
-        return PathStep("Mottatt")
+        # Received when it was sent in: an application loaded as data (the demo round) has
+        # its first history record dated by the load, not by its submission.
+        return PathStep("Mottatt", when=record.submitted_at)
     if record.state == State.SUBMITTED and before in _LSU_STATES:
         return PathStep(
             "LSUs prioritering åpnet igjen", [("Begrunnelse", _after(reason, _REOPENED))]

@@ -128,6 +128,21 @@ def test_a_new_application_shows_only_that_it_was_received(client, allocation, a
     assert [(s.title, s.who) for s in steps] == [("Mottatt", "Siv Søker")]
 
 
+def test_received_is_when_it_was_sent_in_also_for_loaded_data(allocation, applicant):
+    """A submitted application loaded as data carries its first history record from the load:
+    the path says it was received when it was sent in, as the page's «Sendt inn» does."""
+    sent = datetime.datetime(2026, 10, 20, 14, 30, tzinfo=datetime.UTC)
+    application = ApplicationFactory(
+        round=allocation.round,
+        sector=allocation.sector,
+        state=Application.State.SUBMITTED,
+        submitted_at=sent,
+    )
+    [received] = application_path(fresh(application))
+    assert received.title == "Mottatt" and received.when == sent
+    assert application.history.get().history_date != sent
+
+
 def test_the_path_costs_the_same_queries_however_long(
     allocation, applicant, people, django_assert_max_num_queries
 ):
