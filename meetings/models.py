@@ -137,6 +137,9 @@ class MeetingQuerySet(RecordQuerySet):
     def in_year(self, year: int):
         return self.filter(starts_at__year=year)
 
+    def not_cancelled(self):
+        return self.filter(cancelled_at__isnull=True)
+
     def years(self) -> list[int]:
         """The years (in Oslo) that have meetings, in order."""
         return [moment.year for moment in self.datetimes("starts_at", "year")]

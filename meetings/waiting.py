@@ -24,7 +24,7 @@ def _minutes_to_approve(viewer: Viewer) -> list[Task]:
     if not viewer.led_body_ids:
         return []
     return counted_step(
-        Meeting.objects.filter(
+        Meeting.objects.not_cancelled().filter(
             Q(minutes__isnull=True) | Q(minutes__status=Minutes.Status.DRAFT),
             body_id__in=viewer.led_body_ids,
             starts_at__lt=timezone.now(),
@@ -68,7 +68,8 @@ def _next_meetings(viewer: Viewer) -> list[Task]:
     if not viewer.body_ids:
         return []
     meetings = (
-        Meeting.objects.filter(body_id__in=viewer.body_ids, starts_at__gte=timezone.now())
+        Meeting.objects.not_cancelled()
+        .filter(body_id__in=viewer.body_ids, starts_at__gte=timezone.now())
         .select_related("body")
         .prefetch_related("body__names")
         .order_by("starts_at")[:NEXT_MEETINGS]

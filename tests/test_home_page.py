@@ -59,6 +59,22 @@ def test_the_lsu_leader_sees_applications_to_prioritise_and_minutes_to_approve(c
     assert any(line.startswith("Neste møte: LSU Nord") for line in notices)
 
 
+def test_a_cancelled_meeting_waits_for_no_minutes_and_is_not_the_next_meeting(client, sector_lsu):
+    leader = UserFactory(username="nordleder")
+    person = PersonFactory(name="Lise Leder", user=leader)
+    MembershipFactory(person=person, body=sector_lsu, role=Membership.Role.LEADER)
+    for days in (-7, 7):
+        MeetingFactory(
+            body=sector_lsu,
+            starts_at=timezone.now() + datetime.timedelta(days=days),
+            cancelled_at=timezone.now() - datetime.timedelta(days=10),
+            cancel_reason="Ingen saker.",
+        )
+    steps, _, notices = front_page(client, leader)
+    assert steps == []
+    assert not any(line.startswith("Neste møte") for line in notices)
+
+
 def test_the_decision_maker_sees_what_waits_for_a_decision(client, decision_maker_user):
     forwarded = ApplicationFactory(state=Application.State.FORWARDED)
     ApplicationFactory(round=forwarded.round, state=Application.State.FORWARDED)
