@@ -268,5 +268,10 @@
   var first = itemOf(start && start.matches("td.cell") ? start : null);
   makeActive(first || document.querySelector(".plan-grid td.cell > a, .plan-grid td.cell[tabindex]")
     || grids[0].querySelector(ITEM) || grids[0]);
-  if (first) first.focus();
+  if (first) {
+    first.focus();
+    // The browser's own move to the #celle-… target comes after this script and, the cell
+    // itself not being focusable, moves the focus to the page: take it back once loaded.
+    window.addEventListener("load", function () { first.focus(); });
+  }
 })();

@@ -111,6 +111,10 @@ def test_the_grid_is_driven_by_keys_and_sets_four_statuses_at_once(page, log_in,
     bulk.get_by_label("Ny status for de merkede cellene").select_option(label="Ferdigstilt")
     bulk.get_by_role("button", name="Sett status").click()
     expect(page.locator(".messages")).to_contain_text("er satt for 4 celler")
+    # Back at the first marked cell, with the focus there (the browser's own move to the
+    # address's #celle-… target would otherwise leave it on the page).
+    page.wait_for_load_state("load")
+    expect(page.get_by_role("link", name=f"Endre 2025 for «{PLL}»", exact=False)).to_be_focused()
     marked = Cell.objects.filter(column__year__in=[2025, 2026])
     assert sorted(c.status for c in marked) == ["ferdigstilt"] * 4
     assert (
