@@ -1,7 +1,6 @@
 """The secretariat's forms: a report's year, scope and texts, and a version's approval."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from helsefellesskap.forms import ChangeReasonForm, DateInput, NorwegianForm
 from helsefellesskap.models import Body
@@ -52,8 +51,6 @@ class AnnualReportForm(ChangeReasonForm):
                 self.add_error(name, f"Teksten kan ha høyst {TEXT_MAX_LENGTH} tegn.")
             # Control characters (from pasted Word text) would break the PDF: dropped.
             cleaned[name] = CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n")).strip()
-        if cleaned.get("sector") and cleaned.get("body"):
-            raise ValidationError("Velg enten en sektor eller et organ, ikke begge.")
         return cleaned
 
 

@@ -300,7 +300,7 @@ class AnnualReport(models.Model):
 
     def clean(self):
         if self.sector_id and self.body_id:
-            raise ValidationError("Velg enten en sektor eller et organ, ikke begge.")
+            return  # the constraint annual_report_one_scope says so
         # The key is not a form field, so Django's constraint check leaves it out: check here.
         same = AnnualReport.objects.filter(year=self.year, scope_key=self.compute_scope_key())
         if self.year and same.exclude(pk=self.pk).exists():

@@ -70,6 +70,16 @@ def test_a_bad_report_form_says_what_is_wrong_and_saves_nothing(secretariat, dat
     assert list(AnnualReport.objects.all()) == [existing]
 
 
+def test_a_report_for_a_sector_and_a_body_at_once_is_refused_once(secretariat):
+    year = sector_year()
+    response = secretariat.post(
+        reverse("annual_report:report_create"),
+        {"year": 2019, "sector": year.sector.pk, "body": year.lsu.pk},
+    )
+    assert response.content.decode().count("Velg enten en sektor eller et organ, ikke begge.") == 1
+    assert not AnnualReport.objects.exists()
+
+
 def test_the_year_and_scope_of_a_report_stay_as_they_are(secretariat):
     year = sector_year()
     report = AnnualReportFactory(sector=year.sector)
