@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from meetings.models import Attendance, ParticipantGroup
 from portfolio.models import Cell, FocusArea, MeasureGroup, Plan
-from tests.factories import BodyFactory, PersonFactory
+from tests.factories import BodyFactory, MembershipFactory, PersonFactory
 from tests.meetings.factories import (
     OSLO,
     AttendanceFactory,
@@ -173,3 +173,16 @@ def test_the_year_wheel_with_a_meeting_fits_a_phone(page, log_in, reader_user):
     ).to_be_attached()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the year wheel is {width} px wide on a phone"
+
+
+def test_a_checkbox_stays_beside_its_label_on_a_phone(page, log_in, secretariat_user):
+    """«Startdato ukjent – første bekreftede dato» is wider than a phone's line beside its box:
+    the label went to a line of its own, under the box, instead of wrapping beside it."""
+    membership = MembershipFactory(start_unknown=True)
+    log_in(secretariat_user.username)
+    page.set_viewport_size(PHONE)
+    page.goto(reverse("membership_edit", args=[membership.pk]))
+    box = page.get_by_role("checkbox", name=re.compile("^Startdato ukjent")).bounding_box()
+    label = page.locator("label", has_text="Startdato ukjent").bounding_box()
+    assert label["x"] > box["x"] + box["width"]  # beside the box
+    assert label["y"] < box["y"] + box["height"]  # on its line, not under it
