@@ -230,6 +230,14 @@ class PlanDateField(forms.DateField):
 class AsOfForm(NorwegianForm):
     dato = PlanDateField(label="Vis planen per dato")
 
+    def clean_dato(self):
+        # The page says "the plan as it was at the end of" the day: a day to come has no
+        # plan yet, only today's, which that sentence would misdate.
+        day = self.cleaned_data["dato"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("Velg i dag eller en dag som har vært.")
+        return day
+
     def moment(self) -> datetime.datetime:
         """The end of the chosen day: "as of 14.10.2025" includes that day's changes."""
         day = self.cleaned_data["dato"]

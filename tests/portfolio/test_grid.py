@@ -1,10 +1,11 @@
 """The plan as it stood on a date, and what changed between two dates."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portfolio.editing import CellChange, save_cell
 from portfolio.grid import GridFilter, PlanGrid, changes_between
@@ -135,3 +136,14 @@ def test_an_impossible_date_gets_a_message_not_an_error(client, reader_user, pla
     assert "Velg en dato mellom år 2000 og 2100" in html or "Oppgi en gyldig dato" in html
     as_of = client.get(plan.get_absolute_url(), {"dato": "0001-01-01"}).content.decode()
     assert "Velg en dato mellom år 2000 og 2100" in as_of
+
+
+def test_the_plan_as_of_a_day_to_come_is_refused(client, reader_user, plan):
+    """ "The plan as it was at the end of 1.1.2099" would be today's plan, misdated."""
+    client.force_login(reader_user)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    html = client.get(plan.get_absolute_url(), {"dato": tomorrow.isoformat()}).text
+    assert "Velg i dag eller en dag som har vært." in html
+    assert "slik den var ved slutten av" not in html
+    today = client.get(plan.get_absolute_url(), {"dato": timezone.localdate().isoformat()}).text
+    assert "slik den var ved slutten av" in today
