@@ -18,7 +18,7 @@ from helsefellesskap.permissions import DECISION_MAKER_GROUP
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory, UserFactory
 from tests.grants.factories import AllocationFactory, ApplicationFactory
 from tests.meetings.factories import OSLO, ItemFactory, MeetingFactory
-from tests.page_checks import check_at_both_widths
+from tests.page_checks import PHONE, check_at_both_widths, check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -223,3 +223,22 @@ def test_lsu_reopens_ssu_recommends_the_meeting_adopts_and_corrects_the_applican
     ):
         expect(path).to_contain_text(text)
     check_at_both_widths(page, "soknad")
+
+
+def test_the_prioritisation_fits_a_phone(page, log_in, round_with_applications):
+    """At 390 px each application to prioritise is a card: its rank, tick and comment are on
+    the screen, not cut off at the right of a table that scrolls sideways."""
+    ous, applications, _ = round_with_applications
+    log_in("lsu-leder")
+    page.set_viewport_size(PHONE)
+    page.goto(f"/tilskudd/runde/{ous.round_id}/sektor/{ous.sector_id}/prioritering/")
+    cut_off = page.locator("form input:not([type=hidden]), form textarea, form select")
+    cut_off = cut_off.evaluate_all(
+        "fields => fields.filter(f => f.getBoundingClientRect().right > window.innerWidth)"
+        ".map(f => f.name)"
+    )
+    assert cut_off == []
+    comment = page.get_by_label(f"LSUs kommentar til «{applications[2].title}»")
+    comment.fill("Skrevet på telefonen.")
+    expect(comment).to_be_in_viewport()
+    check_page(page)
