@@ -295,11 +295,11 @@ def committee_section(body: Body, activity: BodyActivity) -> dict:
         "meeting_dates": [short_date(meeting.date) for meeting in meetings],
         "members": [
             {
-                "name": membership.person.name,
-                "position": position_text(membership),
-                "marks": attendance_marks(membership, meetings, activity),
+                "name": group[0].person.name,
+                "position": position,
+                "marks": attendance_marks(group, meetings, activity),
             }
-            for membership in memberships
+            for position, group in representatives(memberships)
         ],
         "items_by_kind": items_by_kind(activity.items[body.pk]),
         "composition": composition(body, activity),
@@ -373,6 +373,17 @@ def names_with_role(memberships, role) -> str:
     return listing(dict.fromkeys(m.person.name for m in memberships if m.role == role))
 
 
+def representatives(memberships) -> list[tuple[str, list[Membership]]]:
+    """One row per person and position, in the order of their first membership: a member who
+    became the leader in the year (Bovild Tjønn in SSU, 2025) is one representative, not two
+    rows alike."""
+    rows = {}
+    for membership in memberships:
+        position = position_text(membership)
+        rows.setdefault((membership.person_id, position), (position, []))[1].append(membership)
+    return list(rows.values())
+
+
 def position_text(membership: Membership) -> str:
     text = membership.position or membership.person.title_and_organisation
     if membership.role == Membership.Role.DEPUTY:
@@ -380,19 +391,19 @@ def position_text(membership: Membership) -> str:
     return text
 
 
-def attendance_marks(membership: Membership, meetings, activity: BodyActivity) -> list[str]:
-    """One mark per meeting: x present, - absent, (vara) a deputy met in their place,
-    "Sluttet" at the first meeting after they left and - at the later ones (as the sectors'
-    reports mark them: "x Sluttet - -"); empty where nothing is known or they were not yet a
-    member."""
+def attendance_marks(memberships, meetings, activity: BodyActivity) -> list[str]:
+    """One mark per meeting for a person's memberships in the body: x present, - absent,
+    (vara) a deputy met in their place, "Sluttet" at the first meeting after they left and -
+    at the later ones (as the sectors' reports mark them: "x Sluttet - -"); empty where
+    nothing is known or they were not (yet) a member."""
     marks, left_marked = [], False
-    person_id = membership.person_id
+    person_id = memberships[0].person_id
     for meeting in meetings:
         day = meeting.date
-        if membership.end and membership.end < day:
+        if all(m.end and m.end < day for m in memberships):
             marks.append(ABSENT if left_marked else LEFT)
             left_marked = True
-        elif membership.start > day:
+        elif not any(m.start <= day and not (m.end and m.end < day) for m in memberships):
             marks.append("")
         elif (meeting.pk, person_id) in activity.deputised:
             marks.append(DEPUTY_MET)

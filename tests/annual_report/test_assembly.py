@@ -14,7 +14,7 @@ from annual_report.assembly import assemble, text_blocks
 from annual_report.models import StatedRoundFigures
 from grants.models import Application
 from helsefellesskap.formatting import duration
-from helsefellesskap.models import Body
+from helsefellesskap.models import Body, Membership
 from meetings.models import FollowUp
 from portfolio.models import Cell, FocusArea, Measure, MeasureGroup, Status
 from tests.annual_report.factories import (
@@ -23,7 +23,7 @@ from tests.annual_report.factories import (
     meeting_on,
     sector_year,
 )
-from tests.factories import BodyFactory, MembershipFactory, SectorFactory
+from tests.factories import BodyFactory, MembershipFactory, PersonFactory, SectorFactory
 from tests.grants.factories import AllocationFactory, ApplicationFactory, RoundFactory
 from tests.meetings.factories import OSLO, AttendanceFactory, FollowUpFactory, ItemFactory
 from tests.portfolio.factories import CellFactory, FocusAreaFactory, MeasureFactory, PlanFactory
@@ -59,6 +59,32 @@ def test_sluttet_is_marked_once_and_later_meetings_get_a_dash():
     snapshot = assemble(AnnualReportFactory(sector=year.sector))
     rows = {row["name"]: row["marks"] for row in section(snapshot, "LSU Testsektoren")["members"]}
     assert rows["Sture Sluttet"] == ["x", "Sluttet", "-"]
+
+
+def test_a_member_who_took_a_new_role_in_the_year_is_one_representative():
+    """Bovild Tjønn sat in SSU as a member and led it from the day after 14.10.2025: the
+    report printed him twice, alike. One row, present at both meetings."""
+    year = sector_year()
+    person = PersonFactory(name="Bovild Tjønn")
+    for role, start, end in (
+        (Membership.Role.MEMBER, datetime.date(2019, 1, 1), datetime.date(2019, 6, 30)),
+        (Membership.Role.DEPUTY_LEADER, datetime.date(2019, 7, 1), None),
+    ):
+        MembershipFactory(
+            body=year.lsu,
+            person=person,
+            role=role,
+            start=start,
+            end=end,
+            position="Etatsdirektør, Sykehjemsetaten",
+        )
+    for meeting in year.meetings:
+        AttendanceFactory(meeting=meeting, person=person)
+    snapshot = assemble(AnnualReportFactory(sector=year.sector))
+    rows = [r for r in section(snapshot, "LSU Testsektoren")["members"] if r["name"] == person.name]
+    assert rows == [
+        {"name": "Bovild Tjønn", "position": "Etatsdirektør, Sykehjemsetaten", "marks": ["x", "x"]}
+    ]
 
 
 def test_meetings_their_length_and_items_by_type_are_counted():
