@@ -15,7 +15,7 @@ from ..agenda import DOWN, UP, AgendaFixed, move_item
 from ..forms import AnnouncementForm, ItemForm
 from ..meeting_page import agenda_context
 from ..models import Item, Meeting
-from .mixins import ItemMixin, MeetingKeeperMixin
+from .mixins import ItemMixin, MeetingKeeperMixin, RefusedOnceLockedMixin
 
 
 class ItemFormMixin(FormPageMixin):
@@ -41,7 +41,7 @@ class ItemFormMixin(FormPageMixin):
         return HttpResponseRedirect(self.get_success_url())
 
 
-class ItemCreateView(MeetingKeeperMixin, ItemFormMixin, CreateView):
+class ItemCreateView(MeetingKeeperMixin, RefusedOnceLockedMixin, ItemFormMixin, CreateView):
     model = Item
     create_title = "Ny sak"
 

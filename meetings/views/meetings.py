@@ -22,7 +22,12 @@ from ..meeting_page import agenda_flags, record_html
 from ..minutes import MinutesLocked
 from ..models import Meeting
 from ..permissions import bodies_kept_by
-from .mixins import HiddenFromOtherKeepersMixin, MeetingKeeperMixin, YearMixin
+from .mixins import (
+    HiddenFromOtherKeepersMixin,
+    MeetingKeeperMixin,
+    RefusedOnceLockedMixin,
+    YearMixin,
+)
 
 
 class MeetingListView(YearMixin, ListView):
@@ -120,7 +125,9 @@ class MeetingUpdateView(
         return {**super().get_form_kwargs(), "fixed_body": fixed_body}
 
 
-class MeetingCancelView(MeetingKeeperMixin, UnprocessableFormMixin, FormView):
+class MeetingCancelView(
+    MeetingKeeperMixin, RefusedOnceLockedMixin, UnprocessableFormMixin, FormView
+):
     """Cancel a meeting with a reason (cancelling.py); it stays in the record as "Avlyst"."""
 
     form_class = CancelMeetingForm

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from rules.contrib.views import PermissionRequiredMixin
 
+from ..minutes import MinutesLocked
 from ..models import SHOWN_YEARS, Item, Meeting
 from ..permissions import bodies_kept_by
 
@@ -57,6 +58,17 @@ class MeetingKeeperMixin(HiddenFromOtherKeepersMixin, PermissionRequiredMixin):
     def locked_response(self, error):
         messages.error(self.request, str(error))
         return HttpResponseRedirect(self.meeting.get_absolute_url())
+
+
+class RefusedOnceLockedMixin:
+    """A form page for a change the meeting's approved minutes refuse (a new item, a
+    cancellation): the page is not shown to be filled in for nothing; the user is sent back
+    to the meeting with the reason, as the post would be."""
+
+    def get(self, request, *args, **kwargs):
+        if self.meeting.minutes_locked:
+            return self.locked_response(MinutesLocked(self.meeting.minutes))
+        return super().get(request, *args, **kwargs)
 
 
 class MeetingPartMixin(MeetingKeeperMixin):

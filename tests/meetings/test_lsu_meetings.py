@@ -189,6 +189,11 @@ def test_a_meeting_with_approved_minutes_cannot_be_cancelled(client, lsu, secret
     assert "låst" in response.content.decode()
     meeting.refresh_from_db()
     assert not meeting.is_cancelled
+    # Neither the cancellation nor a new item is offered as a form to fill in for nothing.
+    for name in ("meeting_cancel", "item_create"):
+        page = client.get(reverse(f"meetings:{name}", args=[meeting.pk]), follow=True)
+        assert page.redirect_chain == [(meeting.get_absolute_url(), 302)]
+        assert "låst" in page.content.decode()
 
 
 @pytest.mark.django_db
