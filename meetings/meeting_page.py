@@ -96,7 +96,7 @@ def record_cache_key(meeting: Meeting, *, flags: dict[str, bool], day: datetime.
     allowed = "".join("1" if flags[name] else "0" for name in sorted(flags))
     stamp = history_stamp(SHOWN_MODELS)
     language = translation.get_language()
-    return f"meetings:record:2:{language}:{meeting.pk}:{allowed}:{day.isoformat()}:{stamp}"
+    return f"meetings:record:3:{language}:{meeting.pk}:{allowed}:{day.isoformat()}:{stamp}"
 
 
 def _render(meeting: Meeting, request, flags: dict[str, bool]) -> str:

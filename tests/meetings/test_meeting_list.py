@@ -1,6 +1,7 @@
 """The year's meeting list links every year that has meetings, so the 2019 meetings the
 annual report counts are one click from this year's list, not behind five empty years; and
-a meeting or an activity is only planned in a year the lists and the wheel show."""
+a meeting or an activity is only planned in a year the lists and the wheel show; a meeting's
+participants listed under no heading are «Andre deltakere»."""
 
 import datetime
 import re
@@ -8,9 +9,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from meetings.models import Activity, Meeting
-from tests.factories import BodyFactory
-from tests.meetings.factories import OSLO, MeetingFactory
+from meetings.models import Activity, Attendance, Meeting, ParticipantGroup
+from tests.factories import BodyFactory, PersonFactory
+from tests.meetings.factories import OSLO, AttendanceFactory, MeetingFactory
 
 
 @pytest.mark.django_db
@@ -51,3 +52,21 @@ def test_an_activity_outside_the_wheels_years_is_refused(
     )
     assert "Velg en dato mellom år 2000 og 2100." in response.content.decode()
     assert not Activity.objects.exists()
+
+
+@pytest.mark.django_db
+def test_participants_listed_without_a_heading_are_other_participants(client, reader_user):
+    """The minutes of 14.10.2025 list two participants under no heading: the page's table
+    calls them «Andre deltakere», not «Deltakere uten overskrift»."""
+    meeting = MeetingFactory()
+    group = ParticipantGroup.objects.create(meeting=meeting, position=2, heading="")
+    AttendanceFactory(
+        meeting=meeting,
+        person=PersonFactory(name="Tine Ravlo"),
+        group=group,
+        status=Attendance.Status.GUEST,
+    )
+    client.force_login(reader_user)
+    html = client.get(meeting.get_absolute_url()).text
+    assert "<caption>Andre deltakere</caption>" in html
+    assert "uten overskrift" not in html
