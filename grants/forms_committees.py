@@ -52,7 +52,9 @@ class PrioritisationForm(NorwegianForm):
         self.fields["shown"].initial = ",".join(str(a.pk) for a in applications)
         self.fields["item"].queryset = (
             Item.objects.filter(
-                meeting__body__kind=Body.Kind.LOCAL_COMMITTEE, meeting__body__sector=sector
+                meeting__body__kind=Body.Kind.LOCAL_COMMITTEE,
+                meeting__body__sector=sector,
+                meeting__cancelled_at__isnull=True,  # a cancelled meeting handled nothing
             )
             .select_related("meeting")
             .order_by("-meeting__starts_at", "position", "number")

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from grants.models import Application
 from helsefellesskap.models import Membership
@@ -99,6 +100,23 @@ def test_the_lsu_leader_prioritises_five_of_ten_in_one_post(
     assert "Behandlet av LSU" in text(response)
     assert "Ikke prioritert av LSU" in text(response)
     assert f"Sak {item.label}" in text(response)
+
+
+def test_an_item_of_a_cancelled_meeting_is_not_offered_nor_taken(
+    client, allocation, sector_lsu, lsu_leader
+):
+    app = application(allocation)
+    ItemFactory(meeting=MeetingFactory(body=sector_lsu), title="Prioritering i mars")
+    cancelled_meeting = MeetingFactory(body=sector_lsu, cancelled_at=timezone.now())
+    cancelled = ItemFactory(meeting=cancelled_meeting, title="Prioritering i april")
+    client.force_login(lsu_leader)
+    page = text(client.get(prioritisation_url(allocation)))
+    assert "Prioritering i mars" in page and "Prioritering i april" not in page
+
+    data = prioritisation_data([app], forward=[app], item=str(cancelled.pk))
+    response = client.post(prioritisation_url(allocation), data)
+    assert response.status_code == 422
+    assert reload(app).state == State.SUBMITTED and reload(app).lsu_item is None
 
 
 def test_the_lsu_secretary_may_prioritise_too(client, allocation, sector_lsu):
