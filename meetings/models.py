@@ -8,6 +8,7 @@ minutes (draft → approved → published) are in `minutes.py`. Every model keep
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import TruncDate
@@ -206,6 +207,8 @@ class Meeting(GuardedRecord):
         "antall deltakere",
         null=True,
         blank=True,
+        # Without a bound of its own the message named the database's (9 223 372 036 854 775 807).
+        validators=[MaxValueValidator(100_000, "Antall deltakere kan være høyst 100 000.")],
         help_text="Fylles ut for nettverksmøter og dialogmøter, der deltakerne ikke registreres "
         "hver for seg.",
     )

@@ -39,6 +39,24 @@ def test_a_meeting_outside_the_lists_years_is_refused(client, secretariat_user, 
 
 
 @pytest.mark.django_db
+def test_a_participant_count_past_any_meeting_is_refused_with_its_bound(client, secretariat_user):
+    client.force_login(secretariat_user)
+    response = client.post(
+        reverse("meetings:meeting_create"),
+        {
+            "body": BodyFactory().pk,
+            "starts_at": "2026-03-10T09:00",
+            "ends_at": "2026-03-10T10:00",
+            "participant_count": "9223372036854775807",
+        },
+    )
+    page = response.content.decode()
+    assert "Antall deltakere kan være høyst 100 000." in page
+    assert "9223372036854775807" not in page.replace('value="9223372036854775807"', "")
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("starts_on", "ends_on"), [("1900-01-01", ""), ("2026-02-01", "2202-03-01")]
 )
