@@ -55,6 +55,35 @@ class NoticeSentMeanwhile(Exception):
         self.sent_at = sent_at
 
 
+# The meeting's fields the notice shows (its header block, time and text): a change to one of
+# them after the notice went out leaves the members with an outdated notice.
+SHOWN_IN_NOTICE = frozenset(
+    {
+        "body",
+        "title",
+        "starts_at",
+        "ends_at",
+        "location",
+        "addressed_to",
+        "sender",
+        "case_officer",
+        "notice_text",
+    }
+)
+
+
+def outdated_notice_message(meeting: Meeting, changed_fields) -> str:
+    """What to tell the keeper who just changed `changed_fields` of `meeting`: that the
+    notice sent earlier is outdated and should go out again; blank when it is not."""
+    if meeting.notice_sent_at is None or not SHOWN_IN_NOTICE & set(changed_fields):
+        return ""
+    sent = date_format(timezone.localtime(meeting.notice_sent_at), "SHORT_DATE_FORMAT")
+    return (
+        f"Innkallingen ble sendt {sent} med det som sto da. Send den på nytt fra møtesiden, "
+        "så medlemmene får vite om endringen."
+    )
+
+
 def sent_marker(meeting: Meeting) -> str:
     """When the notice was last sent, as the send page shows it (blank: never)."""
     return meeting.notice_sent_at.isoformat() if meeting.notice_sent_at else ""

@@ -21,6 +21,7 @@ from ..forms import CancelMeetingForm, MeetingForm
 from ..meeting_page import agenda_flags, record_html
 from ..minutes import MinutesLocked
 from ..models import Meeting
+from ..notice import outdated_notice_message
 from ..permissions import bodies_kept_by
 from .mixins import (
     HiddenFromOtherKeepersMixin,
@@ -123,6 +124,12 @@ class MeetingUpdateView(
         # items (their numbers belong to the body and year).
         fixed_body = self.object.items.exists() or not is_secretariat(self.request.user)
         return {**super().get_form_kwargs(), "fixed_body": fixed_body}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if outdated := outdated_notice_message(self.object, form.changed_data):
+            messages.warning(self.request, outdated)
+        return response
 
 
 class MeetingCancelView(

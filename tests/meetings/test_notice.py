@@ -289,3 +289,43 @@ def test_a_keeper_who_cannot_edit_people_is_told_to_ask_the_secretariat(
     assert "Be sekretariatet legge dem inn i registeret først." in html
     assert "Be sekretariatet legge inn adressen i registeret" in html
     assert "på personenes sider" not in html and "på personens side" not in html
+
+
+def edit_meeting(client, meeting, **changes):
+    """Posts the meeting's edit form as it stands, with `changes`; returns the page after."""
+    meeting.refresh_from_db()
+    local = timezone.localtime
+    data = {
+        "body": meeting.body_id,
+        "title": meeting.title,
+        "starts_at": f"{local(meeting.starts_at):%Y-%m-%dT%H:%M}",
+        "ends_at": f"{local(meeting.ends_at):%Y-%m-%dT%H:%M}" if meeting.ends_at else "",
+        "location": meeting.location,
+        "addressed_to": meeting.addressed_to,
+        "sender": meeting.sender,
+        "case_officer": meeting.case_officer,
+        "notice_text": meeting.notice_text,
+        "change_reason": "Endret",
+    }
+    edit = reverse("meetings:meeting_edit", args=[meeting.pk])
+    return client.post(edit, data | changes, follow=True).content.decode()
+
+
+@pytest.mark.django_db
+def test_moving_a_meeting_after_its_notice_says_to_send_the_notice_again(
+    client, meeting, members, secretariat_user, mailoutbox
+):
+    client.force_login(secretariat_user)
+    assert "Send den på nytt" not in edit_meeting(client, meeting, location="Rom 1")  # not sent
+
+    send_notice(meeting, user=secretariat_user)
+    meeting.refresh_from_db()
+    sent = date_format(timezone.localtime(meeting.notice_sent_at), "SHORT_DATE_FORMAT")
+    page = edit_meeting(client, meeting, location="Rådhuset, rom 2")
+    assert (
+        f"Innkallingen ble sendt {sent} med det som sto da. Send den på nytt fra møtesiden, "
+        "så medlemmene får vite om endringen." in page
+    )
+    assert "message-warning" in page
+    # A field the notice does not show (the turnout, filled in afterwards) needs no new notice.
+    assert "Send den på nytt" not in edit_meeting(client, meeting, participant_count="12")
