@@ -166,7 +166,8 @@ class ItemMinutesForm(NorwegianForm):
             self.fields["reason"] = forms.CharField(
                 label="Begrunnelse for rettelsen",
                 max_length=200,
-                help_text="Referatet er godkjent. Rettelsen og begrunnelsen lagres i historikken.",
+                help_text="Referatet er godkjent. Rettelsen lagres i historikken, og "
+                "begrunnelsen vises med saken på møtesiden og i referatet.",
             )
 
 

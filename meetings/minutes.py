@@ -25,9 +25,13 @@ from .models import (
     Meeting,
     MembershipAnnouncement,
     Minutes,
+    MinutesCorrection,
     RecordLocked,
 )
 from .numbering import allocate_item_number
+
+# The history's reason for a correction of approved minutes, before the corrector's own words.
+CORRECTION_REASON_PREFIX = "Rettelse i godkjent referat: "
 
 
 class MinutesLocked(RecordLocked):
@@ -94,13 +98,16 @@ def write_item_minutes(item: Item, *, minutes_text: str, decision: str, user) ->
 def correct_item_minutes(item: Item, *, minutes_text: str, decision: str, reason: str, user):
     """Correct approved minutes: allowed only with a reason, which the history keeps."""
     if not reason.strip():
-        raise ValidationError("Skriv hvorfor referatet rettes. Begrunnelsen lagres i historikken.")
+        raise ValidationError(
+            "Skriv hvorfor referatet rettes. Begrunnelsen vises med saken og lagres i historikken."
+        )
     with transaction.atomic():
         lock_meeting(item.meeting)
         item.minutes_text, item.decision = minutes_text, decision
-        _stamp(item, user, f"Rettelse i godkjent referat: {reason.strip()}")
+        _stamp(item, user, f"{CORRECTION_REASON_PREFIX}{reason.strip()}")
         with correcting(item):
             item.save(update_fields=["minutes_text", "decision"])
+        MinutesCorrection.objects.create(item=item, made_by=user, reason=reason.strip())
         _keep_pdf_once_committed(item.meeting)
     return item
 

@@ -7,6 +7,7 @@ minutes (draft → approved → published) are in `minutes.py`. Every model keep
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -408,6 +409,32 @@ class Item(GuardedRecord):
 
     def record_meeting_ids(self) -> set[int]:
         return {self.meeting_id, self._stored("meeting_id")}
+
+
+class MinutesCorrection(models.Model):
+    """A correction of an item's approved minutes, with its reason, shown with the item on the
+    meeting's page and in the minutes, so that readers who cannot see the history know the
+    text was changed after the approval, when and why (minutes.correct_item_minutes)."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="corrections")
+    made_at = models.DateTimeField("rettet", default=timezone.now)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="rettet av",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField("begrunnelse")
+
+    class Meta:
+        verbose_name = "rettelse i godkjent referat"
+        verbose_name_plural = "rettelser i godkjente referater"
+        ordering = ["made_at", "pk"]
+
+    def __str__(self):
+        return f"{self.item}: rettet {self.made_at:%d.%m.%Y}"
 
 
 class ItemPart(GuardedRecord):
@@ -849,6 +876,7 @@ def minutes_prefetches(*item_prefetches: Prefetch) -> list[Prefetch]:
             queryset=Item.objects.select_related("body").prefetch_related(
                 "attachments",
                 "parts",
+                "corrections",
                 *item_prefetches,
                 Prefetch(
                     "follow_ups",

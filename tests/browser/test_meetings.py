@@ -12,7 +12,7 @@ from helsefellesskap.models import Membership
 from meetings.models import Item, Meeting, Minutes
 from tests.factories import BodyFactory, MembershipFactory, PersonFactory
 from tests.meetings.factories import OSLO, MeetingFactory
-from tests.page_checks import check_page
+from tests.page_checks import check_at_both_widths, check_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -98,11 +98,24 @@ def test_secretariat_plans_a_meeting_and_the_minutes_are_approved_and_read(
     assert meeting.minutes.status == Minutes.Status.PUBLISHED
     assert Item.objects.get(meeting=meeting).label == "1/25"
 
+    # A word left out of the decision is corrected after the approval, with a reason.
+    page.goto(meeting.get_absolute_url())
+    page.get_by_role("link", name="Rett referatet for sak 1/25").click()
+    page.get_by_label("Vedtak").fill("Møteinnkalling og dagsorden godkjennes uten merknader.")
+    page.get_by_label("Begrunnelse for rettelsen").fill("«uten merknader» falt ut av vedtaket.")
+    page.get_by_role("button", name="Lagre rettelsen").click()
+    expect(page.locator(".messages")).to_contain_text("Lagret referatet for sak 1/25")
+
     # A director (reader) reads the published decision.
     page.context.clear_cookies()
     log_in("leser")
     page.goto(meeting.get_absolute_url())
-    expect(page.locator(".decision")).to_contain_text("Møteinnkalling og dagsorden godkjennes.")
+    expect(page.locator(".decision")).to_contain_text("godkjennes uten merknader.")
+    # ... and sees that, when and why it was corrected, without the history.
+    expect(page.locator(".correction")).to_contain_text(
+        "etter at referatet ble godkjent. Begrunnelse: «uten merknader» falt ut av vedtaket."
+    )
+    check_at_both_widths(page, "meeting-corrected-reader")
     expect(page.get_by_role("link", name="Ny sak")).to_have_count(0)
 
     # ... and downloads the minutes as a PDF, whose text carries the decision.
@@ -114,4 +127,5 @@ def test_secretariat_plans_a_meeting_and_the_minutes_are_approved_and_read(
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    assert "1/25" in text and "Møteinnkalling og dagsorden godkjennes." in text
+    assert "1/25" in text and "Møteinnkalling og dagsorden godkjennes uten merknader." in text
+    assert "«uten merknader» falt ut av vedtaket." in text

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from helsefellesskap.models import Membership
 from meetings import minutes
@@ -191,7 +192,7 @@ def test_minutes_go_from_draft_to_approved_to_published(
 
 
 def test_approved_minutes_are_locked_and_corrections_need_a_reason(
-    client, secretariat_user, meeting
+    client, secretariat_user, reader_user, meeting
 ):
     item = ItemFactory(meeting=meeting, decision="Opprinnelig vedtak")
     minutes.approve_minutes(
@@ -217,6 +218,18 @@ def test_approved_minutes_are_locked_and_corrections_need_a_reason(
     item = Item.objects.get(pk=item.pk)
     assert item.decision == "Rettet vedtak"
     assert "Skrivefeil i beløp" in item.history.first().history_change_reason
+    # Readers, who do not see the history, see on the meeting's page that and why it was
+    # corrected after the approval.
+    correction = item.corrections.get()
+    assert (correction.made_by, correction.reason) == (secretariat_user, "Skrivefeil i beløp")
+    minutes.publish_minutes(minutes.minutes_of(meeting), user=secretariat_user)
+    client.force_login(reader_user)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    corrected_on = f"{timezone.localdate():%-d.%-m.%Y}"
+    assert (
+        f"<strong>Rettet {corrected_on}</strong> etter at referatet ble godkjent. "
+        "Begrunnelse: Skrivefeil i beløp" in page
+    )
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from helsefellesskap.files import StorageUnavailable
 from helsefellesskap.kept_pdfs import KeptPdf
@@ -377,6 +378,11 @@ def test_a_correction_after_approval_shows_in_the_next_pdf(
         after = _pdftotext(_download(client, meeting), tmp_path)
     assert "Vedtak: Partnerne tilslutter seg de rettede innsatsområdene." in after
     assert "tilslutter seg innsatsområdene" not in after
+    corrected_on = f"{timezone.localdate():%-d.%-m.%Y}"
+    assert (
+        f"Rettet {corrected_on} etter at referatet ble godkjent. Begrunnelse: Feil i vedtaket"
+        in " ".join(after.split())
+    )
     assert len(layouts) == 2
     kept = KeptPdf.objects.get()
     assert kept.file.name != replaced
@@ -526,10 +532,10 @@ def test_kept_pdf_download_asks_a_fixed_number_of_queries(client, secretariat_us
         return len(queries)
 
     # Session, user, the meeting with its body's names (permission, file name: 2), the role,
-    # the meeting with its body's names, items, attachments, parts, follow-ups and attendance
-    # (7), the kept PDF. The file name and the agenda's announcements and measures, which the
-    # minutes do not show, cost none (there were 17 with an approval meeting, now 14).
-    assert count(2) == count(20) == 13
+    # the meeting with its body's names, items, attachments, parts, corrections, follow-ups and
+    # attendance (8), the kept PDF. The file name and the agenda's announcements and measures,
+    # which the minutes do not show, cost none (there were 17 with an approval meeting).
+    assert count(2) == count(20) == 14
 
 
 # --- The command ---
