@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
 from grants.models import Application, Round
 from helsefellesskap.models import Body, Person
@@ -109,7 +110,8 @@ def _register_pages(ssu: Body, person: Person) -> list[Page]:
 
 
 def _plan_pages(plan: Plan, year: int) -> list[Page]:
-    mid_year = datetime.date(year, 6, 15)
+    # Mid-year, or today in the first half of the newest year: the plan has no future to show.
+    mid_year = min(datetime.date(year, 6, 15), timezone.localdate())
     as_of = mid_year.strftime("%d.%m.%Y")
     changes = f"fra=01.01.{year}&til={as_of}"
     plan_cells = _admin("portfolio.cell", column__plan__id__exact=plan.pk)
